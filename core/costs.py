@@ -1,0 +1,77 @@
+"""Cost functions: each a small object with its value and its output-layer error δᴸ.
+
+Batches are rows: ``a.shape == y.shape == (N, 10)``; ``y`` is one-hot. Values are summed over
+the batch (divide by N for the mean). Swapping the cost never touches backprop.
+
+- ``QuadraticCost`` (the notes): C = ½‖y − aᴸ‖², sigmoid output layer,
+  δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)                                   (BP1)
+- ``CrossEntropyCost``: softmax output layer and C = −Σ y ln aᴸ, for which δᴸ = aᴸ − y.
+  The softmax and its logarithm subtract the row maximum, so no input overflows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import sigmoid, sigmoid_prime
+from .errors import ConfigError
+
+
+class QuadraticCost:
+    name = "quadratic"
+
+    @staticmethod
+    def output(z: np.ndarray) -> np.ndarray:
+        """The output layer's activation aᴸ = σ(zᴸ)."""
+        return sigmoid(z)
+
+    @staticmethod
+    def value(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
+        """Σ over the batch of ½‖y − aᴸ‖²."""
+        diff = (a - y).ravel()
+        return 0.5 * float(np.dot(diff, diff))
+
+    @staticmethod
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """BP1: δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)."""
+        return (a - y) * sigmoid_prime(z, a)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+class CrossEntropyCost:
+    name = "cross_entropy"
+
+    @staticmethod
+    def output(z: np.ndarray) -> np.ndarray:
+        """The output layer's activation aᴸ = softmax(zᴸ)."""
+        return softmax(z)
+
+    @staticmethod
+    def value(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
+        """Σ over the batch of −Σⱼ yⱼ ln aⱼᴸ, from log-softmax (never log(0))."""
+        return -float(np.sum(y * log_softmax(z)))
+
+    @staticmethod
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """δᴸ = ∂C/∂zᴸ = aᴸ − y for softmax with cross-entropy."""
+        return a - y
+
+
+COSTS = {"quadratic": QuadraticCost, "cross_entropy": CrossEntropyCost}
+
+
+def get_cost(name: str):
+    try:
+        return COSTS[name]
+    except KeyError:
+        raise ConfigError(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}") from None

@@ -1,0 +1,387 @@
+"""The training loop: plain Python, no Qt, no prints.
+
+``train(network, config, train_set, valid_set, on_progress=..., control=...)`` runs mini-batch
+training and reports through ``on_progress`` with frozen dataclasses: ``BatchProgress`` a few
+times a second (the mean cost of the batches since the last report) and ``EpochProgress`` at
+every epoch end (train and validation cost and accuracy, elapsed time, ETA). Between batches it
+checks ``control`` for Stop and Pause. Everything random comes from ``config.seed``, so a run is
+reproducible. A non-finite cost stops the run with ``TrainingDiverged`` after restoring the
+weights of the last step whose cost was finite.
+
+Data sets are any objects with ``images`` (uint8 (N, 28, 28)) and ``labels`` (uint8 (N,)).
+Inside, a batch is rows: X.shape == (m, 784) float32 in [0, 1], Y.shape == (m, 10) one-hot.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
+
+import numpy as np
+
+from .errors import ConfigError, TrainingDiverged
+from .network import INITS, MAX_UNITS, Network
+from .optimizers import OPTIMIZERS, make_optimizer
+
+N_INPUTS, N_CLASSES = 784, 10
+SCHEDULES = ("constant", "cosine")
+TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run (and so a model)."""
+
+    hidden: tuple[int, ...] = (128, 128)
+    activation: str = "sigmoid"
+    cost: str = "quadratic"
+    init: str = "scaled"
+    optimizer: str = "sgd"
+    learning_rate: float = 3.0
+    batch_size: int = 10
+    epochs: int = 30
+    l2: float = 0.0
+    momentum: float = 0.9
+    schedule: str = "constant"
+    augment: bool = False
+    validation: int = 10_000
+    seed: int = 0
+
+    @property
+    def sizes(self) -> list[int]:
+        return [N_INPUTS, *self.hidden, N_CLASSES]
+
+    def validate(self, n_examples: int | None = None) -> TrainConfig:
+        """Raise ConfigError naming the first invalid setting; return self when all are fine.
+
+        ``n_examples`` is the size of the labelled data, if known (it bounds validation and
+        batch size)."""
+        from .activations import ACTIVATIONS
+        from .costs import COSTS
+
+        def bad(msg: str) -> ConfigError:
+            return ConfigError(msg)
+
+        if not isinstance(self.hidden, tuple) or not all(
+            isinstance(h, int | np.integer) and not isinstance(h, bool) for h in self.hidden
+        ):
+            raise bad(f"hidden layers must be whole numbers, got {self.hidden!r}")
+        if len(self.hidden) > 8:
+            raise bad(f"at most 8 hidden layers, got {len(self.hidden)}")
+        for h in self.hidden:
+            if not 1 <= h <= MAX_UNITS:
+                raise bad(f"a hidden layer needs 1 to {MAX_UNITS} units, got {h}")
+        if self.activation not in ACTIVATIONS:
+            raise bad(f"unknown activation {self.activation!r}")
+        if self.cost not in COSTS:
+            raise bad(f"unknown cost {self.cost!r}")
+        if self.init not in INITS:
+            raise bad(f"unknown initialisation {self.init!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise bad(f"unknown optimiser {self.optimizer!r}")
+        if self.schedule not in SCHEDULES:
+            raise bad(f"unknown learning-rate schedule {self.schedule!r}")
+        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 1000):
+            raise bad(f"learning rate must be in (0, 1000], got {self.learning_rate}")
+        if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
+            raise bad(f"batch size must be at least 1, got {self.batch_size}")
+        if not (isinstance(self.epochs, int) and 1 <= self.epochs <= 10_000):
+            raise bad(f"epochs must be 1 to 10000, got {self.epochs}")
+        if not (math.isfinite(self.l2) and 0 <= self.l2 < 1):
+            raise bad(f"L2 weight decay must be in [0, 1), got {self.l2}")
+        if not (math.isfinite(self.momentum) and 0 <= self.momentum < 1):
+            raise bad(f"momentum must be in [0, 1), got {self.momentum}")
+        if not (isinstance(self.validation, int) and self.validation >= 0):
+            raise bad(f"validation size must be 0 or more, got {self.validation}")
+        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
+            raise bad(f"seed must be a non-negative whole number, got {self.seed}")
+        if n_examples is not None:
+            n_train = n_examples - self.validation
+            if n_train < 1:
+                raise bad(
+                    f"validation size {self.validation} leaves no training examples "
+                    f"out of {n_examples}"
+                )
+            if self.batch_size > n_train:
+                raise bad(
+                    f"batch size {self.batch_size} is larger than the {n_train} training examples"
+                )
+        return self
+
+    def make_network(self) -> Network:
+        """A fresh network for this config, its weights drawn from the seed."""
+        self.validate()
+        rng = np.random.default_rng([self.seed, 0])
+        return Network(self.sizes, self.activation, self.cost, self.init, rng=rng)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ConfigError(f"unknown training settings: {', '.join(sorted(unknown))}")
+        d = dict(d)
+        if "hidden" in d:
+            try:
+                d["hidden"] = tuple(int(h) for h in d["hidden"])
+            except (TypeError, ValueError):
+                raise ConfigError(
+                    f"hidden layers must be whole numbers, got {d['hidden']!r}"
+                ) from None
+        return replace(cls(), **d).validate()
+
+
+PRESETS: dict[str, TrainConfig] = {
+    # The owner's notes: 784-128-128-10 sigmoid neurons, quadratic cost, the plain update rule
+    # w ← w − (α/m)Σ∇w with mini-batches of 10 and α = 3.0. Weights start scaled by 1/√fan_in
+    # (see README: with the notes' N(0, 1) the 784-input layer starts saturated).
+    "seed": TrainConfig(),
+    # The best configuration found for the same 784-128-128-10 shape (see README).
+    "default": TrainConfig(
+        activation="relu",
+        cost="cross_entropy",
+        optimizer="adam",
+        learning_rate=2e-3,
+        batch_size=128,
+        epochs=15,
+        l2=1e-4,
+        schedule="cosine",
+        augment=True,
+    ),
+}
+PRESET_HELP = {
+    "seed": "the notes: sigmoid, quadratic cost, SGD, batch 10, α = 3.0",
+    "default": "ReLU, softmax + cross-entropy, Adam, batch 128, cosine schedule, augmentation",
+}
+
+
+def preset(name: str, **overrides) -> TrainConfig:
+    if name not in PRESETS:
+        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    return replace(PRESETS[name], **overrides).validate()
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # batches done in this epoch
+    batches: int  # batches per epoch
+    cost: float  # mean cost per example over the batches since the last report
+    examples: int  # examples seen since the run started
+    elapsed: float  # seconds of training, pauses excluded
+
+
+@dataclass(frozen=True)
+class EpochProgress:
+    epoch: int
+    epochs: int
+    train_cost: float
+    train_accuracy: float
+    val_cost: float | None
+    val_accuracy: float | None
+    learning_rate: float
+    elapsed: float
+    eta: float  # seconds left at the mean epoch time so far
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    history: tuple[EpochProgress, ...]
+    stopped: bool  # True when Stop ended the run early
+    elapsed: float
+    epochs_completed: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "epochs_completed", len(self.history))
+
+
+class TrainControl:
+    """Stop and Pause flags the loop checks between batches (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()  # a paused run must wake up to stop
+
+    def pause(self) -> None:
+        if not self._stop.is_set():
+            self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def wait_while_paused(self) -> float:
+        """Block while paused; return the seconds spent waiting."""
+        if self._running.is_set():
+            return 0.0
+        t0 = time.perf_counter()
+        self._running.wait()
+        return time.perf_counter() - t0
+
+
+# --- the loop ------------------------------------------------------------------------------
+
+
+def one_hot(labels: np.ndarray, dtype=np.float32) -> np.ndarray:
+    Y = np.zeros((len(labels), N_CLASSES), dtype=dtype)
+    Y[np.arange(len(labels)), labels] = 1
+    return Y
+
+
+def as_inputs(images: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """uint8 (N, 28, 28) images → (N, 784) rows in [0, 1]."""
+    X = np.asarray(images).reshape(len(images), -1).astype(dtype)
+    X *= 1.0 / 255.0
+    return X
+
+
+def evaluate(
+    network: Network, images: np.ndarray, labels: np.ndarray, chunk: int = 10_000
+) -> tuple[float, float]:
+    """(mean cost per example, accuracy) of ``network`` on a labelled set."""
+    total_cost, correct = 0.0, 0
+    for i in range(0, len(labels), chunk):
+        X = as_inputs(images[i : i + chunk], network.dtype)
+        y = np.asarray(labels[i : i + chunk])
+        Y = one_hot(y, network.dtype)
+        zs, acts = network._forward(X)
+        total_cost += network.cost.value(zs[-1], acts[-1], Y)
+        correct += int(np.count_nonzero(np.argmax(acts[-1], axis=1) == y))
+    n = max(len(labels), 1)
+    return total_cost / n, correct / n
+
+
+def train(
+    network: Network,
+    config: TrainConfig,
+    train_set,
+    valid_set=None,
+    *,
+    on_progress: Callable[[BatchProgress | EpochProgress], None] | None = None,
+    control: TrainControl | None = None,
+    progress_interval: float = 0.25,
+) -> TrainResult:
+    """Train ``network`` in place with mini-batch gradient descent as ``config`` says."""
+    config.validate()
+    if network.sizes[0] != N_INPUTS or network.sizes[-1] != N_CLASSES:
+        raise ConfigError(f"the network must map {N_INPUTS} inputs to {N_CLASSES} classes")
+    n = len(train_set.labels)
+    if n < 1:
+        raise ConfigError("there are no training examples")
+    if config.batch_size > n:
+        raise ConfigError(
+            f"batch size {config.batch_size} is larger than the {n} training examples"
+        )
+    report = on_progress or (lambda p: None)
+    control = control or TrainControl()
+    rng = np.random.default_rng([config.seed, 1])
+    dtype = network.dtype
+
+    X_all = None if config.augment else as_inputs(train_set.images, dtype)
+    Y_all = one_hot(np.asarray(train_set.labels), dtype)
+    metric_rows = np.sort(rng.permutation(n)[: min(n, TRAIN_METRIC_SIZE)])
+    optimizer = make_optimizer(
+        config.optimizer, config.learning_rate, config.l2, config.momentum
+    )
+    m = config.batch_size
+    batches = -(-n // m)
+    params = network.params
+    good = [p.copy() for p in params]  # the weights of the last step whose cost was finite
+
+    history: list[EpochProgress] = []
+    start = time.perf_counter()
+    paused_for = 0.0
+    elapsed = lambda: time.perf_counter() - start - paused_for  # noqa: E731
+    examples = 0
+    for epoch in range(1, config.epochs + 1):
+        if config.schedule == "cosine":
+            optimizer.learning_rate = config.learning_rate * 0.5 * (
+                1 + math.cos(math.pi * (epoch - 1) / config.epochs)
+            )
+        order = rng.permutation(n)
+        if config.augment:
+            from .augment import augment
+
+            X = augment(train_set.images[order], rng).astype(dtype, copy=False)
+        else:
+            X = X_all[order]
+        Y = Y_all[order]
+        cost_sum, cost_n, last_report = 0.0, 0, -math.inf
+        for k in range(batches):
+            if control.stopped:
+                break
+            paused_for += control.wait_while_paused()
+            if control.stopped:
+                break
+            Xb, Yb = X[k * m : (k + 1) * m], Y[k * m : (k + 1) * m]
+            grad_w, grad_b, cost = network.backprop_with_cost(Xb, Yb)
+            if not math.isfinite(cost):
+                for p, g in zip(params, good):
+                    np.copyto(p, g)
+                raise TrainingDiverged(
+                    f"training diverged (learning rate too high?): the cost became {cost} "
+                    f"in epoch {epoch}, batch {k + 1}; the weights of the last good step "
+                    "were restored"
+                )
+            for p, g in zip(params, good):
+                np.copyto(g, p)
+            grads = [g for pair in zip(grad_w, grad_b) for g in pair]
+            optimizer.step(params, grads, len(Xb))
+            examples += len(Xb)
+            cost_sum += cost
+            cost_n += len(Xb)
+            now = time.perf_counter()
+            if now - last_report >= progress_interval:
+                last_report = now
+                report(
+                    BatchProgress(epoch, config.epochs, k + 1, batches, cost_sum / cost_n,
+                                  examples, elapsed())
+                )
+                cost_sum, cost_n = 0.0, 0
+        if control.stopped:
+            break
+        if not all(np.isfinite(p).all() for p in params):
+            for p, g in zip(params, good):
+                np.copyto(p, g)
+            raise TrainingDiverged(
+                "training diverged (learning rate too high?): the weights became non-finite; "
+                "the weights of the last good step were restored"
+            )
+        train_cost, train_acc = evaluate(
+            network, train_set.images[metric_rows], np.asarray(train_set.labels)[metric_rows]
+        )
+        val_cost = val_acc = None
+        if valid_set is not None and len(valid_set.labels):
+            val_cost, val_acc = evaluate(network, valid_set.images, valid_set.labels)
+        t = elapsed()
+        progress = EpochProgress(
+            epoch, config.epochs, train_cost, train_acc, val_cost, val_acc,
+            optimizer.learning_rate, t, t / epoch * (config.epochs - epoch),
+        )
+        history.append(progress)
+        report(progress)
+    return TrainResult(tuple(history), control.stopped, elapsed())
