@@ -1,0 +1,238 @@
+"""Model files: one ``.npz`` holding the weights, the biases and a JSON header.
+
+Layout: arrays ``w0, b0, w1, b1, ...`` (``w{l}.shape == (sizes[l+1], sizes[l])``, ``b{l}.shape ==
+(sizes[l+1],)``) and ``header``, the UTF-8 bytes of a JSON object as a uint8 array::
+
+    {"format": "ffn-gui-model", "format_version": 1, "sizes": [784, 128, 128, 10],
+     "activation": "relu", "cost": "cross_entropy", "init": "scaled", "dtype": "float32",
+     "name": "...", "config": {...TrainConfig...} | null, "metrics": {...},
+     "data_checksum": "sha256 of the training data" | null, "params_sha256": "...",
+     "created": "ISO time"}
+
+Saving is atomic (a temporary file in the same folder, flushed, then ``os.replace``), so a crash
+leaves either the old file or the complete new one. Loading never unpickles
+(``allow_pickle=False``), refuses archives whose arrays would expand past a size limit before
+reading them, and checks every field and shape; anything else is a ``ModelFileError`` naming the
+file and the problem.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .costs import COSTS
+from .errors import ConfigError, FFNError, ModelFileError
+from .network import Network, validate_sizes
+from .training import TrainConfig
+
+FORMAT = "ffn-gui-model"
+FORMAT_VERSION = 1
+MAX_BYTES = 256 * 2**20  # no model we make comes near; a bigger archive is refused unread
+MAX_HEADER_BYTES = 1 * 2**20
+
+
+@dataclass
+class Model:
+    network: Network
+    config: TrainConfig | None = None
+    metrics: dict = field(default_factory=dict)
+    name: str = ""
+    data_checksum: str | None = None
+    header: dict = field(default_factory=dict)
+
+
+def params_checksum(network: Network) -> str:
+    h = hashlib.sha256()
+    for p in network.params:
+        h.update(np.ascontiguousarray(p).tobytes())
+    return h.hexdigest()
+
+
+def save_model(
+    path: str | os.PathLike,
+    network: Network,
+    *,
+    config: TrainConfig | None = None,
+    metrics: dict | None = None,
+    data_checksum: str | None = None,
+    name: str | None = None,
+) -> Path:
+    """Write ``network`` (and what it was trained with) to ``path`` atomically."""
+    path = Path(path)
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sizes": network.sizes,
+        "activation": network.activation.name,
+        "cost": network.cost.name,
+        "init": network.init,
+        "dtype": network.dtype.name,
+        "name": name if name is not None else path.stem,
+        "config": config.to_dict() if config is not None else None,
+        "metrics": metrics or {},
+        "data_checksum": data_checksum,
+        "params_sha256": params_checksum(network),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    arrays = {"header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)}
+    for l, (w, b) in enumerate(zip(network.weights, network.biases)):
+        arrays[f"w{l}"], arrays[f"b{l}"] = w, b
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez_compressed(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def load_model(path: str | os.PathLike) -> Model:
+    """Read a model file written by ``save_model``; ModelFileError if it is anything else."""
+    path = Path(path)
+    where = f"model file {str(path)!r}"
+    try:
+        return _load(path, where)
+    except ModelFileError:
+        raise
+    except FileNotFoundError:
+        raise ModelFileError(f"{where} does not exist") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{where} is a folder, not a file") from None
+    except PermissionError:
+        raise ModelFileError(f"{where} cannot be read: permission denied") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as e:
+        raise ModelFileError(f"{where} is not a valid model archive (broken zip: {e})") from None
+    except (ValueError, OSError, KeyError, TypeError, UnicodeError, FFNError,
+            NotImplementedError, RuntimeError) as e:
+        # np.load raises ValueError for object arrays and bad .npy headers, OSError/EOFError for
+        # truncated members, zlib.error (an Exception) is caught below.
+        raise ModelFileError(f"{where} is damaged or not a model file ({e})") from None
+    except Exception as e:  # zlib.error and other decoder failures of a corrupt archive
+        raise ModelFileError(f"{where} is damaged or not a model file ({e})") from None
+
+
+def _load(path: Path, where: str) -> Model:
+    if path.is_dir():
+        raise ModelFileError(f"{where} is a folder, not a file")
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic[:2] != b"PK":
+        raise ModelFileError(f"{where} is not a model file (not an .npz archive)")
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_BYTES:
+            raise ModelFileError(
+                f"{where} would expand to {total / 2**20:.0f} MiB, more than the "
+                f"{MAX_BYTES // 2**20} MiB a model may take; refused unread"
+            )
+        names = {i.filename.removesuffix(".npy") for i in infos}
+    if "header" not in names:
+        raise ModelFileError(f"{where} has no header: not an ffn-gui model")
+    with np.load(path, allow_pickle=False) as npz:
+        raw = npz["header"]
+        if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > MAX_HEADER_BYTES:
+            raise ModelFileError(f"{where} has a malformed header")
+        try:
+            header = json.loads(raw.tobytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ModelFileError(f"{where} has a header that is not valid JSON") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ModelFileError(f"{where} is not an ffn-gui model (unknown format)")
+        version = header.get("format_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ModelFileError(f"{where} has no valid format version")
+        if version > FORMAT_VERSION:
+            raise ModelFileError(
+                f"{where} was written by a newer ffn-gui (format version {version}; this one "
+                f"reads up to {FORMAT_VERSION}): update ffn-gui to open it"
+            )
+        if version < 1:
+            raise ModelFileError(f"{where} has an invalid format version {version}")
+        sizes = header.get("sizes")
+        try:
+            if not isinstance(sizes, list) or not all(
+                isinstance(s, int) and not isinstance(s, bool) for s in sizes
+            ):
+                raise ConfigError("layer sizes must be a list of whole numbers")
+            sizes = validate_sizes(sizes)
+        except ConfigError as e:
+            raise ModelFileError(f"{where} has invalid layer sizes {sizes!r}: {e}") from None
+        activation, cost = header.get("activation"), header.get("cost")
+        if activation not in ACTIVATIONS:
+            raise ModelFileError(f"{where} names an unknown activation {activation!r}")
+        if cost not in COSTS:
+            raise ModelFileError(f"{where} names an unknown cost {cost!r}")
+        dtype = header.get("dtype", "float32")
+        if dtype not in ("float32", "float64"):
+            raise ModelFileError(f"{where} has an unsupported dtype {dtype!r}")
+        expected = {"header"}
+        for l in range(len(sizes) - 1):
+            expected |= {f"w{l}", f"b{l}"}
+        missing = sorted(expected - names)
+        if missing:
+            raise ModelFileError(f"{where} is missing arrays: {', '.join(missing)}")
+        extra = sorted(names - expected)
+        if extra:
+            raise ModelFileError(
+                f"{where} has arrays that do not belong to a {'-'.join(map(str, sizes))} "
+                f"network: {', '.join(extra[:5])}"
+            )
+        net = object.__new__(Network)
+        net.sizes = sizes
+        net.activation = ACTIVATIONS[activation]
+        from .costs import get_cost
+
+        net.cost = get_cost(cost)
+        net.init = header.get("init", "scaled") if header.get("init") in ("normal", "scaled") \
+            else "scaled"
+        net.dtype = np.dtype(dtype)
+        net.weights, net.biases = [], []
+        for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
+            for key, shape, out in ((f"w{l}", (y, x), net.weights), (f"b{l}", (y,), net.biases)):
+                a = npz[key]
+                if a.shape != shape:
+                    raise ModelFileError(
+                        f"{where}: array {key} has shape {a.shape}, but a "
+                        f"{'-'.join(map(str, sizes))} network needs {shape} (layers do not chain)"
+                    )
+                if a.dtype.kind != "f":
+                    raise ModelFileError(f"{where}: array {key} holds {a.dtype}, not floats")
+                if not np.isfinite(a).all():
+                    raise ModelFileError(f"{where}: array {key} holds non-finite values (NaN/inf)")
+                out.append(np.ascontiguousarray(a, dtype=net.dtype))
+    checksum = header.get("params_sha256")
+    if checksum is not None and checksum != params_checksum(net):
+        raise ModelFileError(f"{where} is corrupt: its weights do not match their checksum")
+    config = None
+    if header.get("config") is not None:
+        try:
+            config = TrainConfig.from_dict(header["config"])
+        except (ConfigError, TypeError, ValueError) as e:
+            raise ModelFileError(f"{where} has an invalid training config: {e}") from None
+    metrics = header.get("metrics") or {}
+    if not isinstance(metrics, dict):
+        raise ModelFileError(f"{where} has malformed metrics")
+    name = header.get("name") if isinstance(header.get("name"), str) else path.stem
+    data_checksum = header.get("data_checksum")
+    if data_checksum is not None and not isinstance(data_checksum, str):
+        raise ModelFileError(f"{where} has a malformed data checksum")
+    return Model(net, config, metrics, name or path.stem, data_checksum, header)
