@@ -29,6 +29,11 @@ from .optimizers import OPTIMIZERS, make_optimizer
 N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
 TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
+# A run has diverged when a batch's mean cost is non-finite or exceeds this many times the mean
+# cost of the first batch (a network that guesses gives ln 10 ≈ 2.3 for cross-entropy; 50 times
+# that means the right class gets probability e^-115). The quadratic cost is bounded by 5 and
+# never trips it; its failure mode is saturation, not overflow.
+DIVERGENCE_FACTOR = 50.0
 
 
 @dataclass(frozen=True)
@@ -317,6 +322,7 @@ def train(
     paused_for = 0.0
     elapsed = lambda: time.perf_counter() - start - paused_for  # noqa: E731
     examples = 0
+    cost_limit = None
     for epoch in range(1, config.epochs + 1):
         if config.schedule == "cosine":
             optimizer.learning_rate = config.learning_rate * 0.5 * (
@@ -339,11 +345,14 @@ def train(
                 break
             Xb, Yb = X[k * m : (k + 1) * m], Y[k * m : (k + 1) * m]
             grad_w, grad_b, cost = network.backprop_with_cost(Xb, Yb)
-            if not math.isfinite(cost):
+            if cost_limit is None:
+                cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), 1e-3)
+            if not cost / len(Xb) <= cost_limit:  # also true for NaN
                 for p, g in zip(params, good):
                     np.copyto(p, g)
                 raise TrainingDiverged(
-                    f"training diverged (learning rate too high?): the cost became {cost} "
+                    "training diverged (learning rate too high?): the cost rose to "
+                    f"{cost / len(Xb):.4g} per example "
                     f"in epoch {epoch}, batch {k + 1}; the weights of the last good step "
                     "were restored"
                 )

@@ -1,0 +1,213 @@
+"""The training loop, without Qt: progress, stop, pause, reproducibility, divergence, configs."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from core.errors import ConfigError, TrainingDiverged
+from core.training import (
+    PRESETS,
+    BatchProgress,
+    EpochProgress,
+    TrainConfig,
+    TrainControl,
+    evaluate,
+    preset,
+    train,
+)
+from tests.synthetic import blobs
+
+
+@pytest.fixture
+def data(rng):
+    return blobs(600, rng), blobs(200, rng)
+
+
+def small(**kw):
+    base = dict(hidden=(16,), epochs=3, batch_size=10, learning_rate=3.0, validation=0)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_learns_and_reports_every_epoch(data):
+    train_set, valid_set = data
+    cfg = small()
+    net = cfg.make_network()
+    events = []
+    result = train(net, cfg, train_set, valid_set, on_progress=events.append,
+                   progress_interval=0.0)
+    epochs = [e for e in events if isinstance(e, EpochProgress)]
+    batches = [e for e in events if isinstance(e, BatchProgress)]
+    assert [e.epoch for e in epochs] == [1, 2, 3]
+    assert len(batches) == 3 * 60 and batches[-1].batch == 60 and batches[-1].batches == 60
+    assert epochs[-1].val_accuracy > 0.95
+    assert epochs[-1].train_cost < epochs[0].train_cost
+    assert epochs[-1].eta == 0 and epochs[0].eta > 0
+    assert result.epochs_completed == 3 and not result.stopped
+    assert evaluate(net, *vars(valid_set).values())[1] == epochs[-1].val_accuracy
+
+
+def test_progress_is_rate_limited(data):
+    cfg = small(epochs=1)
+    events = []
+    train(cfg.make_network(), cfg, data[0], on_progress=events.append, progress_interval=3600)
+    assert sum(isinstance(e, BatchProgress) for e in events) == 1  # the first batch only
+    assert sum(isinstance(e, EpochProgress) for e in events) == 1
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_every_optimiser_learns(data, name):
+    lr = {"sgd": 0.1, "momentum": 0.05, "adam": 0.01}[name]
+    cfg = small(optimizer=name, learning_rate=lr, activation="relu", cost="cross_entropy",
+                l2=1e-4, schedule="cosine")
+    net = cfg.make_network()
+    result = train(net, cfg, data[0], data[1])
+    assert result.history[-1].val_accuracy > 0.95
+
+
+def test_reproducible_from_seed(data):
+    cfg = small(augment=False, seed=7)
+    a, b = cfg.make_network(), cfg.make_network()
+    train(a, cfg, data[0])
+    train(b, cfg, data[0])
+    for p, q in zip(a.params, b.params):
+        np.testing.assert_array_equal(p, q)
+    c = small(seed=8).make_network()
+    assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_stop_between_batches(data):
+    cfg = small(epochs=50)
+    control = TrainControl()
+    seen = []
+
+    def on_progress(p):
+        seen.append(p)
+        if isinstance(p, BatchProgress) and p.batch == 5:
+            control.stop()
+
+    result = train(cfg.make_network(), cfg, data[0], control=control, on_progress=on_progress,
+                   progress_interval=0)
+    assert result.stopped and result.epochs_completed == 0
+    assert isinstance(seen[-1], BatchProgress) and seen[-1].batch == 5
+
+
+def test_pause_blocks_and_resume_continues(data):
+    cfg = small(epochs=1)
+    control = TrainControl()
+    paused = threading.Event()
+    batches = []
+
+    def on_progress(p):
+        if isinstance(p, BatchProgress):
+            batches.append(p.batch)
+            if p.batch == 3:
+                control.pause()
+                paused.set()
+
+    t = threading.Thread(target=train, args=(cfg.make_network(), cfg, data[0]),
+                         kwargs=dict(control=control, on_progress=on_progress,
+                                     progress_interval=0))
+    t.start()
+    assert paused.wait(5)
+    t.join(0.3)
+    assert t.is_alive() and batches[-1] == 3 and control.paused  # really waiting
+    control.resume()
+    t.join(10)
+    assert not t.is_alive() and batches[-1] == 60
+
+
+def test_stop_while_paused_ends_the_run(data):
+    cfg = small(epochs=1)
+    control = TrainControl()
+    control.pause()
+    timer = threading.Timer(0.2, control.stop)
+    timer.start()
+    result = train(cfg.make_network(), cfg, data[0], control=control)
+    assert result.stopped
+
+
+def test_divergence_restores_last_good_weights(data):
+    cfg = small(activation="relu", cost="cross_entropy", learning_rate=1000.0,
+                init="normal", epochs=5)
+    net = cfg.make_network()
+    with pytest.raises(TrainingDiverged, match="learning rate too high"):
+        train(net, cfg, data[0])
+    assert all(np.isfinite(p).all() for p in net.params)
+    X = data[0].images.reshape(-1, 784) / 255
+    assert np.isfinite(net.feedforward(X)).all()
+
+
+def test_nan_cost_restores_the_weights_before_the_bad_step(data, monkeypatch):
+    cfg = small(epochs=1)
+    net = cfg.make_network()
+    calls = {"n": 0}
+    real = net.backprop_with_cost
+    snapshots = []
+
+    def flaky(X, Y):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            return *real(X, Y)[:2], float("nan")
+        snapshots.append([p.copy() for p in net.params])
+        return real(X, Y)
+
+    monkeypatch.setattr(net, "backprop_with_cost", flaky)
+    with pytest.raises(TrainingDiverged, match="batch 4"):
+        train(net, cfg, data[0])
+    # Batch 4's cost condemns the weights step 3 produced; the last weights whose cost was
+    # finite are those batch 3 was computed with.
+    for p, q in zip(net.params, snapshots[-1]):
+        np.testing.assert_array_equal(p, q)
+
+
+@pytest.mark.parametrize(
+    "kw,msg",
+    [
+        ({"hidden": (0,)}, "hidden layer"),
+        ({"hidden": (10**6,)}, "hidden layer"),
+        ({"batch_size": 0}, "batch size"),
+        ({"epochs": 0}, "epochs"),
+        ({"learning_rate": 0.0}, "learning rate"),
+        ({"learning_rate": float("nan")}, "learning rate"),
+        ({"learning_rate": 1e9}, "learning rate"),
+        ({"l2": -1.0}, "L2"),
+        ({"activation": "swish"}, "activation"),
+        ({"optimizer": "lbfgs"}, "optimiser"),
+        ({"validation": -5}, "validation"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_absurd_settings_are_refused(kw, msg):
+    with pytest.raises(ConfigError, match=msg):
+        small(**kw).validate()
+
+
+def test_batch_larger_than_data_is_refused(data):
+    cfg = small(batch_size=10_000)
+    with pytest.raises(ConfigError, match="larger than the 600 training examples"):
+        train(cfg.make_network(), cfg, data[0])
+    with pytest.raises(ConfigError, match="batch size"):
+        small(batch_size=601).validate(n_examples=600)
+    with pytest.raises(ConfigError, match="leaves no training"):
+        small(validation=600).validate(n_examples=600)
+
+
+def test_presets_are_valid_and_the_seed_is_the_notes():
+    s = PRESETS["seed"]
+    assert s.sizes == [784, 128, 128, 10]
+    assert (s.activation, s.cost, s.optimizer, s.batch_size, s.learning_rate) == (
+        "sigmoid", "quadratic", "sgd", 10, 3.0)
+    assert not s.augment
+    assert PRESETS["default"].sizes == [784, 128, 128, 10]
+    assert preset("default", epochs=2).epochs == 2
+    with pytest.raises(ConfigError):
+        preset("nope")
+
+
+def test_config_round_trips_through_dict():
+    cfg = preset("default", hidden=(64, 32))
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ConfigError, match="unknown"):
+        TrainConfig.from_dict({"colour": "red"})
