@@ -25,6 +25,7 @@ import numpy as np
 from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
+from .step import TrainStep
 
 N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
@@ -314,15 +315,14 @@ def train(
     )
     m = config.batch_size
     batches = -(-n // m)
-    params = network.params
-    good = [p.copy() for p in params]  # the weights of the last step whose cost was finite
+    step = TrainStep(network, optimizer)
 
     history: list[EpochProgress] = []
     start = time.perf_counter()
     paused_for = 0.0
     elapsed = lambda: time.perf_counter() - start - paused_for  # noqa: E731
     examples = 0
-    cost_limit = None
+    cost_limit = math.inf
     for epoch in range(1, config.epochs + 1):
         if config.schedule == "cosine":
             optimizer.learning_rate = config.learning_rate * 0.5 * (
@@ -344,22 +344,17 @@ def train(
             if control.stopped:
                 break
             Xb, Yb = X[k * m : (k + 1) * m], Y[k * m : (k + 1) * m]
-            grad_w, grad_b, cost = network.backprop_with_cost(Xb, Yb)
-            if cost_limit is None:
+            cost = step(Xb, Yb, cost_limit)
+            if cost_limit == math.inf:
                 cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), 1e-3)
             if not cost / len(Xb) <= cost_limit:  # also true for NaN
-                for p, g in zip(params, good):
-                    np.copyto(p, g)
+                step.roll_back()
                 raise TrainingDiverged(
                     "training diverged (learning rate too high?): the cost rose to "
                     f"{cost / len(Xb):.4g} per example "
                     f"in epoch {epoch}, batch {k + 1}; the weights of the last good step "
                     "were restored"
                 )
-            for p, g in zip(params, good):
-                np.copyto(g, p)
-            grads = [g for pair in zip(grad_w, grad_b) for g in pair]
-            optimizer.step(params, grads, len(Xb))
             examples += len(Xb)
             cost_sum += cost
             cost_n += len(Xb)
@@ -373,9 +368,8 @@ def train(
                 cost_sum, cost_n = 0.0, 0
         if control.stopped:
             break
-        if not all(np.isfinite(p).all() for p in params):
-            for p, g in zip(params, good):
-                np.copyto(p, g)
+        if not all(np.isfinite(p).all() for p in network.params):
+            step.roll_back()
             raise TrainingDiverged(
                 "training diverged (learning rate too high?): the weights became non-finite; "
                 "the weights of the last good step were restored"

@@ -1,0 +1,61 @@
+"""The fused training step against the readable reference: Network.backprop + optimiser."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from core.network import Network
+from core.optimizers import make_optimizer
+from core.step import TrainStep
+
+
+def batch(rng, m, n_in=30, n_out=10, sparse=False):
+    X = rng.random((m, n_in))
+    if sparse:
+        X[:, rng.random(n_in) < 0.6] = 0  # columns no example lights, as at MNIST's edges
+    Y = np.eye(n_out)[rng.integers(0, n_out, m)]
+    return X, Y
+
+
+CASES = list(itertools.product(["sgd", "momentum", "adam"], ["sigmoid", "tanh", "relu"],
+                               ["quadratic", "cross_entropy"], [0.0, 1e-3], [False, True]))
+
+
+@pytest.mark.parametrize("opt,act,cost,l2,sparse", CASES)
+def test_fused_step_equals_backprop_plus_optimiser(opt, act, cost, l2, sparse, rng):
+    sizes = [30, 12, 8, 10]
+    ref = Network(sizes, act, cost, init="normal", rng=np.random.default_rng(3), dtype=np.float64)
+    fused = ref.copy()
+    lr = {"sgd": 0.5, "momentum": 0.1, "adam": 0.01}[opt]
+    ref_opt = make_optimizer(opt, lr, l2)
+    step = TrainStep(fused, make_optimizer(opt, lr, l2))
+    for _ in range(3):
+        X, Y = batch(rng, 10, sparse=sparse)
+        grad_w, grad_b, ref_cost = ref.backprop_with_cost(X, Y)
+        ref_opt.step(ref.params, [g for pair in zip(grad_w, grad_b) for g in pair], len(X))
+        assert step(X, Y) == pytest.approx(ref_cost, rel=1e-12)
+    for p, q in zip(fused.params, ref.params):
+        np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_roll_back_restores_exactly(sparse, rng):
+    net = Network([30, 12, 10], rng=rng, dtype=np.float32)
+    step = TrainStep(net, make_optimizer("sgd", 3.0))
+    step(*batch(rng, 10, sparse=sparse))
+    before = [p.copy() for p in net.params]
+    step(*batch(rng, 10, sparse=sparse))
+    assert not all(np.array_equal(p, q) for p, q in zip(net.params, before))
+    step.roll_back()
+    for p, q in zip(net.params, before):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_a_cost_over_the_limit_changes_nothing(rng):
+    net = Network([30, 12, 10], rng=rng)
+    step = TrainStep(net, make_optimizer("sgd", 3.0))
+    before = [p.copy() for p in net.params]
+    step(*batch(rng, 10), max_cost=0.0)
+    for p, q in zip(net.params, before):
+        np.testing.assert_array_equal(p, q)
