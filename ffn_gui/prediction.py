@@ -1,0 +1,252 @@
+"""What the network makes of the drawing: ``Predictor`` (no Qt) and ``PredictionPane`` (the view).
+
+``Predictor.predict(image)`` turns the canvas image (float (H, W) in [0, 1], white ink on black)
+into the network's input, MNIST-style by default (``core.preprocess.to_mnist``: crop, fit into
+20×20, centre of mass to the centre) or the plain area-resized canvas (``raw_to_input``), and
+returns the ten class probabilities with that 28×28 input. It holds a reference to a network
+the window owns: a snapshot (``Network.copy()``) or a loaded model, never the arrays a training
+worker is writing to.
+
+``PredictionPane`` shows the guess: the digit in large type with its confidence, ten labelled
+bars (the winner in the palette's highlight colour) and "what the network sees", the 28×28 input
+magnified with nearest-neighbour pixels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from core.network import Network
+from core.preprocess import raw_to_input, to_mnist
+
+N_CLASSES = 10
+INPUT_SIDE = 28
+
+
+class Predictor:
+    """Canvas image → (ten probabilities, the 28×28 input the network saw)."""
+
+    def __init__(self, network: Network | None, preprocess: bool = True) -> None:
+        self.network = network
+        self.preprocess = preprocess
+
+    def to_input(self, image: np.ndarray) -> np.ndarray | None:
+        """The float32 (28, 28) input for ``image``, or None when nothing is drawn."""
+        if self.preprocess:
+            return to_mnist(image)
+        x = raw_to_input(image)
+        return x if float(x.max()) > 0.05 else None
+
+    def predict(self, image: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(probabilities (10,) float64 summing to 1, the 28×28 input), or (None, None) when the
+        drawing is empty. Without a network the probabilities are None."""
+        x = self.to_input(image)
+        if x is None:
+            return None, None
+        if self.network is None:
+            return None, x
+        probs = self.network.predict_proba(x.reshape(1, -1))[0]
+        return probs, x
+
+
+class ProbabilityBars(QWidget):
+    """Ten horizontal bars labelled 0-9, the most probable in the highlight colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._probs: np.ndarray | None = None
+        self._winner = -1
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumSize(160, 10 * 16)
+
+    def set_probabilities(self, probs: np.ndarray | None) -> None:
+        self._probs = None if probs is None else np.asarray(probs, float).copy()
+        self._winner = -1 if probs is None else int(np.argmax(self._probs))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, 10 * 24)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.WindowText)
+        muted = QColor(text)
+        muted.setAlphaF(0.55)
+        track = QColor(text)
+        track.setAlphaF(0.10)
+        plain = QColor(text)
+        plain.setAlphaF(0.45)
+        accent = pal.color(QPalette.ColorRole.Highlight)
+
+        fm = self.fontMetrics()
+        row_h = self.height() / N_CLASSES
+        label_w = fm.horizontalAdvance("0") + 10
+        value_w = fm.horizontalAdvance("100%") + 8
+        bar_x = label_w
+        bar_w = max(self.width() - label_w - value_w, 10)
+        bar_h = max(min(row_h * 0.55, 18.0), 4.0)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for digit in range(N_CLASSES):
+            top = digit * row_h
+            mid = top + row_h / 2
+            winner = digit == self._winner
+            painter.setFont(bold if winner else self.font())
+            painter.setPen(text if winner else muted)
+            painter.drawText(
+                QRectF(0, top, label_w - 6, row_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(digit),
+            )
+            bar = QRectF(bar_x, mid - bar_h / 2, bar_w, bar_h)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(track)
+            painter.drawRoundedRect(bar, bar_h / 2, bar_h / 2)
+            if self._probs is None:
+                continue
+            p = float(self._probs[digit])
+            if p > 0:
+                fill = QRectF(bar.x(), bar.y(), max(bar_w * p, bar_h), bar_h)
+                painter.setBrush(accent if winner else plain)
+                painter.drawRoundedRect(fill, bar_h / 2, bar_h / 2)
+            painter.setPen(text if winner else muted)
+            painter.drawText(
+                QRectF(bar_x + bar_w, top, value_w, row_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{p:.0%}" if p >= 0.005 else "·",
+            )
+        painter.end()
+
+
+class InputView(QWidget):
+    """The 28×28 input the network saw, magnified with nearest-neighbour pixels."""
+
+    def __init__(self, zoom: int = 4, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._zoom = zoom
+        self._image: QImage | None = None
+        self._pixels: np.ndarray | None = None  # keeps the QImage's buffer alive
+        side = INPUT_SIDE * zoom + 2
+        self.setFixedSize(side, side)
+        self.setToolTip("What the network sees: the drawing as a 28×28 MNIST-style input")
+
+    def set_image(self, img28: np.ndarray | None) -> None:
+        if img28 is None:
+            self._image = self._pixels = None
+        else:
+            img = np.asarray(img28, np.float32)
+            if img.shape != (INPUT_SIDE, INPUT_SIDE):
+                raise ValueError(f"the input view shows a 28×28 image, got shape {img.shape}")
+            self._pixels = np.ascontiguousarray(np.clip(img * 255 + 0.5, 0, 255), np.uint8)
+            self._image = QImage(
+                self._pixels.data,
+                INPUT_SIDE,
+                INPUT_SIDE,
+                INPUT_SIDE,
+                QImage.Format.Format_Grayscale8,
+            )
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        inner = QRectF(1, 1, self.width() - 2, self.height() - 2)
+        painter.fillRect(inner, QColor(0, 0, 0))
+        if self._image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            painter.drawImage(inner, self._image)
+        edge = self.palette().color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(edge, 1))
+        painter.drawRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1))
+        painter.end()
+
+
+class PredictionPane(QWidget):
+    """The network's guess: big digit, confidence, ten bars, the input it saw, a status line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._probs: np.ndarray | None = None
+
+        self.digit_label = QLabel("–")
+        big = QFont(self.font())
+        big.setPixelSize(72)
+        big.setBold(True)
+        self.digit_label.setFont(big)
+        self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.digit_label.setMinimumWidth(80)
+        self.digit_label.setAccessibleName("Predicted digit")
+
+        self.confidence_label = QLabel("Draw a digit")
+        medium = QFont(self.font())
+        medium.setPointSizeF(self.font().pointSizeF() * 1.25)
+        self.confidence_label.setFont(medium)
+        self.confidence_label.setAccessibleName("Confidence")
+
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.status_label.setAccessibleName("Model")
+
+        self.bars = ProbabilityBars()
+        self.input_view = InputView()
+        sees = QLabel("Network input (28×28)")
+        sees.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        guess = QVBoxLayout()
+        guess.setSpacing(2)
+        guess.addWidget(self.digit_label)
+        guess.addWidget(self.confidence_label, alignment=Qt.AlignmentFlag.AlignHCenter)
+        seen = QVBoxLayout()
+        seen.setSpacing(2)
+        seen.addWidget(self.input_view, alignment=Qt.AlignmentFlag.AlignHCenter)
+        seen.addWidget(sees, alignment=Qt.AlignmentFlag.AlignHCenter)
+        top = QHBoxLayout()
+        top.addLayout(guess, 1)
+        top.addLayout(seen)
+
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(rule)
+        layout.addWidget(self.bars, 1)
+        layout.addWidget(self.status_label)
+        self.set_probabilities(None)
+
+    def set_probabilities(self, probs: np.ndarray | None) -> None:
+        """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None."""
+        if probs is None:
+            self._probs = None
+            self.digit_label.setText("–")
+            self.confidence_label.setText("Draw a digit")
+            self.bars.set_probabilities(None)
+            return
+        probs = np.asarray(probs, float).reshape(-1)
+        if probs.shape != (N_CLASSES,):
+            raise ValueError(f"expected {N_CLASSES} probabilities, got shape {probs.shape}")
+        self._probs = probs
+        winner = int(np.argmax(probs))
+        self.digit_label.setText(str(winner))
+        self.confidence_label.setText(f"{probs[winner]:.0%} sure")
+        self.bars.set_probabilities(probs)
+
+    def set_input_image(self, img28: np.ndarray | None) -> None:
+        """Show the 28×28 input the network saw (None clears the view)."""
+        self.input_view.set_image(img28)
+
+    def set_status(self, text: str) -> None:
+        """A line under the bars saying which network answers, e.g. "bundled model"."""
+        self.status_label.setText(text)
+
+    def probabilities(self) -> np.ndarray | None:
+        return None if self._probs is None else self._probs.copy()
+
+    def predicted_digit(self) -> int | None:
+        return None if self._probs is None else int(np.argmax(self._probs))
