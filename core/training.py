@@ -290,8 +290,24 @@ def train(
     on_progress: Callable[[BatchProgress | EpochProgress], None] | None = None,
     control: TrainControl | None = None,
     progress_interval: float = 0.25,
+    train_metrics: bool = True,
 ) -> TrainResult:
-    """Train ``network`` in place with mini-batch gradient descent as ``config`` says."""
+    """Train ``network`` in place with mini-batch gradient descent as ``config`` says.
+
+    BLAS runs on one thread meanwhile: at these matrix sizes more threads are slower, and a
+    window showing the run keeps the other core. ``train_metrics=False`` skips measuring the
+    train cost and accuracy at epoch ends (they are reported as NaN); benchmarks use it to time
+    training alone."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(network, config, train_set, valid_set, on_progress=on_progress,
+                      control=control, progress_interval=progress_interval,
+                      train_metrics=train_metrics)
+
+
+def _train(network, config, train_set, valid_set, *, on_progress, control, progress_interval,
+           train_metrics) -> TrainResult:
     config.validate()
     if network.sizes[0] != N_INPUTS or network.sizes[-1] != N_CLASSES:
         raise ConfigError(f"the network must map {N_INPUTS} inputs to {N_CLASSES} classes")
@@ -316,6 +332,7 @@ def train(
     m = config.batch_size
     batches = -(-n // m)
     step = TrainStep(network, optimizer)
+    x_buf = np.empty((m, N_INPUTS), dtype)
 
     history: list[EpochProgress] = []
     start = time.perf_counter()
@@ -333,8 +350,9 @@ def train(
             from .augment import augment
 
             X = augment(train_set.images[order], rng).astype(dtype, copy=False)
+            rows = None
         else:
-            X = X_all[order]
+            X, rows = X_all, order  # gathered a batch at a time, into reused buffers
         Y = Y_all[order]
         cost_sum, cost_n, last_report = 0.0, 0, -math.inf
         for k in range(batches):
@@ -343,7 +361,12 @@ def train(
             paused_for += control.wait_while_paused()
             if control.stopped:
                 break
-            Xb, Yb = X[k * m : (k + 1) * m], Y[k * m : (k + 1) * m]
+            if rows is None:
+                Xb = X[k * m : (k + 1) * m]
+            else:
+                idx = rows[k * m : (k + 1) * m]
+                Xb = np.take(X, idx, axis=0, out=x_buf[: len(idx)])
+            Yb = Y[k * m : (k + 1) * m]
             cost = step(Xb, Yb, cost_limit)
             if cost_limit == math.inf:
                 cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), 1e-3)
@@ -374,9 +397,11 @@ def train(
                 "training diverged (learning rate too high?): the weights became non-finite; "
                 "the weights of the last good step were restored"
             )
-        train_cost, train_acc = evaluate(
-            network, train_set.images[metric_rows], np.asarray(train_set.labels)[metric_rows]
-        )
+        train_cost = train_acc = math.nan
+        if train_metrics:
+            train_cost, train_acc = evaluate(
+                network, train_set.images[metric_rows], np.asarray(train_set.labels)[metric_rows]
+            )
         val_cost = val_acc = None
         if valid_set is not None and len(valid_set.labels):
             val_cost, val_acc = evaluate(network, valid_set.images, valid_set.labels)

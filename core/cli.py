@@ -1,0 +1,309 @@
+"""The command line: ``ffn train | evaluate | predict | download``.
+
+Every user error prints one line, ``ffn: error: ...``, to stderr and exits with status 2 (1 for
+an interrupted or diverged run); nothing prints a traceback. NumPy and the engine are imported
+inside the commands, so ``ffn --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    parts = [p for p in text.replace(" ", "").split(",") if p]
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give hidden layer sizes as whole numbers, e.g. '128,128'"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ffn",
+        description="Train, evaluate and use ffn-gui's NumPy feed-forward network on MNIST.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    t = sub.add_parser("train", help="train a network and save it",
+                       description="Train a network on MNIST and save it as a model file.")
+    t.add_argument("--data", metavar="PATH", help="folder of MNIST IDX files, a Kaggle "
+                   "train.csv or a Keras .npz (default: $MNIST_DIR, then the download folder)")
+    t.add_argument("--preset", default="default", choices=["seed", "default"],
+                   help="seed = the notes' network; default = the best found (default)")
+    t.add_argument("--epochs", type=_positive_int)
+    t.add_argument("--hidden", type=_hidden, metavar="SIZES", help="hidden layers, e.g. 128,128")
+    t.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
+    t.add_argument("--cost", choices=["quadratic", "cross_entropy"])
+    t.add_argument("--init", choices=["normal", "scaled"],
+                   help="normal = the notes' N(0,1); scaled = N(0,1/fan_in) (He for ReLU)")
+    t.add_argument("--optimizer", choices=["sgd", "momentum", "adam"])
+    t.add_argument("--lr", type=float, dest="learning_rate", metavar="α", help="learning rate")
+    t.add_argument("--batch-size", type=_positive_int, dest="batch_size")
+    t.add_argument("--l2", type=float, help="L2 weight decay λ")
+    t.add_argument("--schedule", choices=["constant", "cosine"])
+    t.add_argument("--augment", action=argparse.BooleanOptionalAction,
+                   help="random shifts, rotations, scale and stroke thickness each epoch")
+    t.add_argument("--validation", type=_positive_int, metavar="N",
+                   help="training examples held out for validation (0 = train on all)")
+    t.add_argument("--seed", type=_positive_int)
+    t.add_argument("--out", metavar="MODEL.npz", help="where to save the model "
+                   "(default: ./<preset>.npz)")
+    t.add_argument("--name", help="the model's name (default: the file name)")
+
+    e = sub.add_parser("evaluate", help="test accuracy and confusion matrix of a model")
+    e.add_argument("--model", required=True, metavar="MODEL.npz")
+    e.add_argument("--data", metavar="PATH", help="as for train; its test split is used")
+
+    r = sub.add_parser("predict", help="read a digit from a PNG, or write a Kaggle submission")
+    r.add_argument("--model", required=True, metavar="MODEL.npz")
+    r.add_argument("input", metavar="INPUT", help="a PNG image of one digit, or Kaggle test.csv")
+    r.add_argument("--out", metavar="FILE", help="submission file for a test.csv "
+                   "(default: submission.csv)")
+    r.add_argument("--raw", action="store_true",
+                   help="feed the image resized to 28x28 as is, without MNIST's centring")
+
+    d = sub.add_parser("download", help="download MNIST (about 11 MB) and verify it")
+    d.add_argument("--dest", metavar="DIR", help="default: the per-user cache folder")
+    return p
+
+
+def _fmt_time(seconds: float) -> str:
+    seconds = int(round(seconds))
+    m, s = divmod(seconds, 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .data import load_data
+    from .model_io import save_model
+    from .training import EpochProgress, evaluate, preset, train
+
+    overrides = {k: getattr(args, k) for k in (
+        "epochs", "hidden", "activation", "cost", "init", "optimizer", "learning_rate",
+        "batch_size", "l2", "schedule", "augment", "validation", "seed")
+        if getattr(args, k) is not None}
+    config = preset(args.preset, **overrides)
+    out = Path(args.out or f"{args.preset}.npz")
+    if out.is_dir():
+        raise _Fail(f"--out {out} is a folder; give a file name such as model.npz")
+    if not out.parent.exists():
+        raise _Fail(f"--out {out}: folder {out.parent} does not exist")
+    data = load_data(args.data)
+    config.validate(n_examples=len(data.train))
+    train_set, valid_set = data.train, None
+    if config.validation:
+        train_set, valid_set = data.train.split(
+            config.validation, np.random.default_rng([config.seed, 2])
+        )
+    print(f"data: {len(train_set):,} train · {len(valid_set) if valid_set else 0:,} validation"
+          f" · {len(data.test) if data.test else 0:,} test — from {data.source}")
+    network = config.make_network()
+    print(f"network: {network.describe()}, {config.optimizer} α={config.learning_rate:g} "
+          f"batch {config.batch_size}, {config.epochs} epochs (preset {args.preset})",
+          flush=True)
+
+    def report(p) -> None:
+        if isinstance(p, EpochProgress):
+            valid = f"  valid {p.val_accuracy:6.2%}" if p.val_accuracy is not None else ""
+            print(f"epoch {p.epoch:>3}/{p.epochs}  cost {p.train_cost:.4f}  train "
+                  f"{p.train_accuracy:6.2%}{valid}  elapsed {_fmt_time(p.elapsed)}  "
+                  f"ETA {_fmt_time(p.eta)}", flush=True)
+
+    result = train(network, config, train_set, valid_set, on_progress=report)
+    metrics: dict = {"epochs": result.epochs_completed, "train_seconds": round(result.elapsed, 1)}
+    if result.history:
+        last = result.history[-1]
+        metrics.update(train_accuracy=last.train_accuracy, val_accuracy=last.val_accuracy)
+    if data.test is not None and data.test.labels is not None:
+        _, acc = evaluate(network, data.test.images, data.test.labels)
+        metrics["test_accuracy"] = acc
+        print(f"test accuracy: {acc:.2%}")
+    save_model(out, network, config=config, metrics=metrics,
+               data_checksum=data.train.checksum(), name=args.name)
+    print(f"saved {out}")
+    return 0
+
+
+def confusion_text(truth, predicted) -> str:
+    import numpy as np
+
+    matrix = np.zeros((10, 10), dtype=int)
+    np.add.at(matrix, (np.asarray(truth, int), np.asarray(predicted, int)), 1)
+    width = max(5, len(str(matrix.max())) + 1)
+    lines = ["true \\ predicted " + "".join(f"{d:>{width}}" for d in range(10))]
+    for d in range(10):
+        lines.append(f"{d:>16} " + "".join(f"{v:>{width}}" for v in matrix[d]))
+    return "\n".join(lines)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .data import load_data
+    from .model_io import load_model
+    from .training import as_inputs
+
+    model = load_model(args.model)
+    data = load_data(args.data)
+    split = data.test if data.test is not None and data.test.labels is not None else None
+    if split is None:
+        raise _Fail(f"{data.source} has no labelled test split to evaluate on")
+    _check_inputs(model)
+    predicted = model.network.predict(as_inputs(split.images))
+    acc = float((predicted == split.labels).mean())
+    print(f"model: {model.name} ({model.network.describe()})")
+    print(f"test accuracy: {acc:.2%}  ({int((predicted == split.labels).sum()):,} of "
+          f"{len(split):,} from {data.source})")
+    print(confusion_text(split.labels, predicted))
+    return 0
+
+
+def _check_inputs(model) -> None:
+    if model.network.sizes[0] != 784 or model.network.sizes[-1] != 10:
+        raise _Fail(f"model {model.name!r} maps {model.network.sizes[0]} inputs to "
+                    f"{model.network.sizes[-1]} outputs; MNIST needs 784 → 10")
+
+
+def read_png(path: Path):
+    """A PNG as a float (H, W) array, white ink on black (dark-on-light images are inverted)."""
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+
+    from .errors import DataError
+
+    try:
+        with Image.open(path) as im:
+            im.load()
+            if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
+                rgba = im.convert("RGBA")
+                bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                im = Image.alpha_composite(bg, rgba)
+            gray = np.asarray(im.convert("L"), dtype=np.float32) / 255
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise DataError(f"{path}: not a readable image ({e})") from None
+    if gray.size == 0:
+        raise DataError(f"{path}: the image is empty")
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    if np.median(border) > 0.5:  # dark ink on a light background, like most drawings
+        gray = 1.0 - gray
+    return gray
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .model_io import load_model
+    from .training import as_inputs
+
+    model = load_model(args.model)
+    _check_inputs(model)
+    path = Path(args.input)
+    if path.suffix.lower() == ".csv":
+        from .data import load_kaggle_csv
+
+        data = load_kaggle_csv(path, kind="test")
+        labels = model.network.predict(as_inputs(data.images))
+        out = Path(args.out or "submission.csv")
+        _write_atomic(out, "ImageId,Label\n" + "".join(
+            f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1)))
+        print(f"wrote {len(labels):,} predictions to {out}")
+        return 0
+    from .preprocess import raw_to_input, to_mnist
+
+    image = read_png(path)
+    x = raw_to_input(image) if args.raw else to_mnist(image)
+    if x is None:
+        raise _Fail(f"{path}: the image is empty (no ink found): nothing to read")
+    probs = model.network.predict_proba(np.asarray(x, np.float32).reshape(1, 784))[0]
+    digit = int(np.argmax(probs))
+    print(f"digit: {digit}  (confidence {probs[digit]:.1%})")
+    for d, p in enumerate(probs):
+        print(f"  {d}: {p:6.1%} {'█' * int(round(p * 40))}")
+    return 0
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise _Fail(f"{path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from .download import download_mnist
+
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done >= total:
+            last[0] = now
+            print(f"\r{done / 2**20:5.1f} / {total / 2**20:.1f} MiB", end="", file=sys.stderr,
+                  flush=True)
+
+    dest = download_mnist(args.dest, progress=progress)
+    print(file=sys.stderr)
+    print(f"MNIST is in {dest}")
+    return 0
+
+
+class _Fail(Exception):
+    """A user error found by the command line itself."""
+
+
+COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
+            "download": cmd_download}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .errors import FFNError, TrainingDiverged
+
+    try:
+        return COMMANDS[args.command](args)
+    except TrainingDiverged as e:
+        print(f"ffn: error: {e}", file=sys.stderr)
+        return 1
+    except (FFNError, _Fail) as e:
+        print(f"ffn: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nffn: interrupted", file=sys.stderr)
+        return 130
+    except OSError as e:
+        print(f"ffn: error: {e.filename or ''}: {e.strerror or e}".replace(" : ", " "),
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
