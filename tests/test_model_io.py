@@ -1,0 +1,168 @@
+"""Model files: round trip, atomic saves, and every malformed file refused with a clear error."""
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import numpy as np
+import pytest
+
+from core.errors import ModelFileError
+from core.model_io import FORMAT_VERSION, load_model, save_model
+from core.network import Network
+from core.training import preset
+
+
+@pytest.fixture
+def net(rng):
+    return Network([784, 16, 10], "relu", "cross_entropy", rng=rng)
+
+
+@pytest.fixture
+def saved(net, tmp_path):
+    return save_model(tmp_path / "m.npz", net, config=preset("default", hidden=(16,)),
+                      metrics={"test_accuracy": 0.9}, data_checksum="ab" * 32, name="mine")
+
+
+def test_round_trip(net, saved, rng):
+    model = load_model(saved)
+    assert model.name == "mine" and model.metrics == {"test_accuracy": 0.9}
+    assert model.config == preset("default", hidden=(16,))
+    assert model.data_checksum == "ab" * 32
+    assert model.header["format_version"] == FORMAT_VERSION
+    X = rng.random((5, 784))
+    np.testing.assert_array_equal(model.network.feedforward(X), net.feedforward(X))
+    assert model.network.describe() == net.describe()
+
+
+def rewrite(path, arrays=None, header=None, drop=(), raw=None):
+    """Write a variant of a model file: replace arrays or header fields, drop members."""
+    with np.load(path, allow_pickle=False) as npz:
+        data = {k: npz[k] for k in npz.files}
+    h = json.loads(data["header"].tobytes())
+    h.update(header or {})
+    data["header"] = np.frombuffer(json.dumps(h).encode(), np.uint8)
+    data.update(arrays or {})
+    for k in drop:
+        data.pop(k)
+    out = path.with_name("variant.npz")
+    np.savez(out, **data)
+    return out
+
+
+CASES = {
+    "missing array": lambda p: rewrite(p, drop=["w1"]),
+    "no header": lambda p: rewrite(p, drop=["header"]),
+    "shapes do not chain": lambda p: rewrite(p, arrays={"w1": np.zeros((10, 17), np.float32)}),
+    "newer format": lambda p: rewrite(p, header={"format_version": FORMAT_VERSION + 1}),
+    "foreign format": lambda p: rewrite(p, header={"format": "keras"}),
+    "non-finite weights": lambda p: rewrite(
+        p, arrays={"w0": np.full((16, 784), np.nan, np.float32)}),
+    "integer weights": lambda p: rewrite(p, arrays={"b0": np.zeros(16, np.int64)}),
+    "unknown activation": lambda p: rewrite(p, header={"activation": "gelu"}),
+    "bad sizes": lambda p: rewrite(p, header={"sizes": [784, -1, 10]}),
+    "extra array": lambda p: rewrite(p, arrays={"w9": np.zeros(3, np.float32)}),
+    "checksum mismatch": lambda p: rewrite(p, arrays={"b0": np.ones(16, np.float32)}),
+    "bad config": lambda p: rewrite(p, header={"config": {"epochs": 0}}),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_malformed_models_are_refused(case, saved):
+    bad = CASES[case](saved)
+    with pytest.raises(ModelFileError) as e:
+        load_model(bad)
+    assert "variant.npz" in str(e.value)
+
+
+def test_object_arrays_are_refused_not_unpickled(saved, tmp_path):
+    with np.load(saved) as npz:
+        data = {k: npz[k] for k in npz.files}
+    data["w0"] = np.array([object()] * 3, dtype=object)
+    bad = tmp_path / "pickled.npz"
+    np.savez(bad, **data)
+    with pytest.raises(ModelFileError, match="pickled.npz"):
+        load_model(bad)
+
+
+@pytest.mark.parametrize("content", [b"", b"hello", b"PK\x03\x04garbage", b"\x93NUMPY"])
+def test_not_an_archive(tmp_path, content):
+    p = tmp_path / "x.npz"
+    p.write_bytes(content)
+    with pytest.raises(ModelFileError, match="x.npz"):
+        load_model(p)
+
+
+def test_truncated_archives(saved):
+    data = saved.read_bytes()
+    for cut in (10, len(data) // 3, len(data) // 2, len(data) - 30):
+        saved.with_name("cut.npz").write_bytes(data[:cut])
+        with pytest.raises(ModelFileError, match="cut.npz"):
+            load_model(saved.with_name("cut.npz"))
+
+
+def test_zip_bomb_is_refused_before_reading(tmp_path):
+    p = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        buf = io.BytesIO()
+        np.save(buf, np.zeros((2**28 // 4 + 1000,), np.float32))  # > 256 MiB of zeros
+        zf.writestr("w0.npy", buf.getvalue())
+        zf.writestr("header.npy", b"")
+    assert p.stat().st_size < 2**20
+    with pytest.raises(ModelFileError, match="MiB"):
+        load_model(p)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(ModelFileError, match="does not exist"):
+        load_model(tmp_path / "none.npz")
+    with pytest.raises(ModelFileError, match="folder"):
+        load_model(tmp_path)
+
+
+def test_failed_save_leaves_the_old_file_and_no_temporary(net, saved, monkeypatch):
+    before = saved.read_bytes()
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", boom)
+    with pytest.raises(OSError):
+        save_model(saved, net)
+    assert saved.read_bytes() == before
+    assert [p.name for p in saved.parent.iterdir()] == ["m.npz"]
+
+
+KILLER = r"""
+import sys, numpy as np
+sys.path.insert(0, {root!r})
+from core.network import Network
+from core.model_io import save_model
+net = Network([784, 1024, 1024, 10], rng=np.random.default_rng(1))
+print("ready", flush=True)
+while True:
+    save_model({path!r}, net)
+"""
+
+
+def test_sigkill_mid_save_leaves_old_or_complete_new(net, tmp_path):
+    path = tmp_path / "model.npz"
+    save_model(path, net)  # the old model: a different architecture from the new one
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    outcomes = set()
+    for delay in (0.05, 0.15, 0.3, 0.5, 0.8):
+        proc = subprocess.Popen([sys.executable, "-c", KILLER.format(root=root, path=str(path))],
+                                stdout=subprocess.PIPE)
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(delay)  # let it get into a save: the kill must land at an arbitrary point
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        model = load_model(path)  # never a broken file
+        outcomes.add(tuple(model.network.sizes))
+    assert outcomes <= {(784, 16, 10), (784, 1024, 1024, 10)}
