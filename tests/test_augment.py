@@ -1,0 +1,163 @@
+"""core.augment: per-image affine maps by bilinear sampling, checked against a per-pixel
+reference, plus thicker and thinner pens."""
+
+import gzip
+
+import numpy as np
+import pytest
+
+from core.augment import augment, warp
+from core.errors import ConfigError
+
+
+def digits(n: int, seed: int = 0) -> np.ndarray:
+    """(n, 28, 28) uint8 stand-ins for digits: a few soft strokes around the middle."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:28, :28]
+    out = np.zeros((n, 28, 28))
+    for k in range(n):
+        for _ in range(3):
+            (x0, y0), (x1, y1) = rng.uniform(8, 20, (2, 2))
+            seg = np.array([x1 - x0, y1 - y0])
+            t = np.clip(((xx - x0) * seg[0] + (yy - y0) * seg[1]) / max(seg @ seg, 1e-9), 0, 1)
+            d = np.hypot(xx - x0 - t * seg[0], yy - y0 - t * seg[1])
+            out[k] = np.maximum(out[k], np.clip(2.0 - d, 0, 1))
+    return (out * 255).round().astype(np.uint8)
+
+
+def centres(x: np.ndarray) -> np.ndarray:
+    """(N, 2) centres of mass (x, y) of (N, 784) or (N, 28, 28) images."""
+    x = x.reshape(len(x), 28, 28).astype(np.float64)
+    r = np.arange(28)
+    m = x.sum(axis=(1, 2))
+    return np.stack([x.sum(axis=1) @ r / m, x.sum(axis=2) @ r / m], axis=1)
+
+
+def reference_warp(img, angle, zoom, offset, slant):
+    """One image, one pixel at a time: bilinear sample at c + A⁻¹ (p - c - t), 0 outside."""
+    x = img.astype(np.float64) / 255
+    (c,) = centres(x[None])
+    th = np.deg2rad(angle)
+    a = (
+        zoom
+        * np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
+        @ [[1, slant], [0, 1]]
+    )
+    inv = np.linalg.inv(a)
+
+    def at(r, col):
+        return x[r, col] if 0 <= r < 28 and 0 <= col < 28 else 0.0
+
+    out = np.zeros((28, 28))
+    for r in range(28):
+        for col in range(28):
+            sx, sy = c + inv @ (np.array([col, r]) - c - offset)
+            x0, y0 = int(np.floor(sx)), int(np.floor(sy))
+            fx, fy = sx - x0, sy - y0
+            top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx
+            bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx
+            out[r, col] = top * (1 - fy) + bottom * fy
+    return out.ravel()
+
+
+def test_warp_matches_the_per_pixel_reference():
+    imgs = digits(12)
+    rng = np.random.default_rng(3)
+    angle = rng.uniform(-40, 40, 12)
+    zoom = rng.uniform(0.7, 1.4, 12)
+    offset = rng.uniform(-4, 4, (12, 2))
+    slant = rng.uniform(-0.3, 0.3, 12)
+    angle[0], zoom[0], offset[0], slant[0] = 90.0, 1.0, (0, 0), 0.0
+    out = warp(imgs, angle, zoom, offset, slant)
+    for k in range(12):
+        ref = reference_warp(imgs[k], angle[k], zoom[k], offset[k], slant[k])
+        np.testing.assert_allclose(out[k], ref, atol=2e-5)
+
+
+def test_warp_shift_moves_the_centre_of_mass_by_the_shift():
+    imgs = digits(50, seed=1)
+    offset = np.random.default_rng(2).uniform(-3, 3, (50, 2))
+    out = warp(imgs, np.zeros(50), np.ones(50), offset)
+    np.testing.assert_allclose(centres(out) - centres(imgs), offset, atol=1e-3)
+    assert out.sum() == pytest.approx(imgs.sum() / 255, rel=1e-5)  # nothing fell off the frame
+
+
+def test_rotation_and_scale_keep_the_centre_of_mass():
+    imgs = digits(50, seed=4)
+    rng = np.random.default_rng(5)
+    out = warp(imgs, rng.uniform(-30, 30, 50), rng.uniform(0.8, 1.2, 50), np.zeros((50, 2)))
+    np.testing.assert_allclose(centres(out), centres(imgs), atol=0.1)  # up to resampling
+
+
+def test_shape_dtype_and_range():
+    imgs = digits(40)
+    rng = np.random.default_rng(0)
+    for x in (imgs, imgs.astype(np.float32) / 255):
+        out = augment(x, rng, thickness=1.0, shear=0.2)
+        assert out.shape == (40, 784) and out.dtype == np.float32
+        assert out.min() >= 0 and out.max() <= 1
+    assert augment(imgs[:0], rng).shape == (0, 784)
+
+
+def test_zero_ranges_give_back_the_images():
+    imgs = digits(30)
+    out = augment(imgs, np.random.default_rng(0), shift=0, rotate=0, scale=(1, 1), thickness=0)
+    np.testing.assert_allclose(out, imgs.reshape(30, 784) / 255, atol=1e-6)
+    as_float = imgs.astype(np.float32) / 255
+    out = augment(as_float, np.random.default_rng(0), shift=0, rotate=0, scale=(1, 1), thickness=0)
+    np.testing.assert_allclose(out, as_float.reshape(30, 784), atol=1e-6)
+
+
+def test_the_seed_decides_everything():
+    imgs = digits(20)
+    a = augment(imgs, np.random.default_rng(7))
+    b = augment(imgs, np.random.default_rng(7))
+    c = augment(imgs, np.random.default_rng(8))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    rng = np.random.default_rng(7)
+    assert not np.array_equal(augment(imgs, rng), augment(imgs, rng))  # a new draw each epoch
+
+
+def test_augment_shifts_are_uniform_within_the_range():
+    imgs = digits(400, seed=2)
+    out = augment(imgs, np.random.default_rng(1), shift=2.0, thickness=0)
+    moved = centres(out) - centres(imgs)  # rotation and scale are about the centre of mass
+    assert np.abs(moved).max() <= 2.0 + 0.05
+    np.testing.assert_allclose(moved.std(axis=0), 2 / np.sqrt(3), rtol=0.15)
+    np.testing.assert_allclose(moved.mean(axis=0), 0, atol=0.2)
+
+
+def test_pens_are_thicker_or_thinner_and_only_that():
+    imgs = digits(200, seed=3)
+    same = augment(imgs, np.random.default_rng(4), thickness=0.0)
+    pens = augment(imgs, np.random.default_rng(4), thickness=1.0)  # same geometry, new pens
+    thicker = (pens >= same - 1e-6).all(axis=1) & (pens.sum(axis=1) > same.sum(axis=1))
+    thinner = (pens <= same + 1e-6).all(axis=1) & (pens.sum(axis=1) < same.sum(axis=1))
+    assert (thicker | thinner).all()
+    assert 0.35 < thicker.mean() < 0.65
+    # a thinner pen keeps the stroke's core and loses its soft edge
+    core = same > 0.95
+    assert (pens[thinner][core[thinner]] > 0.9).all()
+    partial = augment(imgs, np.random.default_rng(4), thickness=0.3)
+    changed = np.abs(partial - same).max(axis=1) > 1e-6
+    assert 0.15 < changed.mean() < 0.45
+
+
+def test_bad_ranges_are_config_errors():
+    imgs = digits(2)
+    for kwargs in ({"thickness": 1.5}, {"scale": (1.1, 0.9)}, {"shift": -1}, {"scale": (0, 1)}):
+        with pytest.raises(ConfigError):
+            augment(imgs, np.random.default_rng(0), **kwargs)
+
+
+@pytest.mark.mnist
+def test_augmented_mnist_digits_stay_close_to_the_originals(mnist_dir):
+    with gzip.open(mnist_dir / "t10k-images-idx3-ubyte.gz") as f:
+        imgs = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)[:2000]
+    out = augment(imgs, np.random.default_rng(0))
+    flat = imgs.reshape(len(imgs), -1) / 255
+    corr = [np.corrcoef(a, b)[0, 1] for a, b in zip(out, flat)]
+    assert 0.5 < np.mean(corr) < 0.95  # changed, but the same digit
+    np.testing.assert_allclose(out.sum() / flat.sum(), 1.0, atol=0.15)  # about as much ink
+    assert np.abs(centres(out) - 14).max() < 4
