@@ -77,8 +77,10 @@ class DrawingCanvas(QWidget):
         self._grid = False
         self._image = QImage(RESOLUTION, RESOLUTION, QImage.Format.Format_Grayscale8)
         self._image.fill(0)
-        self._pixels: np.ndarray | None = None  # cache of image(), None when stale
-        self._empty: bool | None = True  # cache of is_empty(), None when stale
+        # Caches, None when stale: the image's bytes, image() and is_empty().
+        self._bytes: np.ndarray | None = None
+        self._pixels: np.ndarray | None = None
+        self._empty: bool | None = True
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(GRID * MIN_SCREEN_PER_INPUT, GRID * MIN_SCREEN_PER_INPUT)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -218,6 +220,14 @@ class DrawingCanvas(QWidget):
         self._begin_stroke(event.position(), erase)
         event.accept()
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # A quick second click comes as a double-click, after a press or instead of one:
+        # it starts a stroke only if the press has not already started it.
+        if self._current is None:
+            self.mousePressEvent(event)
+        else:
+            event.accept()
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         # No look at event.buttons(): whether a stroke is on is known from press/release.
         if self._current is None:
@@ -332,8 +342,7 @@ class DrawingCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_segment(painter, stroke, a, b)
         painter.end()
-        self._pixels = None
-        self._empty = None
+        self._stale()
         pad = stroke.width / 2 + 0.5
         board = self.board_rect()
         k = board.width() / GRID
@@ -371,16 +380,21 @@ class DrawingCanvas(QWidget):
             for a, b in zip(points, points[1:]):
                 self._paint_segment(painter, stroke, a, b)
         painter.end()
-        self._pixels = None
-        self._empty = None
+        self._stale()
         self.update()
         self.changed.emit()
 
+    def _stale(self) -> None:
+        self._bytes = self._pixels = self._empty = None
+
     def _gray(self) -> np.ndarray:
-        """The image's bytes as uint8 (RESOLUTION, RESOLUTION) (a copy)."""
-        image = self._image
-        rows = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * RESOLUTION)
-        return rows.reshape(RESOLUTION, image.bytesPerLine())[:, :RESOLUTION].copy()
+        """The image's bytes as uint8 (RESOLUTION, RESOLUTION), copied once per change."""
+        if self._bytes is None:
+            image = self._image
+            line = image.bytesPerLine()
+            rows = np.frombuffer(image.constBits(), np.uint8, line * RESOLUTION)
+            self._bytes = rows.reshape(RESOLUTION, line)[:, :RESOLUTION].copy()
+        return self._bytes
 
     @property
     def _hint_shown(self) -> bool:

@@ -110,15 +110,16 @@ class ProbabilityBars(QWidget):
             if self._probs is None:
                 continue
             p = float(self._probs[digit])
-            if p > 0:
-                fill = QRectF(bar.x(), bar.y(), max(bar_w * p, bar_h), bar_h)
-                painter.setBrush(accent if winner else plain)
-                painter.drawRoundedRect(fill, bar_h / 2, bar_h / 2)
+            if p < 0.005:  # shows as 0%: no bar, no number
+                continue
+            fill = QRectF(bar.x(), bar.y(), max(bar_w * p, bar_h), bar_h)
+            painter.setBrush(accent if winner else plain)
+            painter.drawRoundedRect(fill, bar_h / 2, bar_h / 2)
             painter.setPen(text if winner else muted)
             painter.drawText(
                 QRectF(bar_x + bar_w, top, value_w, row_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"{p:.0%}" if p >= 0.005 else "·",
+                f"{p:.0%}",
             )
         painter.end()
 
@@ -172,7 +173,7 @@ class PredictionPane(QWidget):
         super().__init__(parent)
         self._probs: np.ndarray | None = None
 
-        self.digit_label = QLabel("–")
+        self.digit_label = QLabel("?")
         big = QFont(self.font())
         big.setPixelSize(72)
         big.setBold(True)
@@ -224,8 +225,9 @@ class PredictionPane(QWidget):
         """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None."""
         if probs is None:
             self._probs = None
-            self.digit_label.setText("–")
-            self.confidence_label.setText("Draw a digit")
+            self._set_text(self.digit_label, "?")
+            self.digit_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            self._set_text(self.confidence_label, "Draw a digit")
             self.bars.set_probabilities(None)
             return
         probs = np.asarray(probs, float).reshape(-1)
@@ -233,9 +235,15 @@ class PredictionPane(QWidget):
             raise ValueError(f"expected {N_CLASSES} probabilities, got shape {probs.shape}")
         self._probs = probs
         winner = int(np.argmax(probs))
-        self.digit_label.setText(str(winner))
-        self.confidence_label.setText(f"{probs[winner]:.0%} sure")
+        self._set_text(self.digit_label, str(winner))
+        self.digit_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        self._set_text(self.confidence_label, f"{probs[winner]:.0%} sure")
         self.bars.set_probabilities(probs)
+
+    @staticmethod
+    def _set_text(label: QLabel, text: str) -> None:
+        if label.text() != text:  # setText re-lays the pane out even for the same text
+            label.setText(text)
 
     def set_input_image(self, img28: np.ndarray | None) -> None:
         """Show the 28×28 input the network saw (None clears the view)."""

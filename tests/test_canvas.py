@@ -101,10 +101,39 @@ def test_click_draws_a_dot(canvas):
     assert not canvas.is_empty()
 
 
+def test_double_click_draws_a_dot_and_one_stroke(canvas):
+    QTest.mouseClick(canvas, LEFT, NOMOD, at(canvas, 8, 8))
+    QTest.mouseDClick(canvas, LEFT, NOMOD, at(canvas, 20, 20))
+    QTest.mouseRelease(canvas, LEFT, NOMOD, at(canvas, 20, 20))
+    assert ink(canvas, 8, 8) > 0.9 and ink(canvas, 20, 20) > 0.9
+    assert len(canvas.strokes()) == 2
+
+
 def test_moves_without_press_do_not_draw(canvas):
     for x in range(4, 24, 4):
         QTest.mouseMove(canvas, at(canvas, x, 10))
     assert canvas.is_empty()
+
+
+def test_moves_that_carry_no_button_state_draw(canvas):
+    """A press, then moves whose buttons() is NoButton (as some event sources send them)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+
+    QTest.mousePress(canvas, LEFT, NOMOD, at(canvas, 4, 14))
+    for x in (10, 16, 22):
+        pos = QPointF(at(canvas, x, 14))
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            pos,
+            canvas.mapToGlobal(pos),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            NOMOD,
+        )
+        QApplication.sendEvent(canvas, move)
+    QTest.mouseRelease(canvas, LEFT, NOMOD, at(canvas, 22, 14))
+    assert min(ink(canvas, x, 14) for x in range(4, 23)) > 0.9
 
 
 def test_right_button_erases(canvas):

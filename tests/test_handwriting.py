@@ -1,0 +1,88 @@
+"""The real-handwriting proxy: MNIST test digits, thinned to pen strokes, replayed as mouse
+events into the window's canvas; the window's own prediction (``prediction_changed``) must read
+at least 95% of them correctly, at several sizes and positions.
+
+This is the product's most important number (how well it reads a person's drawing), kept in the
+tests so that it cannot silently fall. ``benchmarks/bench_handwriting.py`` runs the same over
+all 10,000 test digits and measures the stroke → prediction latency.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+from handwriting import SIZES, load_mnist_test, proxy_accuracy, strokes_of
+
+pytestmark = [pytest.mark.mnist, pytest.mark.slow]
+
+N_DIGITS = 1000  # the first 1,000 MNIST test digits, each at three sizes: 3,000 replays
+TARGET = 0.95
+
+
+@pytest.fixture
+def window(qtbot):
+    from ffn_gui import MainWindow, resources
+
+    if not resources.bundled_model_path().is_file():
+        message = f"the bundled model {resources.bundled_model_path()} is missing"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    w = MainWindow(search_data=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.model.bundled, "the window must start with the bundled model"
+    return w
+
+
+def test_bundled_model_reads_replayed_handwriting(window, qtbot, mnist_dir):
+    images, labels = load_mnist_test(mnist_dir, N_DIGITS)
+    strokes = strokes_of(images)
+    seen: list = []
+    window.prediction_changed.connect(seen.append)
+
+    def prediction():
+        qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+        probs = seen[-1]
+        seen.clear()
+        return probs
+
+    t0 = time.perf_counter()
+    result = proxy_accuracy(window, prediction, images, labels, SIZES, strokes=strokes)
+    elapsed = time.perf_counter() - t0
+    print(f"\n{result.summary()} in {elapsed:.0f} s")
+    for size in SIZES:
+        assert result.total[size] == N_DIGITS
+    assert result.accuracy >= TARGET, result.summary()
+    # no size may lag far behind: a person draws small and large
+    assert min(result.accuracy_at(s) for s in SIZES) >= TARGET - 0.015, result.summary()
+
+
+def test_replay_draws_what_the_strokes_say(qtbot):
+    """The harness itself: a replayed digit lands on the canvas at the asked size and place."""
+    from handwriting import replay_digit
+
+    from ffn_gui.canvas import RESOLUTION, DrawingCanvas
+
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 400)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    # an "L": down, then right, in the units of a 28×28 digit
+    strokes = [np.array([[10.0, 4.0], [10.0, 24.0], [18.0, 24.0]])]
+    replay_digit(qtbot, canvas, strokes, height_frac=0.5, offset=(0.1, 0.0))
+    ink = canvas.image() > 0.5
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.flatnonzero(ink.any(axis=0))
+    pen = canvas.brush_size * RESOLUTION / 28
+    assert rows[-1] - rows[0] == pytest.approx(0.5 * RESOLUTION + pen, abs=4)
+    centre_x = (cols[0] + cols[-1]) / 2
+    assert centre_x == pytest.approx(0.6 * RESOLUTION, abs=4)
+    assert len(canvas.strokes()) == 1
+    replay_digit(qtbot, canvas, strokes)  # cleared in between
+    assert len(canvas.strokes()) == 1
