@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import operator
 import os
 import stat
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,20 +60,17 @@ class Dataset:
             raise DataError(f"{self.source or 'dataset'}: labels must be a uint8 array of shape "
                             f"({len(im)},), got {getattr(lab, 'dtype', type(lab))} "
                             f"{getattr(lab, 'shape', '')}")
+        if lab is not None and len(lab) and lab.max() > 9:
+            _check_labels(lab, self.source or "dataset")
 
     def __len__(self) -> int:
         return len(self.images)
 
-    @cached_property
-    def _inputs(self) -> np.ndarray:
+    def inputs(self) -> np.ndarray:
+        """X.shape == (N, 784) float32 in [0, 1] (a new array on every call)."""
         x = self.images.reshape(len(self), PIXELS).astype(np.float32)
         x /= np.float32(255)
-        x.flags.writeable = False
         return x
-
-    def inputs(self) -> np.ndarray:
-        """X.shape == (N, 784) float32 in [0, 1]; computed once, read-only."""
-        return self._inputs
 
     def checksum(self) -> str:
         """sha256 of the image bytes followed by the label bytes (what a model was trained on)."""
@@ -87,6 +84,7 @@ class Dataset:
 
         Both halves keep the original order of their examples.
         """
+        n_valid = _count(n_valid, "validation size")
         if not 0 <= n_valid < len(self):
             raise ConfigError(f"validation size must be in 0..{len(self) - 1} for a data set "
                               f"of {len(self)} examples, got {n_valid}")
@@ -96,6 +94,7 @@ class Dataset:
 
     def subset(self, n: int) -> Dataset:
         """The first ``n`` examples (ConfigError if there are fewer)."""
+        n = _count(n, "subset size")
         if not 0 <= n <= len(self):
             raise ConfigError(f"cannot take {n} examples from a data set of {len(self)}")
         return self._take(slice(0, n), f"first {n}")
@@ -103,6 +102,13 @@ class Dataset:
     def _take(self, index, what: str) -> Dataset:
         labels = None if self.labels is None else np.ascontiguousarray(self.labels[index])
         return Dataset(np.ascontiguousarray(self.images[index]), labels, f"{self.source} ({what})")
+
+
+def _count(n: object, what: str) -> int:
+    try:
+        return operator.index(n)
+    except TypeError:
+        raise ConfigError(f"{what} must be a whole number, got {n!r}") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,15 +130,19 @@ def _open_binary(path: Path) -> BinaryIO:
         if not stat.S_ISREG(st.st_mode):
             raise DataError(f"{path}: is not a regular file")
         return open(path, "rb")
+    except DataError:
+        raise
     except FileNotFoundError:
         raise DataError(f"{path}: file not found (no such file)") from None
     except PermissionError:
         raise DataError(f"{path}: cannot be read: permission denied") from None
     except OSError as e:
         raise DataError(f"{path}: cannot be opened: {e.strerror or e}") from None
+    except ValueError:  # a NUL character in the path
+        raise DataError(f"{path!r}: is not a valid file name") from None
 
 
-def _read_upto(stream: BinaryIO, n: int) -> bytes:
+def _read_upto(stream: BinaryIO, n: int) -> bytearray:
     """Read at most ``n`` bytes, growing the buffer only as data arrives."""
     buf = bytearray()
     while len(buf) < n:
@@ -140,7 +150,7 @@ def _read_upto(stream: BinaryIO, n: int) -> bytes:
         if not chunk:
             break
         buf += chunk
-    return bytes(buf)
+    return buf
 
 
 # ------------------------------------------------------------------------------------------ IDX
@@ -265,7 +275,7 @@ def _idx_candidates(split: str, kind: str) -> list[str]:
 
 def _find_idx(folder: Path, split: str, kind: str) -> Path | None:
     for name in _idx_candidates(split, kind):
-        if (folder / name).exists():
+        if _exists(folder / name):
             return folder / name
     return None
 
@@ -273,9 +283,9 @@ def _find_idx(folder: Path, split: str, kind: str) -> Path | None:
 def load_idx_folder(folder: str | os.PathLike) -> MnistData:
     """The IDX files in ``folder``: train images and labels required, t10k (test) optional."""
     folder = Path(folder)
+    if not _exists(folder):
+        raise DataError(f"{folder}: folder not found (no such folder)")
     if not folder.is_dir():
-        if not folder.exists():
-            raise DataError(f"{folder}: folder not found (no such folder)")
         raise DataError(f"{folder}: is a file, not a folder of IDX files")
     sets = {}
     for split in ("train", "t10k"):
@@ -359,7 +369,9 @@ def load_kaggle_csv(path: str | os.PathLike, kind: str = "auto") -> Dataset:
 
 def _check_csv_header(first: bytes, path: Path, kind: str) -> bool:
     """Check the header line; return whether the file has a label column."""
-    if not first.strip():
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{path}: is UTF-16 text; save it as UTF-8 (comma-separated) CSV")
+    if not first.removeprefix(b"\xef\xbb\xbf").strip():
         raise DataError(f"{path}: is empty (no header, no rows)")
     if b"\0" in first:
         raise DataError(f"{path}: not a text CSV file (binary data: it holds NUL bytes)")
@@ -500,13 +512,18 @@ def _read_npz(zf: zipfile.ZipFile, path: Path) -> dict[str, np.ndarray]:
 
 def _read_npy(fp: BinaryIO, path: Path, key: str) -> np.ndarray:
     fmt = np.lib.format
-    version = fmt.read_magic(fp)
-    if version == (1, 0):
-        shape, fortran, dtype = fmt.read_array_header_1_0(fp)
-    elif version == (2, 0):
-        shape, fortran, dtype = fmt.read_array_header_2_0(fp)
-    else:
+    try:
+        version = fmt.read_magic(fp)
+    except ValueError:
+        raise DataError(f"{path}: array {key!r} is not a .npy array (bad magic string)") from None
+    if version not in ((1, 0), (2, 0)):
         raise DataError(f"{path}: array {key!r} has unsupported .npy version {version}")
+    read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    try:
+        shape, fortran, dtype = read_header(fp)
+    except Exception as e:  # numpy parses the header with ast/tokenize: anything can come out
+        raise DataError(f"{path}: array {key!r} has a corrupt .npy header "
+                        f"({type(e).__name__}: {e})") from None
     if any(n < 0 for n in shape):
         raise DataError(f"{path}: array {key!r} has a corrupt header (negative size {shape})")
     if dtype.hasobject:
@@ -569,7 +586,7 @@ def default_data_dir() -> Path:
 def _has_mnist(folder: Path) -> bool:
     try:
         return folder.is_dir() and all(_find_idx(folder, "train", k) for k in ("images", "labels"))
-    except OSError:
+    except (OSError, DataError):
         return False
 
 
@@ -578,9 +595,9 @@ def find_mnist(path: str | os.PathLike | None = None) -> Path:
     $MNIST_DIR, else ``default_data_dir()``, whichever first holds the training IDX files."""
     if path is not None:
         path = Path(path)
-        if _exists(path, path) and (not path.is_dir() or _has_mnist(path)):
+        if _exists(path) and (path.is_file() or _has_mnist(path)):
             return path
-        problem = "does not exist" if not _exists(path, path) else "holds no MNIST training files"
+        problem = "does not exist" if not _exists(path) else "holds no MNIST training files"
         raise DataError(f"{path}: {problem} (expected a folder with train-images-idx3-ubyte.gz "
                         "and train-labels-idx1-ubyte.gz, a Kaggle .csv or a Keras .npz)")
     looked = []
@@ -596,14 +613,17 @@ def find_mnist(path: str | os.PathLike | None = None) -> Path:
                     "open a file")
 
 
-def _exists(path: Path, where: Path) -> bool:
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; DataError when it cannot be told (e.g. permission denied)."""
     try:
         os.stat(path)
         return True
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as e:
-        raise DataError(f"{where}: cannot be accessed: {e.strerror or e}") from None
+        raise DataError(f"{path}: cannot be accessed: {e.strerror or e}") from None
+    except ValueError:  # a NUL character in the path
+        raise DataError(f"{path!r}: is not a valid path") from None
 
 
 def load_data(path: str | os.PathLike | None = None) -> MnistData:
@@ -612,7 +632,7 @@ def load_data(path: str | os.PathLike | None = None) -> MnistData:
     ``path=None`` finds MNIST with ``find_mnist()``. An IDX file's path loads its folder.
     """
     path = find_mnist() if path is None else Path(path)
-    if not _exists(path, path):
+    if not _exists(path):
         raise DataError(f"{path}: file or folder not found (no such file)")
     if path.is_dir():
         return load_idx_folder(path)

@@ -64,7 +64,7 @@ def test_dataset_inputs_are_float32_rows_in_unit_range():
     assert x.shape == (7, 784) and x.dtype == np.float32
     assert x.min() >= 0 and x.max() <= 1
     np.testing.assert_allclose(x * 255, ds.images.reshape(7, 784), atol=1e-4)
-    assert ds.inputs() is x and not x.flags.writeable
+    assert x.flags.c_contiguous and x.flags.writeable
     assert len(ds) == 7
 
 
@@ -93,7 +93,7 @@ def test_dataset_split_is_random_disjoint_and_complete():
     assert make_dataset(10, labelled=False).split(3, np.random.default_rng(0))[1].labels is None
 
 
-@pytest.mark.parametrize("n_valid", [50, 51, -1])
+@pytest.mark.parametrize("n_valid", [50, 51, -1, 0.2, "3"])
 def test_dataset_split_rejects_impossible_sizes(n_valid):
     with pytest.raises(ConfigError):
         make_dataset(50).split(n_valid, np.random.default_rng(0))
@@ -116,6 +116,7 @@ def test_dataset_subset_takes_the_first_n():
         (np.zeros((3, 28, 28), np.uint8), np.zeros(4, np.uint8)),
         (np.zeros((3, 28, 28), np.uint8), np.zeros(3, np.int64)),
         (np.zeros((3, 28, 28), np.uint8)[:, ::-1], None),
+        (np.zeros((3, 28, 28), np.uint8), np.array([1, 10, 2], np.uint8)),
     ],
 )
 def test_dataset_rejects_wrong_arrays(images, labels):
@@ -296,6 +297,12 @@ def test_idx_folder_errors(tmp_path):
     raises_data_error(load_idx_folder, tmp_path, "missing")
 
 
+def test_idx_arrays_are_plain_writable_arrays(tmp_path, rng):
+    write_mnist_folder(tmp_path, 3, 2, rng)
+    mnist = load_idx_folder(tmp_path)
+    assert mnist.train.images.flags.writeable and mnist.train.labels.flags.writeable
+
+
 def test_idx_unreadable_paths(tmp_path, monkeypatch):
     raises_data_error(load_idx, tmp_path / "missing.gz", "not found")
     (tmp_path / "dir.gz").mkdir()
@@ -406,6 +413,8 @@ BROKEN_CSV = {
     "label -1": (replace_cell(csv_text(), 2, 0, "-1"), ["range"]),
     "label 2.5": (replace_cell(csv_text(), 2, 0, "2.5"), ["non-integer"]),
     "semicolons": (csv_text().replace(",", ";"), ["comma-separated"]),
+    "only a BOM": ("\ufeff\n", ["empty"]),
+    "blank after header": ("label," + CSV_HEADER + "\n\n\n", ["no data rows"]),
     "tabs": (csv_text().replace(",", "\t"), ["comma-separated"]),
 }
 
@@ -431,8 +440,9 @@ def test_csv_error_names_row_and_column(tmp_path):
         (b"\x89PNG\r\n\x1a\n" + os.urandom(3000).replace(b"\0", b"\1"), "utf-8"),
         (csv_text().encode()[:-20] + "é,".encode("latin-1") + b"0\n", "utf-8"),
         (gzip.compress(csv_text().encode()), "binary"),
+        (csv_text().encode("utf-16"), "utf-16"),
     ],
-    ids=["bytes", "png-like", "latin-1 cell", "gzipped"],
+    ids=["bytes", "png-like", "latin-1 cell", "gzipped", "utf-16"],
 )
 def test_csv_binary_or_not_utf8(tmp_path, content, word):
     path = tmp_path / "train.csv"
