@@ -16,6 +16,8 @@ the decoupled form (AdamW), which is what makes decay work with adaptive steps.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .errors import ConfigError
@@ -92,8 +94,8 @@ class Adam(Optimizer):
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         # Bias corrections folded into the step size and epsilon (Kingma & Ba, section 2).
-        step = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        eps = self.eps * np.sqrt(1 - b2**self.t)
+        step = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        eps = self.eps * math.sqrt(1 - b2**self.t)
         for p, g, m1, m2 in zip(params, grads, self.m1, self.m2):
             g *= 1.0 / m  # the mean gradient
             m1 *= b1

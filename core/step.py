@@ -20,6 +20,8 @@ Shapes: X (m, 784) float32 rows; Y (m, 10) one-hot rows.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .network import Network
@@ -68,8 +70,8 @@ class TrainStep:
                 nz = None
         # Forward pass, keeping zs and activations (BP needs both).
         if nz is not None:
-            x0 = X[:, nz]
-            w0 = wT[0][nz]  # a copy: also the rows this step will overwrite
+            x0 = np.take(X, nz, axis=1)
+            w0 = np.take(wT[0], nz, axis=0)  # a copy: also the rows this step overwrites
             z = x0 @ w0
         else:
             x0, w0 = X, wT[0]
@@ -82,15 +84,13 @@ class TrainStep:
             z = a @ wT[l]
             z += b[l]
             zs.append(z)
-        aL = net.cost.output(z)
-        cost = net.cost.value(z, aL, Y)
+        _, cost, delta = net.cost.fused(z, Y)  # aᴸ, C, BP1
         if not cost / m <= max_cost:  # also true for NaN
             return cost
-        delta = net.cost.delta(z, aL, Y)  # BP1
         self._saved = []
         if self.kind is Adam:
             self.t += 1
-            delta *= 1.0 / m
+            delta *= (1.0 - self.opt.beta1) / m  # gradients come out as (1 − β₁) ∂C/∂w
         else:
             delta *= -self.opt.learning_rate / m  # every gradient below is now an update
         for l in range(L - 1, -1, -1):
@@ -125,21 +125,24 @@ class TrainStep:
                 v += g
                 p += v
         else:
+            # Adam with g' = (1 − β₁)ḡ (folded into δᴸ) and v = m₂/c, c = (1 − β₂)/(1 − β₁)²,
+            # so that m₁ ← β₁m₁ + g' and v ← β₂v + g'² need no multiply by (1 − β), and the step
+            # −α̂ m₁/(√m₂ + ε̂) = −(α̂/√c) m₁/(√v + ε̂/√c). Ten passes over each array, no temporary.
             b1, b2, t = opt.beta1, opt.beta2, self.t
-            step = opt.learning_rate * np.sqrt(1 - b2**t) / (1 - b1**t)
-            eps = opt.eps * np.sqrt(1 - b2**t)
-            for p, g, m1, m2 in ((w, g_w, self.m1_w[l], self.m2_w[l]),
-                                 (b, g_b, self.m1_b[l], self.m2_b[l])):
+            root_c = math.sqrt(1 - b2) / (1 - b1)
+            step = opt.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) / root_c
+            eps = opt.eps * math.sqrt(1 - b2**t) / root_c
+            for p, g, m1, v in ((w, g_w, self.m1_w[l], self.m2_w[l]),
+                                (b, g_b, self.m1_b[l], self.m2_b[l])):
                 m1 *= b1
-                m1 += (1 - b1) * g
-                m2 *= b2
+                m1 += g
                 g *= g
-                g *= 1 - b2
-                m2 += g
-                np.sqrt(m2, out=g)
+                v *= b2
+                v += g
+                np.sqrt(v, out=g)
                 g += eps
+                g *= -1.0 / step
                 np.divide(m1, g, out=g)
-                g *= -step
                 p += g
 
     def roll_back(self) -> None:

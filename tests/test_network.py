@@ -201,3 +201,13 @@ def test_wrong_input_shape_is_a_clear_error(rng):
     net = Network([4, 3, 2], rng=rng)
     with pytest.raises(ValueError, match=r"\(N, 4\)"):
         net.feedforward(np.zeros((2, 5)))
+
+
+@pytest.mark.parametrize("cost", [QuadraticCost, CrossEntropyCost])
+def test_fused_cost_equals_output_value_delta(cost, rng):
+    z = rng.normal(size=(7, 10)) * 3
+    y = np.eye(10)[rng.integers(0, 10, 7)]
+    a, value, delta = cost.fused(z, y)
+    np.testing.assert_allclose(a, cost.output(z), rtol=1e-12)
+    assert value == pytest.approx(cost.value(z, cost.output(z), y), rel=1e-12)
+    np.testing.assert_allclose(delta, cost.delta(z, cost.output(z), y), rtol=1e-12, atol=1e-15)
