@@ -43,6 +43,7 @@ SCALE = RESOLUTION / GRID
 DEFAULT_BRUSH = 2.2  # input pixels; see tests/handwriting.py and benchmarks/bench_handwriting.py
 MIN_BRUSH, MAX_BRUSH = 0.5, 6.0
 MIN_SCREEN_PER_INPUT = 10  # screen pixels per input pixel, at least
+HISTORY_LIMIT = 1000  # undo steps kept (older drawings are forgotten clear by clear)
 
 BOARD = QColor(18, 20, 24)
 GRID_COLOUR = QColor(255, 255, 255, 26)
@@ -118,6 +119,7 @@ class DrawingCanvas(QWidget):
             return
         self._history.append(CLEAR)
         self._redo.clear()
+        self._trim_history()
         self._rerender()
 
     @Slot()
@@ -315,13 +317,25 @@ class DrawingCanvas(QWidget):
         self.changed.emit()
 
     def _live_strokes(self) -> list[Stroke]:
+        """The strokes after the last clear (a walk back from the end: the cost does not grow
+        with the history)."""
         live: list[Stroke] = []
-        for entry in self._history:
+        for entry in reversed(self._history):
             if entry is CLEAR:
-                live.clear()
-            else:
-                live.append(entry)
+                break
+            live.append(entry)
+        live.reverse()
         return live
+
+    def _trim_history(self) -> None:
+        """Forget the oldest drawings once the history is long: everything up to the first
+        clear goes, so undo still ends on the (empty) board that clear left."""
+        while len(self._history) > HISTORY_LIMIT:
+            try:
+                first_clear = self._history.index(CLEAR)
+            except ValueError:
+                return  # one long drawing: keep all of it
+            del self._history[: first_clear + 1]
 
     # --- rendering -----------------------------------------------------------------------------
 

@@ -309,3 +309,19 @@ def test_image_is_a_cached_read_only_array(canvas):
     assert not a.flags.writeable
     stroke(canvas, [(14, 4), (14, 24)])
     assert canvas.image() is not a
+
+
+def test_history_is_bounded_and_undo_still_works(canvas, monkeypatch):
+    monkeypatch.setattr("ffn_gui.canvas.HISTORY_LIMIT", 10)
+    for i in range(20):
+        stroke(canvas, [(4, 4 + i), (20, 4 + i)])
+        canvas.clear()
+    assert len(canvas._history) <= 10
+    stroke(canvas, [(14, 2), (14, 26)])
+    drawn = canvas.image().copy()
+    while canvas.can_undo():
+        canvas.undo()
+    assert canvas.is_empty()  # the oldest state kept is the board a clear left
+    while canvas.can_redo():
+        canvas.redo()
+    np.testing.assert_array_equal(canvas.image(), drawn)
