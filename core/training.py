@@ -35,6 +35,9 @@ TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on 
 # that means the right class gets probability e^-115). The quadratic cost is bounded by 5 and
 # never trips it; its failure mode is saturation, not overflow.
 DIVERGENCE_FACTOR = 50.0
+# With augmentation, this share of the digits that have a uniform-pen redraw (see
+# augment.pen_variants) is shown in that form each epoch: canvas drawings have one stroke width.
+PEN_PROBABILITY = 0.75
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,7 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     rng = np.random.default_rng([config.seed, 1])
     dtype = network.dtype
 
-    pixels = np.ascontiguousarray(train_set.images).reshape(n, N_INPUTS)  # uint8, no copy
+    pixels = None if config.augment else np.ascontiguousarray(train_set.images).reshape(n, -1)
     Y_all = one_hot(np.asarray(train_set.labels), dtype)
     metric_rows = np.sort(rng.permutation(n)[: min(n, TRAIN_METRIC_SIZE)])
     optimizer = make_optimizer(
@@ -339,6 +342,11 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     u8_buf = np.empty((chunk, N_INPUTS), np.uint8)
     x_buf = np.empty((chunk, N_INPUTS), dtype)
 
+    if config.augment:
+        from .augment import augment, pen_variants
+
+        pen_rows, pen_images = pen_variants(train_set.images, rng)
+
     history: list[EpochProgress] = []
     start = time.perf_counter()
     paused_for = 0.0
@@ -352,9 +360,12 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
             )
         order = rng.permutation(n)
         if config.augment:
-            from .augment import augment
-
-            X = augment(train_set.images[order], rng).astype(dtype, copy=False)
+            source = train_set.images[order]
+            swap = rng.random(len(pen_rows)) < PEN_PROBABILITY
+            position = np.empty(n, np.intp)
+            position[order] = np.arange(n)
+            source[position[pen_rows[swap]]] = pen_images[swap]
+            X = augment(source, rng).astype(dtype, copy=False)
         else:
             X = None
         Y = Y_all[order]

@@ -161,3 +161,20 @@ def test_augmented_mnist_digits_stay_close_to_the_originals(mnist_dir):
     assert 0.5 < np.mean(corr) < 0.95  # changed, but the same digit
     np.testing.assert_allclose(out.sum() / flat.sum(), 1.0, atol=0.15)  # about as much ink
     assert np.abs(centres(out) - 14).max() < 4
+
+
+def test_pen_redraw_gives_a_uniform_stroke_of_the_pen_width():
+    from core.augment import pen_redraw, pen_variants
+
+    img = np.zeros((1, 28, 28), np.uint8)
+    img[0, 4:24, 10:17] = 255  # a 7-px-wide bar
+    img[0, 20:24, 17:22] = 255  # with a foot, so the skeleton is not a single point
+    out = pen_redraw(img, 2.0)
+    assert out.shape == img.shape and out.dtype == np.uint8
+    row = out[0, 12] / 255
+    assert 1.6 <= row.sum() <= 2.6  # the bar is now about 2 px wide
+    assert row.max() == 1.0
+    rows, redrawn = pen_variants(np.repeat(img, 50, axis=0), np.random.default_rng(0), subset=20)
+    assert len(rows) == 20 and len(set(rows.tolist())) == 20 and redrawn.shape == (20, 28, 28)
+    widths = {round(float((r[12] / 255).sum()), 1) for r in redrawn}
+    assert len(widths) > 1  # several pen widths
