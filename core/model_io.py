@@ -39,6 +39,8 @@ FORMAT = "ffn-gui-model"
 FORMAT_VERSION = 1
 MAX_BYTES = 256 * 2**20  # no model we make comes near; a bigger archive is refused unread
 MAX_HEADER_BYTES = 1 * 2**20
+_UMASK = os.umask(0o022)  # read once (the only portable way is to set it), then put back
+os.umask(_UMASK)
 
 
 @dataclass
@@ -94,6 +96,7 @@ def save_model(
             np.savez_compressed(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a saved model is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         try:

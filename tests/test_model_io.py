@@ -166,3 +166,25 @@ def test_sigkill_mid_save_leaves_old_or_complete_new(net, tmp_path):
         model = load_model(path)  # never a broken file
         outcomes.add(tuple(model.network.sizes))
     assert outcomes <= {(784, 16, 10), (784, 1024, 1024, 10)}
+
+
+def test_saved_model_is_an_ordinary_readable_file(net, tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = save_model(tmp_path / "perm.npz", net)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.mnist
+def test_bundled_model_reads_mnist_test_set(mnist_dir):
+    """The model shipped in assets/ keeps >= 98% on the MNIST test set."""
+    from pathlib import Path
+
+    from core.data import load_idx_folder
+    from core.training import evaluate
+
+    model = load_model(Path(__file__).parent.parent / "assets" / "model.npz")
+    test = load_idx_folder(mnist_dir).test
+    assert evaluate(model.network, test.images, test.labels)[1] >= 0.98
