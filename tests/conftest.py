@@ -35,3 +35,94 @@ def mnist_dir() -> Path:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+# --- Qt: isolation and leak checks for every test that uses qtbot ----------------------------
+
+
+def _refuse_modal(name):
+    def refuse(*args, **kwargs):
+        raise AssertionError(
+            f"{name} would open a blocking dialog in a test; monkeypatch the window's "
+            "show_error / ask_save_changes / ask_path instead"
+        )
+
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _qt_isolation(request, monkeypatch):
+    """For GUI tests (those using qtbot): settings, config and data folders in tmp_path, no
+    blocking dialogs, and a failure if the test leaves a worker thread running."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    tmp = request.getfixturevalue("tmp_path_factory").mktemp("qt-home")
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(var, str(tmp / var.lower()))
+    if request.node.get_closest_marker("mnist") is None:
+        monkeypatch.delenv("MNIST_DIR", raising=False)
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
+    for name in ("question", "warning", "critical", "information", "about", "exec"):
+        monkeypatch.setattr(QMessageBox, name, _refuse_modal(f"QMessageBox.{name}"))
+    monkeypatch.setattr(QDialog, "exec", _refuse_modal("QDialog.exec"))
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, _refuse_modal(f"QFileDialog.{name}"))
+
+    yield
+
+    from ffn_gui import workers
+
+    leaked = []
+    for job in workers.running_jobs():
+        if not job.wait(1000):  # a worker that has just said "finished" gets a moment
+            leaked.append(job.thread.objectName())
+            job.cancel()
+            job.wait(10_000)
+    if leaked:
+        pytest.fail(f"the test left worker threads running: {', '.join(leaked)}")
+
+
+# --- the window and small data for GUI tests -------------------------------------------------
+
+
+@pytest.fixture
+def small_mnist():
+    """Factory of a small learnable ``MnistData`` (tests/synthetic.py's blobs, not MNIST)."""
+    from synthetic import blobs
+
+    from core.data import Dataset, MnistData
+
+    def make(n_train: int = 600, n_test: int = 100, seed: int = 0) -> MnistData:
+        rng = np.random.default_rng(seed)
+        train, test = blobs(n_train, rng), blobs(n_test, rng)
+        return MnistData(Dataset(train.images, train.labels, "synthetic (train)"),
+                         Dataset(test.images, test.labels, "synthetic (test)"), "synthetic")
+
+    return make
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    """A shown ``MainWindow()`` as a new user gets it, after its start-up search for MNIST has
+    ended (none is found: the folders are isolated). Errors go to ``window.errors`` instead of
+    a dialog; closing with an unsaved model discards it."""
+    from ffn_gui import MainWindow
+
+    errors: list[tuple[str, str]] = []
+    monkeypatch.setattr(MainWindow, "show_error", lambda self, title, text: errors.append(
+        (title, text)))
+    monkeypatch.setattr(MainWindow, "ask_save_changes", lambda self: "discard")
+    w = MainWindow()
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: not w.loading_data, timeout=10_000)
+    w.errors = errors
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()  # here, while ask_save_changes is still patched

@@ -1,0 +1,7 @@
+"""``python -m ffn_gui``: open the window."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())

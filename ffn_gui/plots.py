@@ -1,0 +1,224 @@
+"""Live training plots: cost and accuracy, drawn with pyqtgraph.
+
+The curves are created once. Each holds a preallocated buffer (grown by doubling when a run
+outlasts it) and is redrawn with ``curve.setData(x[:n], y[:n])``; nothing is cleared and
+rebuilt while a run goes on. The x axis is in epochs: a batch report at batch b of B in epoch e
+sits at ``e - 1 + b / B``; an epoch-end point sits at ``e``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from core.training import BatchProgress, EpochProgress
+
+BLUE, ORANGE, GREEN, GREY = "#3b82f6", "#f59e0b", "#10b981", "#9ca3af"
+SMOOTHING = 0.3  # weight of the newest report in the smoothed batch cost
+
+
+class Series:
+    """A growing (x, y) buffer bound to one curve."""
+
+    def __init__(self, curve: pg.PlotDataItem, capacity: int = 512) -> None:
+        self.curve = curve
+        self.x = np.empty(capacity)
+        self.y = np.empty(capacity)
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def reserve(self, capacity: int) -> None:
+        if capacity > len(self.x):
+            self.x = np.resize(self.x, capacity)
+            self.y = np.resize(self.y, capacity)
+
+    def append(self, x: float, y: float, redraw: bool = True) -> None:
+        if self.n == len(self.x):
+            self.reserve(2 * len(self.x))
+        self.x[self.n] = x
+        self.y[self.n] = y
+        self.n += 1
+        if redraw:
+            self.redraw()
+
+    def redraw(self) -> None:
+        self.curve.setData(self.x[: self.n], self.y[: self.n])
+
+    def clear(self) -> None:
+        self.n = 0
+        self.redraw()
+
+
+def _plot(title: str, left: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget(background="w")
+    widget.setMinimumSize(260, 180)
+    item = widget.getPlotItem()
+    item.setTitle(title, color="#374151", size="10pt")
+    item.setLabel("left", left, color="#4b5563")
+    item.setLabel("bottom", "epoch", color="#4b5563")
+    item.showGrid(x=True, y=True, alpha=0.15)
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen("#9ca3af"))
+        axis.setTextPen(pg.mkPen("#4b5563"))
+    widget.setMouseEnabled(x=False, y=False)
+    return widget
+
+
+def _legend(widget: pg.PlotWidget) -> pg.LegendItem:
+    legend = widget.getPlotItem().addLegend(offset=(-8, 8), labelTextColor="#374151")
+    legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+    legend.setPen(pg.mkPen("#e5e7eb"))
+    return legend
+
+
+class TrainingPlots(QWidget):
+    """Cost (per batch, smoothed, per epoch) and accuracy (per epoch, test at the end)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+
+        self.cost_plot = _plot("Cost", "cost per example")
+        _legend(self.cost_plot)
+        faint = QColor(BLUE)
+        faint.setAlpha(70)
+        c = self.cost_plot
+        self.batch_cost = Series(c.plot(pen=pg.mkPen(faint, width=1)))
+        self.smooth_cost = Series(c.plot(pen=pg.mkPen(BLUE, width=2), name="batches (smoothed)"))
+        self.train_cost = Series(
+            c.plot(pen=pg.mkPen(ORANGE, width=2), symbol="o", symbolSize=6,
+                   symbolBrush=ORANGE, symbolPen=None, name="train (epoch)")
+        )
+        self.val_cost = Series(
+            c.plot(pen=pg.mkPen(GREEN, width=2), symbol="s", symbolSize=6,
+                   symbolBrush=GREEN, symbolPen=None, name="validation (epoch)")
+        )
+
+        self.accuracy_plot = _plot("Accuracy", "accuracy (%)")
+        _legend(self.accuracy_plot)
+        a = self.accuracy_plot
+        self.train_accuracy = Series(
+            a.plot(pen=pg.mkPen(ORANGE, width=2), symbol="o", symbolSize=6,
+                   symbolBrush=ORANGE, symbolPen=None, name="train")
+        )
+        self.val_accuracy = Series(
+            a.plot(pen=pg.mkPen(GREEN, width=2), symbol="s", symbolSize=6,
+                   symbolBrush=GREEN, symbolPen=None, name="validation")
+        )
+        self.test_line = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            pen=pg.mkPen("#ef4444", width=1.5, style=Qt.PenStyle.DashLine),
+            label="test {value:.2f}%",
+            labelOpts={"position": 0.12, "color": "#b91c1c", "anchors": [(0, 1), (0, 1)]},
+        )
+        self.test_line.setVisible(False)
+        a.addItem(self.test_line, ignoreBounds=True)
+        self.test_accuracy: float | None = None
+
+        layout.addWidget(self.cost_plot, 1)
+        layout.addWidget(self.accuracy_plot, 1)
+        self._smoothed: float | None = None
+        self.reset(1)
+
+    # --- feeding -----------------------------------------------------------------------------
+
+    def reset(self, epochs: int, reports_per_epoch: int = 64) -> None:
+        """Empty every curve for a new run of ``epochs`` epochs and size the buffers for it."""
+        for series in self.batch_series + self.epoch_series:
+            series.clear()
+        for series in self.batch_series:
+            series.reserve(epochs * reports_per_epoch)
+        for series in self.epoch_series:
+            series.reserve(epochs + 1)
+        self._smoothed = None
+        self.set_test_accuracy(None)
+        for plot in (self.cost_plot, self.accuracy_plot):
+            plot.getPlotItem().setLimits(xMin=0, xMax=max(epochs, 1) + 0.5)
+            plot.enableAutoRange()
+
+    def add_progress(self, items) -> None:
+        """Add reports (one, or a sequence, oldest first) and redraw each touched curve once."""
+        if isinstance(items, BatchProgress | EpochProgress):
+            items = (items,)
+        batches = epochs = False
+        for p in items:
+            if isinstance(p, BatchProgress):
+                self._add_batch(p)
+                batches = True
+            else:
+                self._add_epoch(p)
+                epochs = True
+        if batches:
+            for series in self.batch_series:
+                series.redraw()
+        if epochs:
+            for series in self.epoch_series:
+                series.redraw()
+            self._fit_accuracy_range()
+
+    def _add_batch(self, p: BatchProgress) -> None:
+        x = p.epoch - 1 + p.batch / p.batches
+        s = p.cost if self._smoothed is None else (
+            SMOOTHING * p.cost + (1 - SMOOTHING) * self._smoothed
+        )
+        self._smoothed = s
+        self.batch_cost.append(x, p.cost, redraw=False)
+        self.smooth_cost.append(x, s, redraw=False)
+
+    def _add_epoch(self, p: EpochProgress) -> None:
+        self.train_cost.append(p.epoch, p.train_cost, redraw=False)
+        self.train_accuracy.append(p.epoch, 100 * p.train_accuracy, redraw=False)
+        if p.val_cost is not None:
+            self.val_cost.append(p.epoch, p.val_cost, redraw=False)
+            self.val_accuracy.append(p.epoch, 100 * p.val_accuracy, redraw=False)
+
+    def _fit_accuracy_range(self) -> None:
+        """The accuracy axis spans the points (and the test line) with a little room, so a
+        single epoch's point does not blow up a 0.1% difference."""
+        values = [s.y[: s.n] for s in (self.train_accuracy, self.val_accuracy) if s.n]
+        if self.test_accuracy is not None:
+            values.append(np.array([100 * self.test_accuracy]))
+        if not values:
+            return
+        lo = min(float(v.min()) for v in values)
+        hi = max(float(v.max()) for v in values)
+        pad = max(0.5, 0.1 * (hi - lo))
+        self.accuracy_plot.setYRange(max(lo - pad, 0.0), min(hi + pad, 100.0), padding=0)
+
+    def set_test_accuracy(self, accuracy: float | None) -> None:
+        self.test_accuracy = accuracy
+        if accuracy is None:
+            self.test_line.setVisible(False)
+        else:
+            self.test_line.setValue(100 * accuracy)
+            self.test_line.setVisible(True)
+            self._fit_accuracy_range()
+
+    # --- for tests and the window ------------------------------------------------------------
+
+    @property
+    def batch_series(self) -> list[Series]:
+        return [self.batch_cost, self.smooth_cost]
+
+    @property
+    def epoch_series(self) -> list[Series]:
+        return [self.train_cost, self.val_cost, self.train_accuracy, self.val_accuracy]
+
+    @property
+    def n_batch_points(self) -> int:
+        return len(self.batch_cost)
+
+    @property
+    def n_epoch_points(self) -> int:
+        return len(self.train_cost)

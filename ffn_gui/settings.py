@@ -1,0 +1,113 @@
+"""What the window remembers between runs, kept with QSettings.
+
+Settings live in an INI file in the user's config folder (``~/.config/ffn-gui/ffn-gui.ini`` on
+Linux). Every read checks what it gets: a missing, mistyped or corrupt value falls back to the
+default instead of stopping the app.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from core.errors import ConfigError
+from core.training import PRESETS, TrainConfig
+
+ORGANIZATION = "ffn-gui"
+APPLICATION = "ffn-gui"
+DEFAULT_PRESET = "default"
+
+
+def qsettings() -> QSettings:
+    """The app's settings store (IniFormat, so QSettings.setPath can redirect it in tests)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+class Settings:
+    """Typed access to the stored settings, with defaults for anything unusable."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store if store is not None else qsettings()
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _str(self, key: str) -> str | None:
+        try:
+            value = self.store.value(key)
+        except Exception:  # noqa: BLE001 - a corrupt value must not stop the app
+            return None
+        return value if isinstance(value, str) and value else None
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        try:
+            value = self.store.value(key)
+        except Exception:  # noqa: BLE001
+            return None
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def sync(self) -> None:
+        self.store.sync()
+
+    # --- training settings -------------------------------------------------------------------
+
+    def train_settings(self) -> tuple[str, TrainConfig]:
+        """The last preset name ("custom" or a preset) and hyperparameters."""
+        name = self._str("training/preset") or DEFAULT_PRESET
+        if name != "custom" and name not in PRESETS:
+            name = DEFAULT_PRESET
+        text = self._str("training/config")
+        if text is None:
+            return name, PRESETS.get(name, PRESETS[DEFAULT_PRESET])
+        try:
+            config = TrainConfig.from_dict(json.loads(text))
+        except (ValueError, TypeError, ConfigError):
+            return DEFAULT_PRESET, PRESETS[DEFAULT_PRESET]
+        return name, config
+
+    def set_train_settings(self, preset: str, config: TrainConfig) -> None:
+        self.store.setValue("training/preset", preset)
+        self.store.setValue("training/config", json.dumps(config.to_dict()))
+
+    # --- folders -----------------------------------------------------------------------------
+
+    def last_data_path(self) -> Path | None:
+        """The data folder or file the user last loaded, if it still exists."""
+        text = self._str("data/last_path")
+        if text is None:
+            return None
+        path = Path(text)
+        return path if path.exists() else None
+
+    def set_last_data_path(self, path: Path | str | None) -> None:
+        self.store.setValue("data/last_path", "" if path is None else str(path))
+
+    def last_model_dir(self) -> Path | None:
+        text = self._str("models/last_dir")
+        return Path(text) if text and Path(text).is_dir() else None
+
+    def set_last_model_dir(self, path: Path | str) -> None:
+        self.store.setValue("models/last_dir", str(path))
+
+    # --- window ------------------------------------------------------------------------------
+
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def set_geometry(self, data: QByteArray) -> None:
+        self.store.setValue("window/geometry", data)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def set_window_state(self, data: QByteArray) -> None:
+        self.store.setValue("window/state", data)
+
+    def splitter_state(self) -> QByteArray | None:
+        return self._bytes("window/splitter")
+
+    def set_splitter_state(self, data: QByteArray) -> None:
+        self.store.setValue("window/splitter", data)
