@@ -50,6 +50,9 @@ class TrainStep:
             self.m1_w, self.m1_b = zeros(self.wT), zeros(self.b)
             self.m2_w, self.m2_b = zeros(self.wT), zeros(self.b)
         self._saved: list = []  # what the last step overwrote, to roll it back
+        self.double_buffered = self.kind is SGD and not optimizer.l2
+        if self.double_buffered:
+            self.spare_w, self.spare_b = zeros(self.wT), zeros(self.b)
 
     # --- one step ------------------------------------------------------------------------
 
@@ -105,6 +108,15 @@ class TrainStep:
                 g_w += w0
                 wT[0][nz] = g_w
                 b[0] += g_b
+            elif self.double_buffered:
+                # w + Δw is written to the spare arrays and the two swap: the old weights stay
+                # intact for roll_back at no cost.
+                new_w = np.add(wT[l], g_w, out=self.spare_w[l])
+                new_b = np.add(b[l], g_b, out=self.spare_b[l])
+                self._saved.append((l, "swap", wT[l], b[l]))
+                self.spare_w[l], self.spare_b[l] = wT[l], b[l]
+                wT[l], b[l] = new_w, new_b
+                net.weights[l] = new_w.T
             else:
                 self._saved.append((l, None, wT[l].copy(), b[l].copy()))
                 self._update(l, g_w, g_b)
@@ -148,6 +160,10 @@ class TrainStep:
     def roll_back(self) -> None:
         """Restore the weights and biases the last step overwrote."""
         for l, nz, w, bias in self._saved:
+            if isinstance(nz, str):  # "swap": the arrays themselves were kept
+                self.wT[l], self.b[l] = w, bias
+                self.net.weights[l] = w.T
+                continue
             if nz is not None:
                 self.wT[0][nz] = w
             else:
