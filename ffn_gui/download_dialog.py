@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -115,6 +115,7 @@ class DownloadDialog(QDialog):
 
     # --- from the worker ---------------------------------------------------------------------
 
+    @Slot(object, object)
     def _on_progress(self, done: int, total: int | None) -> None:
         if total:
             self.progress_bar.setRange(0, 1000)
@@ -123,12 +124,15 @@ class DownloadDialog(QDialog):
         else:
             self.status.setText(f"{_mb(done)}")
 
+    @Slot(object)
     def _on_succeeded(self, folder: Path) -> None:
         self.folder = Path(folder)
 
+    @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         self.error = error
 
+    @Slot()
     def _on_done(self) -> None:
         if self.folder is not None:
             self.progress_bar.setRange(0, 1)

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._train_outcome = None
         self._train_error: BaseException | None = None
         self._data_job: workers.Job | None = None
+        self.download_dialog: DownloadDialog | None = None
         self._closing = False
         self._last_epoch = 0
 
@@ -349,6 +350,7 @@ class MainWindow(QMainWindow):
         self.prediction_pane.set_input_image(img28)
         self.prediction_changed.emit(probs)
 
+    @Slot(object)
     def _on_snapshot(self, network: Network) -> None:
         self.predictor.network = network
         self.prediction_pane.set_status(
@@ -480,6 +482,7 @@ class MainWindow(QMainWindow):
         """True while a search for MNIST or a load runs in the background."""
         return self._data_job is not None and self._data_job.running
 
+    @Slot(object)
     def set_data(self, data) -> None:
         """Use ``data`` (an ``MnistData``) for training."""
         self.data = data
@@ -495,6 +498,7 @@ class MainWindow(QMainWindow):
         validation = config.validation if config is not None else PRESETS["default"].validation
         return describe_data(self.data, validation)
 
+    @Slot(str)
     def _on_data_missing(self, message: str) -> None:
         if self.data is None:
             self.training_panel.set_data_status(
@@ -504,6 +508,7 @@ class MainWindow(QMainWindow):
             self.training_panel.data_label.setToolTip(message)
         self.data_missing.emit(message)
 
+    @Slot(object)
     def _on_data_failed(self, error: BaseException) -> None:
         if self.data is None:
             self.training_panel.set_data_status("No data loaded.", False)
@@ -521,11 +526,16 @@ class MainWindow(QMainWindow):
         dialog.cancelled.connect(
             lambda: self.statusBar().showMessage("Download cancelled", 5000)
         )
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(self._forget_download_dialog)
         self.download_dialog = dialog
         dialog.open()
         dialog.start()
         return dialog
+
+    def _forget_download_dialog(self) -> None:
+        if self.download_dialog is not None:
+            self.download_dialog.deleteLater()
+            self.download_dialog = None
 
     # --- training ----------------------------------------------------------------------------
 
@@ -610,18 +620,22 @@ class MainWindow(QMainWindow):
             self.training_panel.set_paused(False)
             self.statusBar().showMessage("Stopping…")
 
+    @Slot(object)
     def _on_progress(self, items) -> None:
         if items:
             self._last_epoch = items[-1].epoch
         self.training_panel.show_progress(items)
         self.training_progress.emit(items)
 
+    @Slot(object)
     def _on_train_succeeded(self, outcome) -> None:
         self._train_outcome = outcome
 
+    @Slot(object)
     def _on_train_failed(self, error: BaseException) -> None:
         self._train_error = error
 
+    @Slot()
     def _on_train_done(self) -> None:
         """The training thread has ended: adopt the trained network, or report the error."""
         outcome, error = self._train_outcome, self._train_error
@@ -794,16 +808,17 @@ class MainWindow(QMainWindow):
                 job.cancel()
         if self._train_control is not None:
             self._train_control.stop()
-        dialog = getattr(self, "download_dialog", None)
-        try:
-            if dialog is not None and dialog.running:
-                dialog.job.cancel()
-                dialog.job.wait(CLOSE_WAIT_MS)
-        except RuntimeError:  # the dialog is already deleted
-            pass
+        dialog = self.download_dialog
+        if dialog is not None and dialog.running:
+            dialog.job.cancel()
+            dialog.job.wait(CLOSE_WAIT_MS)
         for job in (self._train_job, self._data_job):
-            if job is not None:
-                job.wait(CLOSE_WAIT_MS)
+            if job is not None and not job.wait(CLOSE_WAIT_MS):
+                # The work is in a step that does not look at the Stop flag (e.g. the engine
+                # preparing augmentation). It has been told to stop; wait for it out of sight
+                # rather than let the thread be destroyed while it runs.
+                self.hide()
+                job.wait(-1)
         event.accept()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name

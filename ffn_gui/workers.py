@@ -18,9 +18,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# Importing a module holds the GIL for its whole execution: threadpoolctl's and augment's
+# imports took up to 80 ms in the first run's training thread, a visible stall of the window.
+# So they are imported with this module, at start-up.
 import numpy as np
+import threadpoolctl  # noqa: F401
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+import core.augment  # noqa: F401
 from core.network import Network
 from core.training import (
     EpochProgress,
@@ -96,10 +101,11 @@ class Job(QObject):
             self.worker.cancel()
 
     def wait(self, msecs: int = 2000) -> bool:
-        """Block until the thread has ended (or ``msecs`` passed); True if it ended."""
+        """Block until the thread has ended (or ``msecs`` passed, -1: no limit); True if it
+        ended."""
         if self._finished:
             return True
-        ended = self.thread.wait(msecs)
+        ended = self.thread.wait() if msecs < 0 else self.thread.wait(msecs)
         if ended:
             self._reap()
         return ended
@@ -139,13 +145,14 @@ class TrainOutcome:
 class TrainWorker(Worker):
     """Trains ``network`` in place on ``data``; reports progress and weight snapshots.
 
-    ``core.training.train`` reports a ``BatchProgress`` at most every ``progress_interval``
-    seconds and an ``EpochProgress`` at every epoch end. The worker passes them on as tuples,
-    at most one emission every ``min_gap`` seconds: with MNIST-sized epochs every epoch end
-    goes out at once, while tiny epochs (hundreds a second) are bundled instead of flooding
-    the GUI thread. A snapshot (``network.copy()``, taken here on the training thread between
-    batches, so it is consistent) goes with any emission that holds an epoch end, and at least
-    every ``snapshot_interval`` seconds, so the window can show the network learning.
+    ``core.training.train`` reports a ``BatchProgress`` (the mean cost since the last one) at
+    most every ``progress_interval`` seconds and an ``EpochProgress`` at every epoch end. The
+    worker passes them on in tuples, at most one emission every ``min_gap`` seconds: a fine
+    cost curve (20 points a second) for the price of five signals a second, and tiny epochs
+    (hundreds a second) are bundled instead of flooding the GUI thread. A snapshot
+    (``network.copy()``, taken here on the training thread between batches, so it is
+    consistent) goes with every emission holding an epoch end, and at least every
+    ``snapshot_interval`` seconds, so the window can show the network learning.
     """
 
     progress = Signal(object)  # tuple of BatchProgress | EpochProgress, oldest first
@@ -159,9 +166,9 @@ class TrainWorker(Worker):
         data,
         control: TrainControl | None = None,
         *,
-        progress_interval: float = 0.25,
+        progress_interval: float = 0.05,
         snapshot_interval: float = 0.5,
-        min_gap: float = 0.1,
+        min_gap: float = 0.2,
     ) -> None:
         super().__init__()
         self.network = network

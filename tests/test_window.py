@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtTest import QTest
 
 from ffn_gui import MainWindow, workers
@@ -120,6 +120,9 @@ def test_train_button_trains_and_shows_test_accuracy(window, qtbot, small_mnist)
     panel = window.training_panel
     assert panel.train_button.isEnabled(), panel.errors()
     progress = record(window.training_panel.plots.smooth_cost.curve.sigPlotChanged)
+    gui = QThread.currentThread()
+    threads = []  # where the window handled the worker's reports: the GUI thread only
+    window.training_progress.connect(lambda items: threads.append(QThread.currentThread()))
     with qtbot.waitSignal(window.training_finished, timeout=60_000) as blocker:
         qtbot.mouseClick(panel.train_button, LEFT)
         assert window.training
@@ -135,6 +138,7 @@ def test_train_button_trains_and_shows_test_accuracy(window, qtbot, small_mnist)
     assert plots.test_accuracy == pytest.approx(outcome.test_accuracy)
     assert plots.test_line.isVisible()
     assert progress  # the curve was redrawn in place
+    assert threads and all(t is gui for t in threads)
     assert "Test accuracy" in panel.result_label.text()
     assert outcome.test_accuracy > 0.5  # the blobs are easy
     # The trained network is the window's model now, unsaved.
@@ -188,7 +192,7 @@ def test_pause_and_resume(window, qtbot, small_mnist):
     assert panel.pause_button.text() == "Resume"
     assert panel.progress_bar.format().startswith("Paused")
     # A report already on its way may still come; then, paused, the worker reports nothing
-    # (running, it reports at least every 0.25 s).
+    # (running, it reports at least every 0.2 s, bundled).
     with qtbot.waitSignal(window.training_progress, timeout=300, raising=False):
         pass
     with qtbot.assertNotEmitted(window.training_progress, wait=700):

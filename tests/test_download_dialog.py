@@ -1,0 +1,168 @@
+"""The Download MNIST dialog against a real HTTP server on 127.0.0.1 serving small fake files.
+
+Mirrors and checksums are injected into the dialog (they go straight to
+``core.download.download_mnist``); the download runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import threading
+import time
+
+import numpy as np
+import pytest
+from datafiles import write_mnist_folder
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from ffn_gui import workers
+from ffn_gui.download_dialog import DownloadDialog
+
+
+class Server:
+    """Serves ``files`` under /m/; ``slow`` names are sent 8 KiB every 10 ms."""
+
+    def __init__(self, files: dict[str, bytes], slow: frozenset = frozenset()):
+        self.files, self.slow = files, slow
+        self.release = threading.Event()
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                name = self.path.rsplit("/", 1)[-1]
+                body = owner.files.get(name)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if name not in owner.slow:
+                    self.wfile.write(body)
+                    return
+                for i in range(0, len(body), 8192):
+                    if owner.release.wait(0.01):
+                        return
+                    self.wfile.write(body[i : i + 8192])
+                    self.wfile.flush()
+
+            def log_message(self, *args):
+                pass
+
+        class Quiet(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # the client hung up (cancel), as intended
+
+        self.httpd = Quiet(("127.0.0.1", 0), Handler)
+        self.mirror = f"http://127.0.0.1:{self.httpd.server_address[1]}/m/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                       daemon=True)
+        self.thread.start()
+
+    def options(self, files: dict[str, bytes] | None = None) -> dict:
+        files = self.files if files is None else files
+        return dict(mirrors=[self.mirror], allow_insecure_localhost=True, timeout=5,
+                    files={n: hashlib.md5(b).hexdigest() for n, b in files.items()})
+
+    def close(self):
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def mnist_files(tmp_path) -> dict[str, bytes]:
+    folder = tmp_path / "source"
+    write_mnist_folder(folder, 300, 60, np.random.default_rng(3))
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def server(mnist_files):
+    s = Server(mnist_files)
+    yield s
+    s.close()
+
+
+def test_download_then_load_through_the_window(window, qtbot, server, tmp_path):
+    dest = tmp_path / "downloaded"
+    results = []
+    with qtbot.waitSignal(window.data_loaded, timeout=20_000) as blocker:
+        dialog = window.download_data(dest, **server.options())
+        dialog.finished.connect(results.append)
+        assert dialog.isVisible() and dialog.running
+    data = blocker.args[0]
+    assert len(data.train) == 300 and len(data.test) == 60
+    assert sorted(p.name for p in dest.iterdir()) == sorted(server.files)
+    assert results == [QDialog.DialogCode.Accepted]
+    assert window.download_dialog is None  # closed and deleted
+    assert "from " + str(dest) in window.training_panel.data_label.text()
+    assert window.errors == []
+    qtbot.waitUntil(lambda: not window.loading_data)
+
+
+def test_progress_is_shown(qtbot, server, tmp_path):
+    dialog = DownloadDialog(tmp_path / "d", **server.options())
+    qtbot.addWidget(dialog)
+    values = []
+    dialog.progress_bar.valueChanged.connect(values.append)
+    with qtbot.waitSignal(dialog.downloaded, timeout=20_000) as blocker:
+        dialog.open()
+        dialog.start()
+    assert blocker.args == [tmp_path / "d"]
+    assert values and values[-1] == dialog.progress_bar.maximum()
+    assert not dialog.isVisible()
+    assert workers.running_jobs() == []
+
+
+def test_cancel_stops_the_download_and_keeps_nothing(qtbot, mnist_files, tmp_path):
+    big = {"train-images-idx3-ubyte.gz": np.random.default_rng(4).bytes(4_000_000)}
+    server = Server(big, slow=frozenset(big))
+    try:
+        dest = tmp_path / "d"
+        dialog = DownloadDialog(dest, **server.options())
+        qtbot.addWidget(dialog)
+        dialog.open()
+        dialog.start()
+        qtbot.waitUntil(lambda: "MB of" in dialog.status.text(), timeout=10_000)
+        t0 = time.perf_counter()
+        with qtbot.waitSignal(dialog.cancelled, timeout=5000):
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+            assert dialog.status.text() == "Cancelling…"
+        assert time.perf_counter() - t0 < 1.0
+        assert dialog.result() == QDialog.DialogCode.Rejected
+        assert not dialog.isVisible()
+        assert workers.running_jobs() == []
+        assert list(dest.iterdir()) == []  # no partial file left behind
+    finally:
+        server.close()
+
+
+def test_failure_reaches_the_user(window, qtbot, server, tmp_path):
+    options = server.options({"missing-file.gz": b"x"})
+    dialog = window.download_data(tmp_path / "d", **options)
+    with qtbot.waitSignal(dialog.failed, timeout=20_000):
+        pass
+    assert window.errors and window.errors[0][0] == "Download failed"
+    assert "missing-file.gz" in window.errors[0][1]
+    assert window.data is None
+
+
+def test_escape_cancels(qtbot, tmp_path):
+    big = {"train-images-idx3-ubyte.gz": np.random.default_rng(5).bytes(2_000_000)}
+    server = Server(big, slow=frozenset(big))
+    try:
+        dialog = DownloadDialog(tmp_path / "d", **server.options())
+        qtbot.addWidget(dialog)
+        dialog.open()
+        dialog.start()
+        with qtbot.waitSignal(dialog.cancelled, timeout=5000):
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert workers.running_jobs() == []
+    finally:
+        server.close()

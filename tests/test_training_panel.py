@@ -1,0 +1,161 @@
+"""The training panel on its own: settings, validation at the control, presets, progress."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.training import PRESETS, BatchProgress, EpochProgress, TrainResult
+from ffn_gui.training_panel import TrainingPanel
+from ffn_gui.workers import TrainOutcome
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.show()
+    p.set_data_status("MNIST — test data", True)
+    return p
+
+
+def test_starts_on_the_default_preset(panel):
+    assert panel.preset_name() == "default"
+    assert panel.config() == PRESETS["default"]
+    assert panel.train_button.isEnabled()
+    assert not panel.pause_button.isEnabled() and not panel.stop_button.isEnabled()
+
+
+def test_every_control_explains_itself(panel):
+    for name, widget in panel.controls.items():
+        assert len(widget.toolTip()) > 40, name
+    assert panel.preset_combo.toolTip()
+
+
+@pytest.mark.parametrize(
+    "name, text, words",
+    [
+        ("hidden", "128, abc", "whole numbers"),
+        ("hidden", "128, 0", "1 to"),
+        ("learning_rate", "-1", "learning rate"),
+        ("learning_rate", "fast", "number"),
+        ("l2", "2", "L2"),
+    ],
+)
+def test_invalid_text_is_refused_at_the_control(panel, qtbot, name, text, words):
+    panel.controls[name].setText(text)
+    label = panel.error_labels[name]
+    assert label.isVisible()
+    assert words.lower() in label.text().lower()
+    assert "#dc2626" in label.styleSheet()  # red
+    assert panel.config() is None
+    assert not panel.train_button.isEnabled()
+    assert "Fix the settings" in panel.train_button.toolTip()
+    assert set(panel.errors()) == {name}
+
+    panel.set_preset("default")  # fixing it clears the message and enables Train again
+    assert not label.isVisible()
+    assert panel.train_button.isEnabled()
+
+
+def test_validation_and_batch_size_are_checked_against_the_data(panel):
+    panel.set_n_examples(5000)  # the default validation of 10,000 does not fit
+    assert "validation" in panel.errors()
+    assert panel.error_labels["validation"].isVisible()
+    assert not panel.train_button.isEnabled()
+    panel.controls["validation"].setValue(1000)
+    assert panel.errors() == {}
+    panel.controls["batch_size"].setValue(4500)
+    assert "batch_size" in panel.errors()
+    assert "larger than the 4000" in panel.error_labels["batch_size"].text()
+    panel.controls["batch_size"].setValue(100)
+    assert panel.train_button.isEnabled()
+
+
+def test_changing_a_control_switches_to_custom_and_back(panel):
+    panel.controls["epochs"].setValue(7)
+    assert panel.preset_name() == "custom"
+    assert panel.config().epochs == 7
+    panel.controls["epochs"].setValue(PRESETS["default"].epochs)
+    assert panel.preset_name() == "default"
+
+
+def test_choosing_a_preset_loads_it(panel):
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("seed"))
+    assert panel.config() == PRESETS["seed"]
+    assert panel.controls["hidden"].text() == "128, 128"
+    assert panel.controls["learning_rate"].text() == "3"
+    assert "notes" in panel.preset_help.text()
+    assert not panel.controls["momentum"].isEnabled()  # only used by the momentum optimiser
+
+
+def test_set_config_round_trips(panel):
+    config = replace(PRESETS["seed"], hidden=(30,), optimizer="momentum", momentum=0.5,
+                     l2=1e-5, seed=9, validation=0)
+    panel.set_config(config)
+    assert panel.config() == config
+    assert panel.preset_name() == "custom"
+    assert panel.controls["momentum"].isEnabled()
+
+
+def test_no_data_disables_train(panel):
+    panel.set_data_status("No MNIST found.", False)
+    assert not panel.train_button.isEnabled()
+    assert "Load MNIST" in panel.train_button.toolTip()
+
+
+def test_progress_and_the_end_of_a_run(panel):
+    config = replace(PRESETS["default"], epochs=2)
+    panel.start_run(config)
+    assert not panel.settings_box.isEnabled()
+    assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
+    panel.show_progress(BatchProgress(1, 2, 50, 100, 0.9, 6400, 10.0))
+    assert panel.progress_bar.format() == "Epoch 1/2"
+    assert panel.progress_bar.value() == 250
+    assert "0:10 elapsed" in panel.progress_label.text()
+    assert "ETA 0:30" in panel.progress_label.text()
+    epoch1 = EpochProgress(1, 2, 0.5, 0.9, 0.55, 0.89, 0.002, 20.0, 20.0)
+    panel.show_progress((BatchProgress(1, 2, 100, 100, 0.6, 12800, 19.0), epoch1))
+    assert "validation 89.00%" in panel.result_label.text()
+    assert panel.plots.n_epoch_points == 1 and panel.plots.n_batch_points == 2
+
+    panel.set_paused(True)
+    assert panel.pause_button.text() == "Resume"
+    assert panel.progress_bar.format().startswith("Paused")
+    panel.set_paused(False)
+
+    epoch2 = EpochProgress(2, 2, 0.3, 0.95, 0.35, 0.94, 0.001, 40.0, 0.0)
+    outcome = TrainOutcome(None, config, TrainResult((epoch1, epoch2), False, 40.0), 0.3, 0.9375,
+                           "test", None)
+    panel.finish_run(outcome)
+    assert "Test accuracy 93.75%" in panel.result_label.text()
+    assert panel.progress_bar.format() == "Done: 2/2 epochs"
+    assert panel.plots.test_accuracy == 0.9375
+    assert panel.settings_box.isEnabled() and panel.train_button.isEnabled()
+
+
+def test_buttons_emit_requests(panel, qtbot):
+    for button, signal in ((panel.train_button, panel.train_clicked),
+                           (panel.download_button, panel.download_clicked),
+                           (panel.open_folder_button, panel.open_folder_clicked),
+                           (panel.open_csv_button, panel.open_csv_clicked)):
+        with qtbot.waitSignal(signal, timeout=1000):
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_plots_update_in_place(panel):
+    plots = panel.plots
+    curves = [s.curve for s in plots.batch_series + plots.epoch_series]
+    plots.reset(3)
+    buffer = plots.smooth_cost.x
+    for k in range(1, 200):
+        plots.add_progress(BatchProgress(1, 3, k, 200, 1.0 / k, k * 10, k * 0.1))
+    assert plots.smooth_cost.x is buffer  # preallocated for the run: no reallocation
+    assert plots.n_batch_points == 199
+    x, y = plots.smooth_cost.curve.getData()
+    assert len(x) == 199 and y[-1] < y[0]
+    plots.reset(1)
+    assert plots.n_batch_points == 0 and plots.n_epoch_points == 0
+    assert [s.curve for s in plots.batch_series + plots.epoch_series] == curves

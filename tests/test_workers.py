@@ -1,0 +1,121 @@
+"""Workers on real QThreads: what they emit, Stop, errors, and that every thread ends."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from datafiles import write_mnist_folder
+
+from core.errors import DataError
+from core.training import PRESETS, BatchProgress, EpochProgress, TrainControl
+from ffn_gui import workers
+
+CONFIG = replace(PRESETS["default"], hidden=(16,), epochs=3, validation=100, batch_size=32,
+                 augment=False)
+
+
+def run(qtbot, worker, timeout=30_000) -> workers.Job:
+    job = workers.Job(worker)
+    with qtbot.waitSignal(job.done, timeout=timeout):
+        job.start()
+    assert not job.running and workers.running_jobs() == []
+    return job
+
+
+def collect(signal) -> list:
+    seen: list = []
+    signal.connect(seen.append)
+    return seen
+
+
+def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mnist):
+    network = CONFIG.make_network()
+    worker = workers.TrainWorker(network, CONFIG, small_mnist(600, 100), min_gap=0.0)
+    progress, snapshots, outcomes = (collect(worker.progress), collect(worker.snapshot),
+                                     collect(worker.succeeded))
+    failures = collect(worker.failed)
+    run(qtbot, worker)
+    assert failures == []
+    items = [p for batch in progress for p in batch]
+    epochs = [p for p in items if isinstance(p, EpochProgress)]
+    assert [e.epoch for e in epochs] == [1, 2, 3]
+    assert any(isinstance(p, BatchProgress) for p in items)
+    # a snapshot with every emission holding an epoch end, each an independent copy
+    assert len(snapshots) >= 3
+    assert all(s is not network and s.weights[0] is not network.weights[0] for s in snapshots)
+    np.testing.assert_array_equal(snapshots[-1].weights[0], network.weights[0])
+    (outcome,) = outcomes
+    assert outcome.network is network
+    assert outcome.result.epochs_completed == 3
+    assert 0.5 < outcome.test_accuracy <= 1
+    assert outcome.data_checksum and len(outcome.data_checksum) == 64
+
+
+def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist):
+    config = replace(CONFIG, epochs=200, batch_size=100)
+    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    progress = collect(worker.progress)
+    run(qtbot, worker)
+    epochs = [p for batch in progress for p in batch if isinstance(p, EpochProgress)]
+    assert len(epochs) == 200  # nothing lost
+    assert len(progress) < 100  # but far fewer emissions than epochs
+
+
+def test_stop_flag_ends_the_run_early(qtbot, small_mnist):
+    config = replace(CONFIG, epochs=10_000)
+    control = TrainControl()
+    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50), control)
+    outcomes = collect(worker.succeeded)
+    job = workers.Job(worker)
+    worker.progress.connect(lambda items: control.stop())  # stop at the first report
+    with qtbot.waitSignal(job.done, timeout=10_000):
+        job.start()
+    assert outcomes[0].result.stopped
+    assert outcomes[0].result.epochs_completed < 10_000
+
+
+def test_an_exception_in_the_worker_is_emitted(qtbot, small_mnist):
+    bad = replace(CONFIG, validation=10_000)  # more than the 600 examples
+    worker = workers.TrainWorker(bad.make_network(), bad, small_mnist(600, 50))
+    failures = collect(worker.failed)
+    run(qtbot, worker)
+    assert len(failures) == 1 and "validation" in str(failures[0])
+
+
+def test_load_data_worker_finds_nothing_in_empty_folders(qtbot):
+    worker = workers.LoadDataWorker()
+    missing, loaded = collect(worker.not_found), collect(worker.succeeded)
+    run(qtbot, worker)
+    assert loaded == [] and "MNIST not found" in missing[0]
+
+
+def test_load_data_worker_loads_a_folder_and_falls_back_from_a_stale_path(qtbot, tmp_path,
+                                                                         monkeypatch):
+    write_mnist_folder(tmp_path / "m", 100, 10, np.random.default_rng(0))
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path / "m"))
+    worker = workers.LoadDataWorker(tmp_path / "gone", search=True)
+    loaded = collect(worker.succeeded)
+    run(qtbot, worker)
+    assert len(loaded[0].train) == 100
+
+
+def test_load_data_worker_reports_a_bad_file(qtbot, tmp_path):
+    path = tmp_path / "x.npz"
+    path.write_bytes(b"not a zip")
+    worker = workers.LoadDataWorker(path, search=False)
+    failures = collect(worker.failed)
+    run(qtbot, worker)
+    assert isinstance(failures[0], DataError)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 5])
+def test_jobs_are_reaped_and_wait_works_without_an_event_loop(qtbot, small_mnist, n_jobs):
+    config = replace(CONFIG, epochs=1)
+    jobs = [workers.start(workers.TrainWorker(config.make_network(), config,
+                                              small_mnist(300, 10)))
+            for _ in range(n_jobs)]
+    for job in jobs:
+        assert job.wait(10_000)  # quit() is a direct call: no GUI event loop needed
+    assert workers.running_jobs() == []
