@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.download_dialog: DownloadDialog | None = None
         self._closing = False
         self._last_epoch = 0
+        self._continued = False
 
         self.model, note = _bundled_or_fresh()
         self.predictor = Predictor(self.model.network)
@@ -570,8 +571,8 @@ class MainWindow(QMainWindow):
         except ConfigError as error:
             self.show_error("Invalid settings", str(error))
             return False
-        network = (self.model.network.copy() if self.training_panel.continue_requested()
-                   else config.make_network())
+        self._continued = self.training_panel.continue_requested()
+        network = self.model.network.copy() if self._continued else config.make_network()
         self._train_control = TrainControl()
         self._train_outcome = self._train_error = None
         self._last_epoch = 0
@@ -653,9 +654,7 @@ class MainWindow(QMainWindow):
                     metrics["val_accuracy"] = last.val_accuracy
             if outcome.test_accuracy is not None:
                 metrics["test_accuracy"] = outcome.test_accuracy
-            name = self.model.name if self.training_panel.continue_requested() else UNTITLED
-            if self.model.bundled:
-                name = UNTITLED
+            name = self.model.name if self._continued and not self.model.bundled else UNTITLED
             self.set_model(ModelState(outcome.network, name, outcome.config, metrics,
                                       data_checksum=outcome.data_checksum), modified=True)
             how = "stopped" if outcome.result.stopped else "finished"

@@ -152,7 +152,10 @@ class TrainingPlots(QWidget):
             series.reserve(epochs + 1)
         self._smoothed = None
         self.set_test_accuracy(None)
+        # Until the first points arrive: costs from 0.01 to 3 (log axis), accuracy 0-100%.
+        self.cost_plot.setYRange(math.log10(0.01), math.log10(3), padding=0)
         self.cost_plot.enableAutoRange(axis="y")
+        self.accuracy_plot.setYRange(0, 100, padding=0)
         self._fit_x_range()
 
     def add_progress(self, items) -> None:

@@ -209,6 +209,7 @@ class TrainingPanel(QWidget):
         cell.setSpacing(1)
         cell.addWidget(widget)
         cell.addWidget(error)
+        cell.addStretch(1)  # the control stays at the top when a neighbour's message wraps
         grid.addWidget(caption, row, col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         grid.addLayout(cell, row, col + 1)
         self.controls[name] = widget
@@ -448,18 +449,21 @@ class TrainingPanel(QWidget):
             except ConfigError as e:
                 errors["config"] = str(e)
                 config = None
-        if config is not None and self._n_examples is not None:
+        n = self._n_examples
+        if n is not None and "validation" not in errors:
+            # Checked against the data even while another control is invalid.
             try:
-                replace(config, batch_size=1).validate(self._n_examples)
+                replace(base, validation=values["validation"], batch_size=1).validate(n)
             except ConfigError as e:
                 errors["validation"] = str(e)
             else:
                 try:
-                    config.validate(self._n_examples)
+                    replace(base, validation=values["validation"],
+                            batch_size=values["batch_size"]).validate(n)
                 except ConfigError as e:
-                    errors["batch_size"] = str(e)
-            if errors:
-                config = None
+                    errors.setdefault("batch_size", str(e))
+        if errors:
+            config = None
         self._errors = errors
         self._config = config
         for name, label in self.error_labels.items():
@@ -480,7 +484,7 @@ class TrainingPanel(QWidget):
         label.setText(message or "")
         label.setVisible(bool(message))
         invalid = bool(message)
-        if isinstance(widget, QLineEdit | QSpinBox):
+        if isinstance(widget, QLineEdit):
             widget.setStyleSheet(f"border: 1px solid {ERROR_COLOR};" if invalid else "")
 
     def _sync_preset(self, values: dict | None, hint: str | None) -> None:
@@ -532,6 +536,8 @@ class TrainingPanel(QWidget):
         self._running = running
         self._paused = False
         self.settings_box.setEnabled(not running)
+        if running:
+            self.continue_box.setEnabled(False)  # the window re-enables it after the run
         self.pause_button.setText("Pause")
         for button in (self.download_button, self.open_folder_button, self.open_csv_button):
             button.setEnabled(not running)

@@ -159,3 +159,11 @@ def test_plots_update_in_place(panel):
     plots.reset(1)
     assert plots.n_batch_points == 0 and plots.n_epoch_points == 0
     assert [s.curve for s in plots.batch_series + plots.epoch_series] == curves
+
+
+def test_data_limits_are_checked_even_while_another_control_is_invalid(panel):
+    panel.set_n_examples(60_000)
+    panel.controls["hidden"].setText("oops")
+    panel.controls["validation"].setValue(70_000)
+    assert set(panel.errors()) == {"hidden", "validation"}
+    assert panel.error_labels["validation"].isVisible()

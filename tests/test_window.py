@@ -370,3 +370,54 @@ def test_start_up_finds_mnist_dir(qtbot, tmp_path, monkeypatch):
     assert w.training_panel.data_label.text().startswith("MNIST — ")
     qtbot.waitUntil(lambda: not w.loading_data)
     w.close()
+
+
+def test_typing_in_a_setting_does_not_fire_window_shortcuts(window, qtbot):
+    draw(window.canvas, SEVEN_TOP)
+    edit = window.training_panel.controls["learning_rate"]
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "1e-3")  # 'e' is the eraser's shortcut elsewhere
+    assert edit.text() == "1e-3" and not window.canvas.eraser
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # Backspace clears the canvas elsewhere
+    assert edit.text() == "1e-" and not window.canvas.is_empty()
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
+    assert window.canvas.is_empty()
+
+
+def test_help_is_instant_and_does_not_load_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys; from ffn_gui.app import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "assert 'PySide6' not in sys.modules")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "usage: ffn-gui" in out.stdout
+
+
+def test_continue_training_the_current_model(window, qtbot, small_mnist):
+    window.set_data(small_mnist(600, 100))
+    configure(window, **SMALL_RUN)
+    box = window.training_panel.continue_box
+    assert not box.isEnabled()  # the bundled model's layers differ from hidden=32
+    assert "does not match" in box.toolTip()
+    with qtbot.waitSignal(window.training_finished, timeout=60_000) as first:
+        window.start_training()
+    assert box.isEnabled()  # the trained model matches the settings
+    box.setChecked(True)
+    trained = window.model.network
+    with qtbot.waitSignal(window.training_finished, timeout=60_000) as second:
+        window.start_training()
+        assert not box.isEnabled()  # not while a run goes on
+    again = second.args[0]
+    assert again.network is not trained  # a copy was trained further
+    # Continuing starts from the trained weights: the first epoch is already as good.
+    assert again.result.history[0].val_accuracy >= first.args[0].result.history[0].val_accuracy
+    configure(window, hidden="8")
+    assert not box.isEnabled() and not box.isChecked()
