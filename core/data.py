@@ -18,23 +18,29 @@ sizes are checked against a limit before anything of that size is allocated.
 
 from __future__ import annotations
 
+import errno
+import functools
 import gzip
 import hashlib
 import operator
 import os
+import re
 import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
 import platformdirs
 
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, FFNError
+
+T = TypeVar("T")
 
 SIDE = 28
 PIXELS = SIDE * SIDE
@@ -121,19 +127,63 @@ class MnistData:
 # ---------------------------------------------------------------------------------------- files
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    """Open a regular file for reading, or raise DataError saying why it cannot be."""
+UNFORESEEN = "unforeseen error"  # in the message of a failure no check below anticipated
+
+
+def _only_data_errors(load: Callable[..., T]) -> Callable[..., T]:
+    """The loaders' contract, kept even for a failure no check anticipated: whatever goes wrong
+    reading ``path`` is a DataError that names it. (Tests fail on messages with UNFORESEEN in
+    them, so such a failure is still found and given its own check and message.)"""
+
+    @functools.wraps(load)
+    def guarded(*args, **kwargs):
+        try:
+            return load(*args, **kwargs)
+        except FFNError:
+            raise
+        except Exception as e:
+            path = next(iter((*args, *kwargs.values())), None) or "MNIST data"
+            if isinstance(e, MemoryError):
+                raise DataError(f"{path}: too large to load (out of memory)") from None
+            raise DataError(f"{path}: cannot be read ({UNFORESEEN}: {type(e).__name__}: "
+                            f"{e})") from None
+
+    return guarded
+
+
+def open_regular(path: str | os.PathLike) -> BinaryIO:
+    """Open a regular file for binary reading; any other kind of path is an OSError.
+
+    The check is made on the opened file (fstat), so what is read is what was checked, and the
+    open does not block, so a FIFO (named pipe) is refused instead of waiting for a writer.
+    A folder raises IsADirectoryError; a pipe, device or socket an OSError with errno EINVAL.
+    """
+    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | getattr(os, "O_BINARY", 0))
     try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise DataError(f"{path}: is a directory (folder), not a file")
-        if not stat.S_ISREG(st.st_mode):
-            raise DataError(f"{path}: is not a regular file")
-        return open(path, "rb")
-    except DataError:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory (folder), not a file", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, device or socket)", str(path))
+        if _O_NONBLOCK:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
         raise
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    """``open_regular(path)``, or DataError saying why the file cannot be opened."""
+    try:
+        return open_regular(path)
     except FileNotFoundError:
         raise DataError(f"{path}: file not found (no such file)") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory (folder), not a file") from None
     except PermissionError:
         raise DataError(f"{path}: cannot be read: permission denied") from None
     except OSError as e:
@@ -159,6 +209,7 @@ _IDX_TYPES = {0x08: "unsigned byte", 0x09: "signed byte", 0x0B: "short (int16)",
               0x0C: "int (int32)", 0x0D: "float (float32)", 0x0E: "double (float64)"}
 
 
+@_only_data_errors
 def load_idx(path: str | os.PathLike, kind: str = "auto") -> np.ndarray:
     """One IDX file, gzipped or raw: uint8 images (N, 28, 28) or labels (N,) in 0..9.
 
@@ -167,7 +218,7 @@ def load_idx(path: str | os.PathLike, kind: str = "auto") -> np.ndarray:
     """
     path = Path(path)
     if kind not in ("auto", "images", "labels"):
-        raise ValueError(f"kind must be 'auto', 'images' or 'labels', not {kind!r}")
+        raise ConfigError(f"kind must be 'auto', 'images' or 'labels', not {kind!r}")
     with _open_binary(path) as f:
         try:
             gz = f.read(2) == b"\x1f\x8b"
@@ -280,6 +331,7 @@ def _find_idx(folder: Path, split: str, kind: str) -> Path | None:
     return None
 
 
+@_only_data_errors
 def load_idx_folder(folder: str | os.PathLike) -> MnistData:
     """The IDX files in ``folder``: train images and labels required, t10k (test) optional."""
     folder = Path(folder)
@@ -311,8 +363,10 @@ def load_idx_folder(folder: str | os.PathLike) -> MnistData:
 
 _PIXEL_NAMES = [f"pixel{i}" for i in range(PIXELS)]
 _CSV_ROWS = 4096
+_CSV_LINE = 1 << 20  # a Kaggle line is about 3 KB; a longer first line is not that format
 
 
+@_only_data_errors
 def load_kaggle_csv(path: str | os.PathLike, kind: str = "auto") -> Dataset:
     """Kaggle's digit-recognizer CSV: 'train' (label, pixel0..783), 'test' (pixel0..783 only).
 
@@ -321,20 +375,29 @@ def load_kaggle_csv(path: str | os.PathLike, kind: str = "auto") -> Dataset:
     """
     path = Path(path)
     if kind not in ("auto", "train", "test"):
-        raise ValueError(f"kind must be 'auto', 'train' or 'test', not {kind!r}")
+        raise ConfigError(f"kind must be 'auto', 'train' or 'test', not {kind!r}")
     with _open_binary(path) as f:
-        try:
-            first = f.readline(1 << 20)
-        except OSError as e:
-            raise DataError(f"{path}: read error ({e.strerror or e})") from None
+        return _read_csv(f, path, kind)
+
+
+def _read_csv(f: BinaryIO, path: Path, kind: str) -> Dataset:
+    try:
+        first = f.readline(_CSV_LINE)
+        start = f.tell()
+        second = f.readline(_CSV_LINE)
+        f.seek(start)
+    except OSError as e:
+        raise DataError(f"{path}: read error ({e.strerror or e})") from None
     labelled = _check_csv_header(first, path, kind)
     columns = (["label"] if labelled else []) + _PIXEL_NAMES
+    _check_first_row(second, path, len(columns))
     images, labels, row = [], [], 0
     try:
-        # header=None: the header, checked above, is skipped, so pandas never takes a first row
-        # with one field too many for an index column (it would drop a column with a warning)
-        reader = pd.read_csv(path, engine="c", encoding="utf-8", header=None, skiprows=1,
-                             index_col=False, chunksize=_CSV_ROWS)
+        # The file is read on from just after the header (checked above): header=None, so
+        # pandas never takes a first row with one field too many for an index column (it would
+        # drop a column with a warning).
+        reader = pd.read_csv(f, engine="c", encoding="utf-8", header=None, index_col=False,
+                             chunksize=_CSV_ROWS)
         with reader:
             for chunk in reader:
                 if chunk.shape[1] != len(columns):
@@ -358,6 +421,10 @@ def load_kaggle_csv(path: str | os.PathLike, kind: str = "auto") -> Dataset:
         raise DataError(f"{path}: has a header but no data rows (no images)") from None
     except pd.errors.ParserError as e:
         msg = str(e).strip().removeprefix("Error tokenizing data. C error: ")
+        fields = re.match(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if fields:  # pandas counts the lines it was given: the data rows
+            want, line, got = fields.groups()
+            msg = f"data row {line} has {int(got):,} fields but the header names {want}"
         raise DataError(f"{path}: malformed CSV row: {msg}") from None
     except (ValueError, OSError, OverflowError) as e:
         raise DataError(f"{path}: cannot be read as a CSV file ({e})") from None
@@ -373,6 +440,12 @@ def _check_csv_header(first: bytes, path: Path, kind: str) -> bool:
         raise DataError(f"{path}: is UTF-16 text; save it as UTF-8 (comma-separated) CSV")
     if not first.removeprefix(b"\xef\xbb\xbf").strip():
         raise DataError(f"{path}: is empty (no header, no rows)")
+    if len(first) >= _CSV_LINE and not first.endswith(b"\n"):
+        raise DataError(f"{path}: its first line is longer than {_CSV_LINE // 2**20} MiB: not a "
+                        "Kaggle CSV header ('label,pixel0,...,pixel783')")
+    if b"\r" in first.rstrip(b"\r\n"):
+        raise DataError(f"{path}: has CR-only (classic Mac) line endings; save it with LF or CRLF "
+                        "line endings")
     if b"\0" in first:
         raise DataError(f"{path}: not a text CSV file (binary data: it holds NUL bytes)")
     try:
@@ -410,6 +483,20 @@ def _check_csv_header(first: bytes, path: Path, kind: str) -> bool:
     if kind == "test" and labelled:
         raise DataError(f"{path}: has a 'label' column: it is a training file, not a test file")
     return labelled
+
+
+def _check_first_row(line: bytes, path: Path, n_columns: int) -> None:
+    """Refuse a first data row of the wrong width before pandas builds a column for each of its
+    fields (a row of 10^6 fields would take minutes). Quoted rows are left to pandas."""
+    if len(line) >= _CSV_LINE and not line.endswith(b"\n"):
+        raise DataError(f"{path}: data row 1 is longer than {_CSV_LINE // 2**20} MiB: not a "
+                        "Kaggle CSV row")
+    line = line.rstrip(b"\r\n")
+    if line.strip() and b'"' not in line and b"\r" not in line:
+        n = line.count(b",") + 1
+        if n != n_columns:
+            raise DataError(f"{path}: malformed CSV rows: data row 1 has {n:,} fields but the "
+                            f"header names {n_columns}")
 
 
 def _csv_values(chunk: pd.DataFrame, path: Path, row0: int) -> np.ndarray:
@@ -457,6 +544,7 @@ def _check_cells(values: np.ndarray, path: Path, row0: int, what: str, top: int)
 _NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
+@_only_data_errors
 def load_keras_npz(path: str | os.PathLike) -> MnistData:
     """Keras' mnist.npz: x_train (N, 28, 28) or (N, 784) in 0..255, y_train (N,) in 0..9, and
     optionally x_test, y_test. Never unpickles; refuses oversized arrays before reading them."""
@@ -501,6 +589,9 @@ def _read_npz(zf: zipfile.ZipFile, path: Path) -> dict[str, np.ndarray]:
         key = info.filename.removesuffix(".npy")
         if key not in _NPZ_KEYS:
             continue
+        if key in arrays:
+            raise DataError(f"{path}: array {key!r} is in the archive twice (a damaged or "
+                            "tampered .npz)")
         if info.file_size > MAX_BYTES + 4096:
             raise DataError(f"{path}: array {key!r} would expand to "
                             f"{info.file_size / 2**30:.1f} GiB, too large (the limit is "
@@ -626,6 +717,7 @@ def _exists(path: Path) -> bool:
         raise DataError(f"{path!r}: is not a valid path") from None
 
 
+@_only_data_errors
 def load_data(path: str | os.PathLike | None = None) -> MnistData:
     """Load training data from a folder of IDX files, a Kaggle train.csv or a Keras .npz.
 

@@ -224,12 +224,17 @@ def _check_mirror(mirror: str, allow_insecure_localhost: bool) -> str:
 
 
 class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects, but never from https down to plain http."""
+    """Follow redirects within a mirror's host only, never from https down to plain http: a
+    download touches no host but the listed mirrors."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if req.full_url.startswith("https:") and not newurl.startswith("https:"):
             raise urllib.error.HTTPError(newurl, code, "redirect to non-https refused",
                                          headers, fp)
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (new.hostname, new.port) != (old.hostname, old.port):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to another host "
+                                         f"({new.hostname}) refused", headers, fp)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

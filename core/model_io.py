@@ -12,25 +12,31 @@ Layout: arrays ``w0, b0, w1, b1, ...`` (``w{l}.shape == (sizes[l+1], sizes[l])``
 Saving is atomic (a temporary file in the same folder, flushed, then ``os.replace``), so a crash
 leaves either the old file or the complete new one. Loading never unpickles
 (``allow_pickle=False``), refuses archives whose arrays would expand past a size limit before
-reading them, and checks every field and shape; anything else is a ``ModelFileError`` naming the
-file and the problem.
+reading them, checks each member's .npy header against the member's size before any array is
+allocated, and checks every field and shape; anything else is a ``ModelFileError`` naming the
+file and the problem. Only a regular file is opened (a FIFO would block the reader forever),
+once, and everything is read through that one handle.
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
+import math
 import os
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from .activations import ACTIVATIONS
 from .costs import COSTS
+from .data import open_regular
 from .errors import ConfigError, FFNError, ModelFileError
 from .network import Network, validate_sizes
 from .training import TrainConfig
@@ -39,6 +45,7 @@ FORMAT = "ffn-gui-model"
 FORMAT_VERSION = 1
 MAX_BYTES = 256 * 2**20  # no model we make comes near; a bigger archive is refused unread
 MAX_HEADER_BYTES = 1 * 2**20
+MAX_MEMBERS = 1000  # a header and a w, b pair per layer
 _UMASK = os.umask(0o022)  # read once (the only portable way is to set it), then put back
 os.umask(_UMASK)
 
@@ -132,25 +139,84 @@ def load_model(path: str | os.PathLike) -> Model:
         raise ModelFileError(f"{where} is damaged or not a model file ({e})") from None
 
 
+def _check_members(zf: zipfile.ZipFile, where: str) -> set[str]:
+    """The archive's array names, after checking every member without reading its data: at
+    most MAX_MEMBERS, no name twice, each a .npy array of numbers (never a pickle) whose header
+    declares exactly as many bytes as the member holds, all of them together at most MAX_BYTES.
+    So no array is allocated from a size the file merely claims."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ModelFileError(f"{where} holds {len(infos):,} members, more than a model has; "
+                             "refused unread")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_BYTES:
+        raise ModelFileError(
+            f"{where} would expand to {total / 2**20:.0f} MiB, more than the "
+            f"{MAX_BYTES // 2**20} MiB a model may take; refused unread"
+        )
+    names = [i.filename for i in infos]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ModelFileError(f"{where} holds {twice[0][:60]!r} twice (a damaged or tampered "
+                             "archive)")
+    fmt = np.lib.format
+    for info in infos:
+        key = info.filename.removesuffix(".npy")
+        if not info.filename.endswith(".npy") or "/" in key:
+            raise ModelFileError(f"{where} holds {info.filename[:60]!r}, which is not one of a "
+                                 "model's arrays")
+        with zf.open(info) as member:
+            try:
+                version = fmt.read_magic(member)
+                if version not in ((1, 0), (2, 0)):
+                    raise ModelFileError(f"{where}: array {key} has an unsupported .npy "
+                                         f"version {version}")
+                read_header = fmt.read_array_header_1_0 if version == (1, 0) else \
+                    fmt.read_array_header_2_0
+                shape, _, dtype = read_header(member)
+            except (ModelFileError, zipfile.BadZipFile, OSError):
+                raise
+            except Exception as e:  # numpy parses the header with ast: anything can come out
+                raise ModelFileError(f"{where}: array {key} has a corrupt .npy header "
+                                     f"({type(e).__name__}: {e})") from None
+            if dtype.hasobject:
+                raise ModelFileError(f"{where}: array {key} holds Python objects (pickled data); "
+                                     "model files are never unpickled")
+            declared = math.prod(shape) * dtype.itemsize
+            if member.tell() + declared != info.file_size:
+                raise ModelFileError(
+                    f"{where}: array {key} declares shape {shape} ({declared:,} bytes) but its "
+                    f"archive member holds {info.file_size - member.tell():,} bytes of data"
+                )
+    return {n.removesuffix(".npy") for n in names}
+
+
 def _load(path: Path, where: str) -> Model:
-    if path.is_dir():
-        raise ModelFileError(f"{where} is a folder, not a file")
-    with open(path, "rb") as f:
-        magic = f.read(4)
-    if magic[:2] != b"PK":
+    try:
+        f = open_regular(path)
+    except IsADirectoryError:
+        raise ModelFileError(f"{where} is a folder, not a file") from None
+    except (FileNotFoundError, PermissionError):
+        raise
+    except OSError as e:
+        if e.errno == errno.EINVAL:
+            raise ModelFileError(f"{where} is not a regular file (a pipe, device or socket)") \
+                from None
+        raise ModelFileError(f"{where} cannot be opened: {e.strerror or e}") from None
+    with f:
+        return _load_open(f, path, where)
+
+
+def _load_open(f: BinaryIO, path: Path, where: str) -> Model:
+    if f.read(2) != b"PK":
         raise ModelFileError(f"{where} is not a model file (not an .npz archive)")
-    with zipfile.ZipFile(path) as zf:
-        infos = zf.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_BYTES:
-            raise ModelFileError(
-                f"{where} would expand to {total / 2**20:.0f} MiB, more than the "
-                f"{MAX_BYTES // 2**20} MiB a model may take; refused unread"
-            )
-        names = {i.filename.removesuffix(".npy") for i in infos}
+    f.seek(0)
+    with zipfile.ZipFile(f) as zf:
+        names = _check_members(zf, where)
     if "header" not in names:
         raise ModelFileError(f"{where} has no header: not an ffn-gui model")
-    with np.load(path, allow_pickle=False) as npz:
+    f.seek(0)
+    with np.load(f, allow_pickle=False) as npz:
         raw = npz["header"]
         if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > MAX_HEADER_BYTES:
             raise ModelFileError(f"{where} has a malformed header")
@@ -158,6 +224,11 @@ def _load(path: Path, where: str) -> Model:
             header = json.loads(raw.tobytes().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ModelFileError(f"{where} has a header that is not valid JSON") from None
+        except RecursionError:
+            raise ModelFileError(f"{where} has a header nested too deeply to be a model's") \
+                from None
+        except ValueError as e:  # e.g. an integer of more than 4300 digits
+            raise ModelFileError(f"{where} has a header that cannot be read ({e})") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ModelFileError(f"{where} is not an ffn-gui model (unknown format)")
         version = header.get("format_version")
@@ -180,19 +251,20 @@ def _load(path: Path, where: str) -> Model:
         except ConfigError as e:
             raise ModelFileError(f"{where} has invalid layer sizes {sizes!r}: {e}") from None
         activation, cost = header.get("activation"), header.get("cost")
-        if activation not in ACTIVATIONS:
-            raise ModelFileError(f"{where} names an unknown activation {activation!r}")
-        if cost not in COSTS:
-            raise ModelFileError(f"{where} names an unknown cost {cost!r}")
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
+            raise ModelFileError(f"{where} names an unknown activation {str(activation)[:40]!r}")
+        if not isinstance(cost, str) or cost not in COSTS:
+            raise ModelFileError(f"{where} names an unknown cost {str(cost)[:40]!r}")
         dtype = header.get("dtype", "float32")
-        if dtype not in ("float32", "float64"):
+        if not isinstance(dtype, str) or dtype not in ("float32", "float64"):
             raise ModelFileError(f"{where} has an unsupported dtype {dtype!r}")
         expected = {"header"}
         for l in range(len(sizes) - 1):
             expected |= {f"w{l}", f"b{l}"}
         missing = sorted(expected - names)
         if missing:
-            raise ModelFileError(f"{where} is missing arrays: {', '.join(missing)}")
+            more = f" and {len(missing) - 8:,} more" if len(missing) > 8 else ""
+            raise ModelFileError(f"{where} is missing arrays: {', '.join(missing[:8])}{more}")
         extra = sorted(names - expected)
         if extra:
             raise ModelFileError(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import reliability
 from datafiles import (
     CSV_HEADER,
     IDX_NAMES,
@@ -47,6 +48,8 @@ def raises_data_error(load, path, *words):
     message = str(info.value)
     assert Path(path).name in message, message
     assert any(w.lower() in message.lower() for w in words), message
+    assert data.UNFORESEEN not in message, message
+    reliability.count("bad_input")
     return message
 
 
@@ -310,10 +313,14 @@ def test_idx_unreadable_paths(tmp_path, monkeypatch):
     locked = write_idx(tmp_path / "locked.gz", np.zeros(3, np.uint8))
     locked.chmod(0)
 
-    def deny(*args, **kwargs):  # root ignores file modes, so refuse the open as the OS would
-        raise PermissionError(13, "Permission denied", str(args[0]))
+    real_open = os.open
 
-    monkeypatch.setattr(data, "open", deny, raising=False)
+    def deny(file, *args, **kwargs):  # root ignores file modes: refuse the open as the OS would
+        if Path(file) == locked:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(data.os, "open", deny)
     raises_data_error(load_idx, locked, "permission")
     raises_data_error(load_kaggle_csv, locked, "permission")
     raises_data_error(load_keras_npz, locked, "permission")

@@ -17,11 +17,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import reliability
 from datafiles import fake_mnist, idx_bytes, kaggle_csv_text
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from core.data import Dataset, MnistData, load_data, load_idx, load_kaggle_csv, load_keras_npz
+from core.data import (
+    UNFORESEEN,
+    Dataset,
+    MnistData,
+    load_data,
+    load_idx,
+    load_kaggle_csv,
+    load_keras_npz,
+)
 from core.errors import DataError
 
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 300)), deadline=None,
@@ -108,6 +117,7 @@ def load_only_data_error(load, path: Path, content: bytes, check) -> None:
     except DataError as e:
         message = str(e)
         assert path.name in message
+        assert UNFORESEEN not in message, message  # a failure no check of the loader foresaw
         outcome = message.replace(str(path), "").split(";")[0].split("(")[0].strip(" :")
         event(re.sub(r"0x[0-9a-f]+|'[^']*'|-?\d[\d,.e+]*", "#", outcome)[:60])
         return
@@ -126,6 +136,7 @@ def load_any(path: Path):
 @given(content=st.binary(max_size=4000), name=st.sampled_from(
     ["train-images-idx3-ubyte", "train-labels-idx1-ubyte.gz", "blob.idx", "t.csv", "k.npz"]))
 def test_random_bytes(folder, content, name):
+    reliability.count("fuzz_examples")
     check = {".csv": check_mnist, ".npz": check_mnist}.get(Path(name).suffix, check_idx)
     load_only_data_error(load_any, folder / name, content, check)
 
@@ -134,6 +145,7 @@ def test_random_bytes(folder, content, name):
 @given(data=st.data(), seed=st.sampled_from(["images.idx", "labels.idx", "images.idx.gz",
                                               "labels.idx.gz"]))
 def test_mutated_idx(folder, data, seed):
+    reliability.count("fuzz_examples")
     content = data.draw(mutated(SEEDS[seed]))
     kind = seed.split(".")[0]
     load_only_data_error(lambda p: load_idx(p, kind), folder / seed, content, check_idx)
@@ -143,6 +155,7 @@ def test_mutated_idx(folder, data, seed):
 @FUZZ
 @given(data=st.data(), seed=st.sampled_from(["stored.npz", "deflated.npz"]))
 def test_mutated_npz(folder, data, seed):
+    reliability.count("fuzz_examples")
     content = data.draw(mutated(SEEDS[seed]))
     load_only_data_error(load_keras_npz, folder / seed, content, check_mnist)
 
@@ -161,6 +174,7 @@ MEMBERS = {"x_train": _npy(IMAGES), "y_train": _npy(LABELS), "x_test": _npy(IMAG
 @given(data=st.data(), key=st.sampled_from(sorted(MEMBERS)), deflate=st.booleans())
 def test_mutated_npy_member(folder, data, key, deflate):
     """A well-formed zip around one mutated .npy member reaches the array checks."""
+    reliability.count("fuzz_examples")
     buf = io.BytesIO()
     method = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
     with zipfile.ZipFile(buf, "w", method) as zf:
@@ -172,6 +186,7 @@ def test_mutated_npy_member(folder, data, key, deflate):
 @FUZZ
 @given(data=st.data(), seed=st.sampled_from(["train.csv", "test.csv"]))
 def test_mutated_csv_bytes(folder, data, seed):
+    reliability.count("fuzz_examples")
     content = data.draw(mutated(SEEDS[seed]))
     load_only_data_error(load_kaggle_csv, folder / seed, content, check_dataset)
 
@@ -189,6 +204,7 @@ TOKENS = ["", " ", "nan", "NA", "null", "inf", "-inf", "1e5", "1e-5", "-0", "0.0
        labelled=st.booleans())
 def test_mutated_csv_cells(folder, edits, labelled):
     """Cell-level edits (row 0 is the header) with values a spreadsheet might produce."""
+    reliability.count("fuzz_examples")
     lines = kaggle_csv_text(IMAGES, LABELS if labelled else None).split("\n")
     for row, col, token in edits:
         cells = lines[row].split(",")

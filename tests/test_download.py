@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 import pytest
+import reliability
 
 import core.download as download
 from core.download import FILES, MIRRORS, TOTAL_BYTES, download_mnist
@@ -44,6 +45,12 @@ class Server:
                 owner.requests.append((mirror, name))
                 action, *args = owner.script.get((mirror, name), ("ok",))
                 body = CONTENT.get(name)
+                if action == "redirect":  # to args[0] (a URL)
+                    self.send_response(302)
+                    self.send_header("Location", args[0])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if body is None or action == "status":
                     self.send_error(args[0] if args else 404)
                     return
@@ -131,6 +138,7 @@ def test_corrupt_existing_file_is_replaced(server, tmp_path):
     fetch(server, tmp_path)
     assert_complete(tmp_path)
     assert server.requests == [("m1", "a.gz")]
+    reliability.count("download_faults")
 
 
 @pytest.mark.parametrize(
@@ -156,6 +164,7 @@ def test_first_mirror_fails_second_works(server, tmp_path, failure, words):
     assert ("m2", "a.gz") in server.requests
     # the mirror that worked is tried first for the next file
     assert server.requests[-1] == ("m2", "b.gz")
+    reliability.count("download_faults")
 
 
 @pytest.mark.parametrize(
@@ -178,6 +187,7 @@ def test_every_mirror_fails(server, tmp_path, failure, words):
     server.script.clear()
     fetch(server, tmp_path)  # a retry works
     assert_complete(tmp_path)
+    reliability.count("download_faults")
 
 
 def test_failure_on_second_file_keeps_the_first(server, tmp_path):
@@ -186,6 +196,7 @@ def test_failure_on_second_file_keeps_the_first(server, tmp_path):
         fetch(server, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["a.gz"]
     assert_only_verified(tmp_path)
+    reliability.count("download_faults")
 
 
 def test_unreachable_mirror(server, tmp_path):
@@ -194,6 +205,7 @@ def test_unreachable_mirror(server, tmp_path):
         port = s.getsockname()[1]
     fetch(server, tmp_path, mirrors=(f"http://127.0.0.1:{port}/m1/", server.mirrors[1]))
     assert_complete(tmp_path)
+    reliability.count("download_faults")
 
 
 def test_disk_full(server, tmp_path, monkeypatch):
@@ -228,6 +240,7 @@ def test_disk_full(server, tmp_path, monkeypatch):
     monkeypatch.undo()
     fetch(server, tmp_path)
     assert_complete(tmp_path)
+    reliability.count("download_faults")
 
 
 def test_cancel_before_start(server, tmp_path):
@@ -239,6 +252,7 @@ def test_cancel_before_start(server, tmp_path):
     with pytest.raises(DownloadCancelled):
         fetch(server, tmp_path, cancel=lambda: True)
     assert list(tmp_path.iterdir()) == []
+    reliability.count("download_faults")
 
 
 @pytest.mark.parametrize("after_calls", [1, 2, 4, 7])
@@ -257,6 +271,7 @@ def test_cancel_mid_download(server, tmp_path, after_calls):
     assert_only_verified(tmp_path)
     fetch(server, tmp_path)
     assert_complete(tmp_path)
+    reliability.count("download_faults")
 
 
 def test_cancel_while_stalled_server_times_out(server, tmp_path):
@@ -273,6 +288,7 @@ def test_cancel_while_stalled_server_times_out(server, tmp_path):
         fetch(server, tmp_path, progress=progress, cancel=event, timeout=0.5)
     assert time.perf_counter() - start < 2
     assert list(tmp_path.iterdir()) == []
+    reliability.count("download_faults")
 
 
 @pytest.mark.parametrize(
@@ -308,6 +324,7 @@ def test_dest_that_is_a_file(server, tmp_path):
     with pytest.raises(DownloadError) as info:
         fetch(server, blocker / "mnist")
     assert "folder" in str(info.value)
+    reliability.count("download_faults")
 
 
 def test_default_dest(server, tmp_path, monkeypatch):
@@ -341,3 +358,4 @@ def test_no_partial_files_after_keyboard_interrupt(server, tmp_path):
         fetch(server, tmp_path, progress=progress)
     assert list(tmp_path.iterdir()) == []
     assert os.listdir(tmp_path) == []
+    reliability.count("download_faults")

@@ -11,6 +11,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import reliability
 
 from core.errors import ModelFileError
 from core.model_io import FORMAT_VERSION, load_model, save_model
@@ -78,6 +79,7 @@ def test_malformed_models_are_refused(case, saved):
     with pytest.raises(ModelFileError) as e:
         load_model(bad)
     assert "variant.npz" in str(e.value)
+    reliability.count("bad_input")
 
 
 def test_object_arrays_are_refused_not_unpickled(saved, tmp_path):
@@ -88,6 +90,7 @@ def test_object_arrays_are_refused_not_unpickled(saved, tmp_path):
     np.savez(bad, **data)
     with pytest.raises(ModelFileError, match="pickled.npz"):
         load_model(bad)
+    reliability.count("bad_input")
 
 
 @pytest.mark.parametrize("content", [b"", b"hello", b"PK\x03\x04garbage", b"\x93NUMPY"])
@@ -96,6 +99,7 @@ def test_not_an_archive(tmp_path, content):
     p.write_bytes(content)
     with pytest.raises(ModelFileError, match="x.npz"):
         load_model(p)
+    reliability.count("bad_input")
 
 
 def test_truncated_archives(saved):
@@ -104,6 +108,7 @@ def test_truncated_archives(saved):
         saved.with_name("cut.npz").write_bytes(data[:cut])
         with pytest.raises(ModelFileError, match="cut.npz"):
             load_model(saved.with_name("cut.npz"))
+        reliability.count("bad_input")
 
 
 def test_zip_bomb_is_refused_before_reading(tmp_path):
@@ -116,6 +121,7 @@ def test_zip_bomb_is_refused_before_reading(tmp_path):
     assert p.stat().st_size < 2**20
     with pytest.raises(ModelFileError, match="MiB"):
         load_model(p)
+    reliability.count("bad_input")
 
 
 def test_missing_file_and_folder(tmp_path):
