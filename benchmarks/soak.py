@@ -50,11 +50,11 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
     from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
+    from synthetic import blobs
 
     from core.data import Dataset, MnistData
     from core.training import TrainConfig
     from ffn_gui import MainWindow, workers
-    from synthetic import blobs
 
     app = QApplication.instance() or QApplication([])
     qt_warnings: list[str] = []
