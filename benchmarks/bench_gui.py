@@ -91,12 +91,14 @@ def main() -> int:
 
     beats: list[float] = []
     latencies: list[float] = []
+    lat_at: list[float] = []
     sent = [0.0]
     waiting = [False]
 
     def on_prediction(_probs) -> None:
         if waiting[0]:
             latencies.append(time.perf_counter() - sent[0])
+            lat_at.append(sent[0])
             waiting[0] = False
 
     window.prediction_changed.connect(on_prediction)
@@ -178,6 +180,11 @@ def main() -> int:
         top = np.argsort(stalls)[-8:][::-1]
         print("worst stalls (ms at s after start):",
               ", ".join(f"{stalls[k]:.0f}@{beats[k] - t0:.2f}" for k in top))
+        during = lat[np.array(lat_at) <= ended[0]]
+        print(f"latency p95 during the run {np.percentile(during, 95):.2f} ms ({len(during)}), "
+              f"after {np.percentile(lat[len(during):], 95):.2f} ms")
+        top = np.argsort(lat)[-6:][::-1]
+        print("worst latencies:", ", ".join(f"{lat[k]:.0f}@{lat_at[k] - t0:.2f}" for k in top))
         print("progress at:", ", ".join(f"{t - t0:.2f}{k}" for t, k in marks))
     ok = stalls.max() < 50 and np.percentile(stalls, 99) < 20 and np.percentile(lat, 95) < 10
     window.setWindowModified(False)

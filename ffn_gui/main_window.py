@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from threadpoolctl import threadpool_limits
 
 from core.errors import ConfigError, FFNError
 from core.network import Network
@@ -115,6 +116,12 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings | None = None, *, search_data: bool = True) -> None:
         super().__init__()
+        # The window's NumPy work is small (a 280x280 resample, one forward pass); with several
+        # BLAS threads each call wakes spinning helper threads, which on two cores made the
+        # stroke -> answer latency jitter (p95 4 ms instead of 0.3 ms, measured with
+        # benchmarks/bench_gui.py's replay). Training runs on one BLAS thread anyway
+        # (core.training). Restored when the window closes.
+        self._blas = threadpool_limits(limits=1, user_api="blas")
         self.settings = settings or Settings()
         self.data = None
         self.last_error: tuple[str, str] | None = None
@@ -818,6 +825,7 @@ class MainWindow(QMainWindow):
                 # rather than let the thread be destroyed while it runs.
                 self.hide()
                 job.wait(-1)
+        self._blas.restore_original_limits()
         event.accept()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
