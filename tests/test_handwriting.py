@@ -18,7 +18,9 @@ from handwriting import SIZES, load_mnist_test, proxy_accuracy, strokes_of
 
 pytestmark = [pytest.mark.mnist, pytest.mark.slow]
 
-N_DIGITS = 1000  # the first 1,000 MNIST test digits, each at three sizes: 3,000 replays
+N_DIGITS = 1000  # every 10th MNIST test digit, each at three sizes: 3,000 replays
+# (every 10th, not the first 1,000: the test set's first half is written more neatly than its
+# second, and the first 1,000 read about 0.7 points better than the whole set)
 TARGET = 0.95
 
 
@@ -40,7 +42,9 @@ def window(qtbot):
 
 
 def test_bundled_model_reads_replayed_handwriting(window, qtbot, mnist_dir):
-    images, labels = load_mnist_test(mnist_dir, N_DIGITS)
+    images, labels = load_mnist_test(mnist_dir)
+    step = len(labels) // N_DIGITS
+    images, labels = images[::step][:N_DIGITS], labels[::step][:N_DIGITS]
     strokes = strokes_of(images)
     seen: list = []
     window.prediction_changed.connect(seen.append)
