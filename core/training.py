@@ -353,6 +353,7 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     elapsed = lambda: time.perf_counter() - start - paused_for  # noqa: E731
     examples = 0
     cost_limit = math.inf
+    stopped, running, clock = control._stop.is_set, control._running.is_set, time.perf_counter
     for epoch in range(1, config.epochs + 1):
         if config.schedule == "cosine":
             optimizer.learning_rate = config.learning_rate * 0.5 * (
@@ -371,11 +372,10 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
         Y = Y_all[order]
         cost_sum, cost_n, last_report = 0.0, 0, -math.inf
         for k in range(batches):
-            if control.stopped:
-                break
-            paused_for += control.wait_while_paused()
-            if control.stopped:
-                break
+            if stopped() or not running():  # two cheap checks; the slow path only if needed
+                paused_for += control.wait_while_paused()
+                if stopped():
+                    break
             if X is not None:
                 Xb = X[k * m : (k + 1) * m]
             else:
@@ -397,10 +397,11 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
                     f"in epoch {epoch}, batch {k + 1}; the weights of the last good step "
                     "were restored"
                 )
-            examples += len(Xb)
+            mb = len(Xb)
+            examples += mb
             cost_sum += cost
-            cost_n += len(Xb)
-            now = time.perf_counter()
+            cost_n += mb
+            now = clock()
             if now - last_report >= progress_interval:
                 last_report = now
                 report(
