@@ -20,18 +20,52 @@ APPLICATION = "ffn-gui"
 DEFAULT_PRESET = "default"
 
 
-def qsettings() -> QSettings:
-    """The app's settings store (IniFormat, so QSettings.setPath can redirect it in tests)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
-    )
+# PySide6 turns an INI value "@Variant(... PySide::PyObjectWrapper ...)" back into a Python
+# object with pickle when it is read, whatever type is asked for: a settings file holding one
+# could run code. We never write such values, so a file that holds one was made by someone else.
+UNSAFE_MARKERS = (b"PyObjectWrapper", b"@Variant(")
+
+
+def qsettings() -> tuple[QSettings, str | None]:
+    """The app's settings store (IniFormat, so QSettings.setPath can redirect it in tests), and
+    a notice for the user when the file was unusable and has been set aside."""
+    def open_store() -> QSettings:
+        return QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+        )
+
+    store = open_store()
+    path = Path(store.fileName())
+    try:
+        data = path.read_bytes() if path.is_file() else b""
+    except OSError:
+        data = b""
+    problem = None
+    if any(marker in data for marker in UNSAFE_MARKERS):
+        problem = "it holds a value that could run code"
+    elif store.status() != QSettings.Status.NoError:
+        problem = "it cannot be read"
+    if problem is None:
+        return store, None
+    del store
+    aside = path.with_name(path.name + ".bad")
+    try:
+        path.replace(aside)
+        where = f"it was moved to {aside}"
+    except OSError:
+        where = "it could not be moved aside"
+    return open_store(), (f"The settings file {path} was ignored because {problem}; {where}. "
+                          "Default settings are used.")
 
 
 class Settings:
     """Typed access to the stored settings, with defaults for anything unusable."""
 
     def __init__(self, store: QSettings | None = None) -> None:
-        self.store = store if store is not None else qsettings()
+        self.notice: str | None = None  # set when the settings file had to be set aside
+        if store is None:
+            store, self.notice = qsettings()
+        self.store = store
 
     # --- helpers -----------------------------------------------------------------------------
 
