@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
         self._train_job = workers.Job(worker, self)
         self._train_job.done.connect(self._on_train_done)
         self.training_panel.start_run(config)
-        self.predictor.network = network.copy()
+        self._on_snapshot(network.copy())  # from now on the canvas is read by the run's network
         self._train_job.start()
         self.save_settings()
         self._update_actions()

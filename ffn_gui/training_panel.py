@@ -40,6 +40,7 @@ from core.training import (
 from .plots import TrainingPlots
 
 CUSTOM = "custom"
+PAUSED = "Paused – "
 ERROR_COLOR = "#dc2626"
 
 ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
@@ -550,8 +551,8 @@ class TrainingPanel(QWidget):
             ("Resume the run" if paused else "Pause the run between two mini-batches")
             + " (Space)"
         )
-        if paused:
-            self.progress_bar.setFormat("Paused – " + self.progress_bar.format())
+        text = self.progress_bar.format().removeprefix(PAUSED)
+        self.progress_bar.setFormat(PAUSED + text if paused else text)
 
     def can_train(self) -> bool:
         return self.train_button.isEnabled()
@@ -602,7 +603,7 @@ class TrainingPanel(QWidget):
             eta = p.eta
             epoch = min(p.epoch + 1, p.epochs)
         self.progress_bar.setValue(int(round(1000 * done)))
-        paused = "Paused – " if self._paused else ""
+        paused = PAUSED if self._paused else ""
         self.progress_bar.setFormat(f"{paused}Epoch {epoch}/{p.epochs}")
         self.progress_label.setText(
             f"{format_duration(p.elapsed)} elapsed · ETA {format_duration(eta)}"

@@ -124,7 +124,10 @@ def test_progress_and_the_end_of_a_run(panel):
     panel.set_paused(True)
     assert panel.pause_button.text() == "Resume"
     assert panel.progress_bar.format().startswith("Paused")
+    panel.set_paused(True)
+    assert panel.progress_bar.format().count("Paused") == 1
     panel.set_paused(False)
+    assert panel.progress_bar.format() == "Epoch 2/2"
 
     epoch2 = EpochProgress(2, 2, 0.3, 0.95, 0.35, 0.94, 0.001, 40.0, 0.0)
     outcome = TrainOutcome(None, config, TrainResult((epoch1, epoch2), False, 40.0), 0.3, 0.9375,
