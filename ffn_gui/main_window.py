@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._show_model(note)
         self._update_actions()
+        if self.settings.notice:  # an unusable settings file was set aside: say so, once
+            self.statusBar().showMessage(self.settings.notice, 30_000)
         if search_data:
             self.search_data()
         else:

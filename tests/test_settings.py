@@ -41,3 +41,16 @@ def test_ordinary_settings_are_read_without_notice(qtbot):
     again = Settings()
     assert again.notice is None and again.train_settings()[0] == "seed"
     assert isinstance(QSettings.Format.IniFormat, QSettings.Format)
+
+
+def test_the_window_tells_the_user_when_settings_were_set_aside(qtbot, tmp_path):
+    from ffn_gui import MainWindow
+
+    s = Settings()
+    s.store.setValue("training/config", Evil(str(tmp_path / "pwned")))
+    s.sync()
+    del s
+    w = MainWindow(search_data=False)
+    qtbot.addWidget(w)
+    assert "could run code" in w.statusBar().currentMessage()
+    assert not (tmp_path / "pwned").exists()
