@@ -18,6 +18,8 @@ would draw it; the thinner one also sharpens, as a mouse-drawn stroke is sharper
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .errors import ConfigError
@@ -182,7 +184,9 @@ def _dilate(x: np.ndarray) -> np.ndarray:
     return d
 
 
-def pen_redraw(images: np.ndarray, width: float, chunk: int = 4096) -> np.ndarray:
+def pen_redraw(
+    images: np.ndarray, width: float, chunk: int = 1024, stop: Callable[[], bool] | None = None
+) -> np.ndarray | None:
     """The digits redrawn with a round pen of uniform ``width`` (pixels) along their skeletons;
     uint8 (N, 28, 28) like the input.
 
@@ -190,7 +194,8 @@ def pen_redraw(images: np.ndarray, width: float, chunk: int = 4096) -> np.ndarra
     digit drawn on the canvas has one width throughout. Training on both teaches the network
     that the width does not matter. Each pixel takes coverage ``clip(width/2 + 0.5 - d, 0, 1)``
     from its distance d to the nearest skeleton pixel, computed from the skeleton shifted by
-    every offset within reach (no loop over images).
+    every offset within reach (no loop over images). ``stop`` is asked between chunks of
+    ``chunk`` images (about 0.1 s each); when it answers True the result is None.
     """
     from .strokes import skeletonize
 
@@ -201,6 +206,8 @@ def pen_redraw(images: np.ndarray, width: float, chunk: int = 4096) -> np.ndarra
     levels = [(dy, dx, c) for dy, dx, c in levels if c > 0]
     out = np.empty(images.shape, np.uint8)
     for start in range(0, len(images), chunk):
+        if stop is not None and stop():
+            return None
         part = images[start : start + chunk]
         skel = skeletonize(part.astype(np.float32) / 255 if part.dtype == np.uint8 else part)
         padded = np.pad(skel, ((0, 0), (reach, reach), (reach, reach))).astype(np.float32)
@@ -218,16 +225,23 @@ PEN_WIDTHS = (1.5, 2.0, 2.5, 3.0)  # pixels; the canvas's pen is about 2 after c
 
 
 def pen_variants(
-    images: np.ndarray, rng: np.random.Generator, subset: int = PEN_SUBSET
-) -> tuple[np.ndarray, np.ndarray]:
+    images: np.ndarray,
+    rng: np.random.Generator,
+    subset: int = PEN_SUBSET,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
     """(rows, redrawn): a random ``subset`` of the training digits, each redrawn by
     ``pen_redraw`` with a pen width drawn from PEN_WIDTHS. Made once per training run; each
-    epoch the trainer swaps some of them in for their originals before ``augment``."""
+    epoch the trainer swaps some of them in for their originals before ``augment``. None if
+    ``stop()`` said so before the work was done."""
     rows = np.sort(rng.choice(len(images), min(subset, len(images)), replace=False))
     widths = rng.choice(len(PEN_WIDTHS), len(rows))
     redrawn = np.empty((len(rows), *images.shape[1:]), np.uint8)
     for k, width in enumerate(PEN_WIDTHS):
         sel = widths == k
         if sel.any():
-            redrawn[sel] = pen_redraw(images[rows[sel]], width)
+            part = pen_redraw(images[rows[sel]], width, stop=stop)
+            if part is None:
+                return None
+            redrawn[sel] = part
     return rows, redrawn

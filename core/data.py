@@ -80,9 +80,9 @@ class Dataset:
 
     def checksum(self) -> str:
         """sha256 of the image bytes followed by the label bytes (what a model was trained on)."""
-        h = hashlib.sha256(self.images.tobytes())
+        h = hashlib.sha256(memoryview(np.ascontiguousarray(self.images)).cast("B"))  # no copy
         if self.labels is not None:
-            h.update(self.labels.tobytes())
+            h.update(memoryview(np.ascontiguousarray(self.labels)).cast("B"))
         return h.hexdigest()
 
     def split(self, n_valid: int, rng: np.random.Generator) -> tuple[Dataset, Dataset]:

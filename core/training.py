@@ -345,7 +345,10 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     if config.augment:
         from .augment import augment, pen_variants
 
-        pen_rows, pen_images = pen_variants(train_set.images, rng)
+        pens = pen_variants(train_set.images, rng, stop=control._stop.is_set)
+        if pens is None:  # Stop while the pen redraws were being made (a few seconds)
+            return TrainResult((), True, 0.0)
+        pen_rows, pen_images = pens
 
     history: list[EpochProgress] = []
     start = time.perf_counter()

@@ -1,6 +1,7 @@
 """The training loop, without Qt: progress, stop, pause, reproducibility, divergence, configs."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -211,3 +212,17 @@ def test_config_round_trips_through_dict():
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
     with pytest.raises(ConfigError, match="unknown"):
         TrainConfig.from_dict({"colour": "red"})
+
+
+def test_stop_during_the_augmentation_set_up_ends_the_run_quickly(rng):
+    from tests.synthetic import blobs
+
+    data = blobs(20_000, rng)
+    cfg = small(augment=True, epochs=3)
+    control = TrainControl()
+    timer = threading.Timer(0.2, control.stop)
+    t0 = time.perf_counter()
+    timer.start()
+    result = train(cfg.make_network(), cfg, data, control=control)
+    assert result.stopped and result.epochs_completed == 0
+    assert time.perf_counter() - t0 < 1.5
