@@ -35,6 +35,14 @@ def mnist_dir() -> Path:
     return Path(value)
 
 
+@pytest.fixture(scope="session")
+def mnist_test_images(mnist_dir) -> np.ndarray:
+    """The 10,000 real MNIST test images, uint8 (10000, 28, 28)."""
+    from core.data import load_idx
+
+    return load_idx(mnist_dir / "t10k-images-idx3-ubyte.gz", kind="images")
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

@@ -1,6 +1,5 @@
 """core.preprocess: a drawing of any size and place becomes the same MNIST-style 28x28 digit."""
 
-import gzip
 
 import numpy as np
 import pytest
@@ -9,18 +8,6 @@ from hypothesis import strategies as st
 
 from core.errors import DataError
 from core.preprocess import CENTRE, MIN_INK, is_empty, raw_to_input, resample_matrix, to_mnist
-
-
-def read_idx_images(path) -> np.ndarray:
-    with gzip.open(path) as f:
-        data = f.read()
-    n = int.from_bytes(data[4:8], "big")
-    return np.frombuffer(data, np.uint8, offset=16).reshape(n, 28, 28)
-
-
-@pytest.fixture(scope="module")
-def mnist_test_images(mnist_dir):
-    return read_idx_images(mnist_dir / "t10k-images-idx3-ubyte.gz")
 
 
 def centre_of_mass(img: np.ndarray) -> np.ndarray:

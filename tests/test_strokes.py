@@ -1,24 +1,11 @@
 """core.strokes: skeletons are thin and connected, traced strokes are few and redraw the digit."""
 
-import gzip
 
 import numpy as np
 import pytest
 
 from core.preprocess import to_mnist
 from core.strokes import digit_strokes, render_strokes, skeletonize, trace_strokes
-
-
-def read_idx_images(path) -> np.ndarray:
-    with gzip.open(path) as f:
-        data = f.read()
-    n = int.from_bytes(data[4:8], "big")
-    return np.frombuffer(data, np.uint8, offset=16).reshape(n, 28, 28)
-
-
-@pytest.fixture(scope="module")
-def mnist_test_images(mnist_dir):
-    return read_idx_images(mnist_dir / "t10k-images-idx3-ubyte.gz")
 
 
 def components(mask: np.ndarray) -> int:
