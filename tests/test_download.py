@@ -18,6 +18,7 @@ import time
 import numpy as np
 import pytest
 import reliability
+from localhttp import LocalServer
 
 import core.download as download
 from core.download import FILES, MIRRORS, TOTAL_BYTES, download_mnist
@@ -30,13 +31,13 @@ CONTENT = {
 MD5 = {name: hashlib.md5(data).hexdigest() for name, data in CONTENT.items()}
 
 
-class Server:
+class Server(LocalServer):
     """ThreadingHTTPServer whose behaviour per (mirror, file) is set by ``script``."""
 
     def __init__(self):
+        super().__init__()  # self.release ends every stall at teardown
         self.script = {}  # (mirror, name) -> ("ok",) | ("status", code) | ("cut", n) | ...
         self.requests = []
-        self.release = threading.Event()  # ends every stall at teardown
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -73,23 +74,10 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        class Quiet(http.server.ThreadingHTTPServer):
-            daemon_threads = True
 
-            def handle_error(self, request, client_address):
-                pass  # the client hung up on a stalled or cut response, as intended
-
-        self.httpd = Quiet(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = self.serve(Handler)
         self.mirrors = (f"{self.url}/m1/", f"{self.url}/m2/")
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
 
-    def close(self):
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import http.server
-import threading
 import time
 
 import numpy as np
 import pytest
 from datafiles import write_mnist_folder
+from localhttp import LocalServer
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -21,12 +21,12 @@ from ffn_gui import workers
 from ffn_gui.download_dialog import DownloadDialog
 
 
-class Server:
+class Server(LocalServer):
     """Serves ``files`` under /m/; ``slow`` names are sent 8 KiB every 10 ms."""
 
     def __init__(self, files: dict[str, bytes], slow: frozenset = frozenset()):
         self.files, self.slow = files, slow
-        self.release = threading.Event()
+        super().__init__()
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -51,28 +51,14 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        class Quiet(http.server.ThreadingHTTPServer):
-            daemon_threads = True
 
-            def handle_error(self, request, client_address):
-                pass  # the client hung up (cancel), as intended
-
-        self.httpd = Quiet(("127.0.0.1", 0), Handler)
-        self.mirror = f"http://127.0.0.1:{self.httpd.server_address[1]}/m/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
+        self.mirror = self.serve(Handler) + "/m/"
 
     def options(self, files: dict[str, bytes] | None = None) -> dict:
         files = self.files if files is None else files
         return dict(mirrors=[self.mirror], allow_insecure_localhost=True, timeout=5,
                     files={n: hashlib.md5(b).hexdigest() for n, b in files.items()})
 
-    def close(self):
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
 
 
 @pytest.fixture
