@@ -78,6 +78,12 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
     return widget
 
 
+def _epoch_series(widget: pg.PlotWidget, color, symbol: str, name: str) -> Series:
+    """A per-epoch curve: a line with a marker at each epoch."""
+    return Series(widget.plot(pen=pg.mkPen(color, width=2), symbol=symbol, symbolSize=6,
+                              symbolBrush=color, symbolPen=None, name=name))
+
+
 def _legend(widget: pg.PlotWidget) -> pg.LegendItem:
     legend = widget.getPlotItem().addLegend(offset=(-8, 8), labelTextColor="#374151")
     legend.setBrush(pg.mkBrush(255, 255, 255, 200))
@@ -104,26 +110,14 @@ class TrainingPlots(QWidget):
         c = self.cost_plot
         self.batch_cost = Series(c.plot(pen=pg.mkPen(faint, width=1), name="batches"))
         self.smooth_cost = Series(c.plot(pen=pg.mkPen(BLUE, width=2), name="smoothed"))
-        self.train_cost = Series(
-            c.plot(pen=pg.mkPen(ORANGE, width=2), symbol="o", symbolSize=6,
-                   symbolBrush=ORANGE, symbolPen=None, name="train (epoch)")
-        )
-        self.val_cost = Series(
-            c.plot(pen=pg.mkPen(GREEN, width=2), symbol="s", symbolSize=6,
-                   symbolBrush=GREEN, symbolPen=None, name="validation (epoch)")
-        )
+        self.train_cost = _epoch_series(c, ORANGE, "o", "train (epoch)")
+        self.val_cost = _epoch_series(c, GREEN, "s", "validation (epoch)")
 
         self.accuracy_plot = _plot("Accuracy", "accuracy (%)")
         _legend(self.accuracy_plot)
         a = self.accuracy_plot
-        self.train_accuracy = Series(
-            a.plot(pen=pg.mkPen(ORANGE, width=2), symbol="o", symbolSize=6,
-                   symbolBrush=ORANGE, symbolPen=None, name="train")
-        )
-        self.val_accuracy = Series(
-            a.plot(pen=pg.mkPen(GREEN, width=2), symbol="s", symbolSize=6,
-                   symbolBrush=GREEN, symbolPen=None, name="validation")
-        )
+        self.train_accuracy = _epoch_series(a, ORANGE, "o", "train")
+        self.val_accuracy = _epoch_series(a, GREEN, "s", "validation")
         self.test_line = pg.InfiniteLine(
             angle=0,
             movable=False,

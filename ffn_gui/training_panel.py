@@ -82,8 +82,10 @@ TIPS = {
     "l2": "λ, L2 weight decay: shrinks every weight a little each step. It keeps weights "
     "small, which fights overfitting; 0 turns it off, 1e-4 is a gentle value.",
     "augment": "Shift, rotate and scale each training image a little, differently every "
-    "epoch. The network sees more varied digits, overfits less and reads hand-drawn digits "
-    "better; each epoch takes a little longer.",
+    "epoch, draw some with a thicker or thinner pen, and redraw some along their skeleton with "
+    "an even pen like the canvas's. The network sees more varied digits, overfits less and "
+    "reads hand-drawn digits better; the run starts a few seconds later and each epoch takes "
+    "a little longer.",
     "validation": "Training images held out to measure accuracy on data the network does "
     "not learn from. The validation curve tells you when more epochs stop helping.",
     "seed": "The random seed for the starting weights, the shuffling and the augmentation. "
@@ -269,7 +271,7 @@ class TrainingPanel(QWidget):
         validation.setGroupSeparatorShown(True)
         seed = QSpinBox()
         seed.setRange(0, 2**31 - 1)
-        augment = QCheckBox("shift, rotate, scale")
+        augment = QCheckBox("shift, rotate, scale, pen")
 
         left = [
             ("hidden", "&Hidden layers", hidden),
