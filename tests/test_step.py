@@ -24,6 +24,18 @@ CASES = list(itertools.product(["sgd", "momentum", "adam"], ["sigmoid", "tanh", 
 
 @pytest.mark.parametrize("opt,act,cost,l2,sparse", CASES)
 def test_fused_step_equals_backprop_plus_optimiser(opt, act, cost, l2, sparse, rng):
+    check_against_reference(opt, act, cost, l2, sparse, rng, m=10)
+
+
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("m,layout", [(10, "F"), (40, "C"), (40, "F"), (300, "C")])
+def test_batch_sizes_and_memory_layouts(opt, m, layout, rng):
+    """Small batches (Fortran-ordered δ for BP2), batches past SMALL_BATCH, past
+    SPARSE_MAX_BATCH (always dense), and X in either memory order."""
+    check_against_reference(opt, "sigmoid", "quadratic", 1e-3, True, rng, m=m, layout=layout)
+
+
+def check_against_reference(opt, act, cost, l2, sparse, rng, m, layout="C"):
     sizes = [30, 12, 8, 10]
     ref = Network(sizes, act, cost, init="normal", rng=np.random.default_rng(3), dtype=np.float64)
     fused = ref.copy()
@@ -31,22 +43,46 @@ def test_fused_step_equals_backprop_plus_optimiser(opt, act, cost, l2, sparse, r
     ref_opt = make_optimizer(opt, lr, l2)
     step = TrainStep(fused, make_optimizer(opt, lr, l2))
     for _ in range(3):
-        X, Y = batch(rng, 10, sparse=sparse)
+        X, Y = batch(rng, m, sparse=sparse)
         grad_w, grad_b, ref_cost = ref.backprop_with_cost(X, Y)
         ref_opt.step(ref.params, [g for pair in zip(grad_w, grad_b) for g in pair], len(X))
+        X = np.asfortranarray(X) if layout == "F" else X
         assert step(X, Y) == pytest.approx(ref_cost, rel=1e-12)
     for p, q in zip(fused.params, ref.params):
         np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)
 
 
+OPTIMISERS = [("sgd", 3.0, 0.0), ("sgd", 3.0, 1e-3), ("momentum", 0.1, 0.0), ("adam", 0.01, 1e-3)]
+
+
+@pytest.mark.parametrize("opt,lr,l2", OPTIMISERS)
 @pytest.mark.parametrize("sparse", [False, True])
-def test_roll_back_restores_exactly(sparse, rng):
+def test_roll_back_restores_exactly(opt, lr, l2, sparse, rng):
     net = Network([30, 12, 10], rng=rng, dtype=np.float32)
-    step = TrainStep(net, make_optimizer("sgd", 3.0))
+    step = TrainStep(net, make_optimizer(opt, lr, l2))
     step(*batch(rng, 10, sparse=sparse))
     before = [p.copy() for p in net.params]
     step(*batch(rng, 10, sparse=sparse))
-    assert not all(np.array_equal(p, q) for p, q in zip(net.params, before))
+    assert not any(np.array_equal(p, q) for p, q in zip(net.params, before))
+    step.roll_back()
+    for p, q in zip(net.params, before):
+        np.testing.assert_array_equal(p, q)
+    for w, wT in zip(net.weights, step.wT):  # the network and the step hold the same arrays
+        assert np.shares_memory(w, wT)
+
+
+@pytest.mark.parametrize("opt,lr,l2", OPTIMISERS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_second_roll_back_is_exact_too(opt, lr, l2, sparse, rng):
+    """The arrays a roll back restores are not reused as scratch afterwards."""
+    net = Network([30, 12, 10], rng=rng, dtype=np.float32)
+    step = TrainStep(net, make_optimizer(opt, lr, l2))
+    step(*batch(rng, 10, sparse=sparse))
+    step(*batch(rng, 10, sparse=sparse))
+    step.roll_back()
+    step(*batch(rng, 10, sparse=sparse))
+    before = [p.copy() for p in net.params]
+    step(*batch(rng, 10, sparse=sparse))
     step.roll_back()
     for p, q in zip(net.params, before):
         np.testing.assert_array_equal(p, q)
