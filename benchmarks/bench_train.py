@@ -9,10 +9,13 @@ with OPENBLAS_NUM_THREADS=1 / torch.set_num_threads(1), and prints the median ep
 (the first epoch is a warm-up and not counted), their ratio, and for `default` the fraction of
 the measured single-thread sgemm peak the engine's epoch reaches.
 
-Both sides time the same work: shuffle, slice mini-batches, forward, backward, update; no
-augmentation, no evaluation. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which this workplace sets
-to pin old OpenBLAS builds to the Haswell kernel, are removed for the engine's process so NumPy's
-OpenBLAS picks its kernel for this CPU (PyTorch ignores them); --keep-openblas-env keeps them.
+The two processes take turns, one epoch at a time (engine, PyTorch, PyTorch, engine, ...), the
+other waiting idle: this machine's speed drifts by tens of percent over a minute, and taking
+turns puts both under the same drift. Both sides time the same work: shuffle, slice
+mini-batches, forward, backward, update; no augmentation, no evaluation. OPENBLAS_CORETYPE /
+OPENBLAS_L2_SIZE, which this workplace sets to pin old OpenBLAS builds to the Haswell kernel,
+are removed for the engine's process so NumPy's OpenBLAS picks its kernel for this CPU (PyTorch
+ignores them); --keep-openblas-env keeps them.
 PyTorch is a benchmark-only extra (`pip install torch`), never a dependency.
 """
 
@@ -47,7 +50,18 @@ def load_arrays():
     return images.astype(np.uint8), rng.integers(0, 10, 60_000).astype(np.uint8), "random data"
 
 
-def child_engine(name: str, epochs: int) -> dict:
+def say(message: dict) -> None:
+    print(json.dumps(message), flush=True)
+
+
+def wait_for_turn() -> float:
+    """Block until the parent says "go"; return the time the turn started."""
+    if sys.stdin.readline().strip() != "go":
+        raise SystemExit("the benchmark's parent went away")
+    return time.perf_counter()
+
+
+def child_engine(name: str, epochs: int) -> None:
     from threadpoolctl import threadpool_info
 
     from core.training import EpochProgress, preset, train
@@ -61,16 +75,22 @@ def child_engine(name: str, epochs: int) -> dict:
     s.images, s.labels = images, labels
     cfg = preset(name, epochs=epochs, augment=False, validation=0)
     net = cfg.make_network()
-    ends = []
-    train(net, cfg, s, on_progress=lambda p: ends.append(p.elapsed)
-          if isinstance(p, EpochProgress) else None, train_metrics=False)
-    times = np.diff([0.0, *ends]).tolist()
     kernel = ", ".join(f"{i.get('internal_api')} {i.get('architecture')}"
                        for i in threadpool_info() if i.get("user_api") == "blas")
-    return {"times": times, "source": source, "kernel": kernel}
+    say({"source": source, "kernel": kernel})
+    started = wait_for_turn()
+
+    def on_progress(p) -> None:
+        nonlocal started
+        if isinstance(p, EpochProgress):
+            say({"time": time.perf_counter() - started})
+            if p.epoch < epochs:
+                started = wait_for_turn()
+
+    train(net, cfg, s, on_progress=on_progress, train_metrics=False)
 
 
-def child_torch(name: str, epochs: int) -> dict:
+def child_torch(name: str, epochs: int) -> None:
     import torch
 
     torch.set_num_threads(1)
@@ -100,9 +120,10 @@ def child_torch(name: str, epochs: int) -> dict:
 
         def loss_fn(out, idx):
             return ce(out, y[idx])
-    times = []
+    say({"source": source,
+         "kernel": f"torch {torch.__version__} {torch.backends.cpu.get_cpu_capability()}"})
     for _ in range(epochs):
-        t0 = time.perf_counter()
+        t0 = wait_for_turn()
         perm = torch.randperm(len(X))
         for k in range(0, len(X), batch):
             idx = perm[k : k + batch]
@@ -110,9 +131,7 @@ def child_torch(name: str, epochs: int) -> dict:
             loss = loss_fn(model(X[idx]), idx)
             loss.backward()
             opt.step()
-        times.append(time.perf_counter() - t0)
-    return {"times": times, "source": source, "kernel": f"torch {torch.__version__} "
-            f"{torch.backends.cpu.get_cpu_capability()}"}
+        say({"time": time.perf_counter() - t0})
 
 
 def child_peak() -> dict:
@@ -136,32 +155,65 @@ def flops_per_epoch(n: int = 60_000, sizes=(784, 128, 128, 10)) -> float:
     return 2.0 * macs * n
 
 
-def run_child(kind: str, name: str, epochs: int, keep_env: bool) -> dict | None:
+def child_env(keep_env: bool) -> dict:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     if not keep_env:
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
-    cmd = [sys.executable, __file__, "--child", kind, "--configs", name, "--epochs", str(epochs)]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        print(f"  {kind} failed: {out.stderr.strip().splitlines()[-1:]}")
-        return None
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return env
+
+
+def child_command(kind: str, name: str, epochs: int) -> list[str]:
+    return [sys.executable, __file__, "--child", kind, "--configs", name, "--epochs", str(epochs)]
+
+
+class Child:
+    """A child process that trains one epoch each time it is told "go"."""
+
+    def __init__(self, kind: str, name: str, epochs: int, keep_env: bool) -> None:
+        self.kind = kind
+        self.proc = subprocess.Popen(child_command(kind, name, epochs), env=child_env(keep_env),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.info = self._read()
+        self.times: list[float] = []
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            err = self.proc.stderr.read().strip().splitlines()
+            raise RuntimeError(f"{self.kind} failed: {err[-1] if err else 'no output'}")
+        return json.loads(line)
+
+    def epoch(self) -> None:
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        self.times.append(self._read()["time"])
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def peak_gflops(keep_env: bool) -> float:
+    out = subprocess.run(child_command("peak", "seed", 1), env=child_env(keep_env),
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["gflops"]
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--epochs", type=int, default=4, help="epochs per run (first is warm-up)")
+    p.add_argument("--epochs", type=int, default=6, help="epochs per run (first is warm-up)")
     p.add_argument("--configs", default=",".join(CONFIGS))
     p.add_argument("--child", choices=["engine", "torch", "peak"], help=argparse.SUPPRESS)
     p.add_argument("--keep-openblas-env", action="store_true")
     args = p.parse_args()
     names = args.configs.split(",")
+    if args.child == "peak":
+        say(child_peak())
+        return
     if args.child:
-        result = (child_peak() if args.child == "peak" else
-                  (child_engine if args.child == "engine" else child_torch)(names[0],
-                                                                            args.epochs))
-        print(json.dumps(result))
+        (child_engine if args.child == "engine" else child_torch)(names[0], args.epochs)
         return
     try:
         import torch  # noqa: F401
@@ -170,22 +222,32 @@ def main() -> None:
     except ImportError:
         have_torch = False
         print("PyTorch is not installed: timing the engine only (pip install torch)")
-    peak = run_child("peak", "seed", 1, args.keep_openblas_env)["gflops"]
+    peak = peak_gflops(args.keep_openblas_env)
     print(f"measured sgemm peak (1 thread, 2048³): {peak:.1f} GFLOP/s")
     for name in names:
-        eng = run_child("engine", name, args.epochs, args.keep_openblas_env)
-        tor = run_child("torch", name, args.epochs, args.keep_openblas_env) if have_torch \
-            else None
-        e = statistics.median(eng["times"][1:] or eng["times"])
-        print(f"[{name}] data: {eng['source']}")
-        print(f"  engine  ({eng['kernel']}): median epoch {e:.3f} s "
-              f"(epochs: {', '.join(f'{t:.3f}' for t in eng['times'])})")
-        if tor:
-            t = statistics.median(tor["times"][1:] or tor["times"])
-            print(f"  pytorch ({tor['kernel']}): median epoch {t:.3f} s "
-                  f"(epochs: {', '.join(f'{x:.3f}' for x in tor['times'])})")
+        kinds = ["engine", "torch"] if have_torch else ["engine"]
+        children = [Child(kind, name, args.epochs, args.keep_openblas_env) for kind in kinds]
+        try:
+            for epoch in range(args.epochs):  # taking turns: E T, T E, E T, ...
+                for child in children if epoch % 2 == 0 else children[::-1]:
+                    child.epoch()
+        finally:
+            for child in children:
+                child.close()
+        eng = children[0]
+        e = statistics.median(eng.times[1:] or eng.times)
+        print(f"[{name}] data: {eng.info['source']}")
+        print(f"  engine  ({eng.info['kernel']}): median epoch {e:.3f} s "
+              f"(epochs: {', '.join(f'{t:.3f}' for t in eng.times)})")
+        if have_torch:
+            tor = children[1]
+            t = statistics.median(tor.times[1:] or tor.times)
+            print(f"  pytorch ({tor.info['kernel']}): median epoch {t:.3f} s "
+                  f"(epochs: {', '.join(f'{x:.3f}' for x in tor.times)})")
             target = {"seed": 0.30, "default": 0.55}.get(name)
-            print(f"  engine/pytorch = {e / t:.3f}" + (f"  (target <= {target})" if target else ""))
+            turns = [a / b for a, b in zip(eng.times[1:], tor.times[1:])]
+            print(f"  engine/pytorch = {e / t:.3f}" + (f"  (target <= {target})" if target else "")
+                  + (f"; epoch by epoch {min(turns):.3f}-{max(turns):.3f}" if turns else ""))
         if name == "default":
             frac = flops_per_epoch() / e / 1e9 / peak
             print(f"  engine reaches {flops_per_epoch() / e / 1e9:.1f} GFLOP/s = {frac:.0%} of "
