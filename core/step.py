@@ -37,32 +37,69 @@ SPARSE_MAX_FRACTION = 0.8
 SMALL_BATCH = 32
 
 
+class _Params:
+    """One flat array holding some layers' (in, out) weights, then their biases, with a view
+    per array. Optimisers then update every parameter with one call per pass instead of two
+    per layer, and L2 decay touches the weights, a prefix, alone."""
+
+    def __init__(self, shapes_w: list[tuple[int, int]], n_out: list[int], dtype) -> None:
+        self.n_weights = sum(i * o for i, o in shapes_w)
+        self.flat = np.zeros(self.n_weights + sum(n_out), dtype)
+        self.w, self.b, at = [], [], 0
+        for i, o in shapes_w:
+            self.w.append(self.flat[at : at + i * o].reshape(i, o))
+            at += i * o
+        for o in n_out:
+            self.b.append(self.flat[at : at + o])
+            at += o
+        self.w_t = [w.T for w in self.w]  # (out, in) views, as Network keeps them
+
+
 class TrainStep:
     def __init__(self, network: Network, optimizer: Optimizer) -> None:
         self.net, self.opt = network, optimizer
-        # Weights live in Fortran order, so that their transposes are C-contiguous (in, out).
-        for l, w in enumerate(network.weights):
-            network.weights[l] = np.asfortranarray(w)
-        self.wT = [w.T for w in network.weights]
-        self.b = network.biases
         self.kind = type(optimizer)
         if self.kind not in (SGD, Momentum, Adam):
             raise TypeError(f"no fused step for {type(optimizer).__name__}")
-        zeros = lambda arrays: [np.zeros_like(a) for a in arrays]  # noqa: E731
+        # Plain SGD updates only the first-layer rows a sparse batch lights, in place, so that
+        # layer's weights live apart; the other optimisers move every weight, so they get the
+        # gradient with its zero rows written out.
+        self.rows_only = self.kind is SGD and not optimizer.l2
+        self.first = 1 if self.rows_only else 0  # the first layer whose weights are in _Params
+        shapes = [w.T.shape for w in network.weights]
+        make = lambda: _Params(shapes[self.first :], [len(b) for b in network.biases],  # noqa: E731
+                               network.dtype)
+        # Updates write w + Δw to the spare parameters and the two swap: the old weights stay
+        # intact for roll_back at no cost.
+        self.params, self.spare, self.grad = make(), make(), make()
+        for dst, w in zip(self.params.w, network.weights[self.first :]):
+            dst[...] = w.T
+        for dst, bias in zip(self.params.b, network.biases):
+            dst[...] = bias
+        if self.rows_only:
+            self.w0 = np.ascontiguousarray(network.weights[0].T)
+            self.spare_w0 = np.zeros_like(self.w0)
         if self.kind is Momentum:
-            self.vel_w, self.vel_b = zeros(self.wT), zeros(self.b)
+            self.velocity = np.zeros_like(self.params.flat)
         if self.kind is Adam:
             self.t = 0
-            self.m1_w, self.m1_b = zeros(self.wT), zeros(self.b)
-            self.m2_w, self.m2_b = zeros(self.wT), zeros(self.b)
-        # Updates write w + Δw to these spare arrays and the two swap: the old weights stay
-        # intact for roll_back at no cost.
-        self.spare_w, self.spare_b = zeros(self.wT), zeros(self.b)
-        # Plain SGD updates only the first-layer rows a sparse batch lights; the other
-        # optimisers move every weight, so they get the gradient with its zero rows written out.
-        self.rows_only = self.kind is SGD and not optimizer.l2
-        self.grad0 = None if self.rows_only else np.zeros_like(self.wT[0])
-        self._saved: list = []  # what the last step overwrote, to roll it back
+            self.m1 = np.zeros_like(self.params.flat)
+            self.m2 = np.zeros_like(self.params.flat)
+        self.wT: list[np.ndarray] = []
+        self.b = network.biases
+        self._bind()
+        self._saved: tuple | None = None  # what the last step overwrote, to roll it back
+
+    def _bind(self) -> None:
+        """Point the network (weights[l] = wT[l].T, Fortran-ordered) at the current arrays."""
+        p = self.params
+        if self.rows_only:
+            self.wT[:] = [self.w0, *p.w]
+            self.net.weights[:] = [self.w0.T, *p.w_t]
+        else:
+            self.wT[:] = p.w
+            self.net.weights[:] = p.w_t
+        self.b[:] = p.b
 
     # --- one step ------------------------------------------------------------------------
 
@@ -100,90 +137,91 @@ class TrainStep:
         _, cost, delta = net.cost.fused(z, Y)  # aᴸ, C, BP1
         if not cost / m <= max_cost:  # also true for NaN
             return cost
-        self._saved = []
         small = m <= SMALL_BATCH
         if self.kind is Adam:
             self.t += 1
             delta *= (1.0 - self.opt.beta1) / m  # gradients come out as (1 − β₁) ∂C/∂w
         else:
             delta *= -self.opt.learning_rate / m  # every gradient below is now an update
+        grad_w, grad_b = self.grad.w, self.grad.b
+        rows = None
         for l in range(L - 1, -1, -1):
             a_prev = acts[l]
-            g_b = delta.sum(axis=0)  # BP3
+            np.add.reduce(delta, axis=0, out=grad_b[l])  # BP3
             if l > 0:
-                g_w = a_prev.T @ delta  # BP4, (in, out) like wT[l]
+                np.matmul(a_prev.T, delta, out=grad_w[l - self.first])  # BP4, (in, out)
                 if small:  # OpenBLAS's small-matrix path is ~2x faster on a Fortran-ordered δ
                     delta = np.asfortranarray(delta)
                 new_delta = delta @ wT[l].T  # BP2, with the weights before this update
                 new_delta *= act.prime(zs[l - 1], acts[l])
-                self._update(l, g_w, g_b)
                 delta = new_delta
-            elif nz is None:
-                self._update(0, a_prev.T @ delta, g_b)
             elif self.rows_only:
-                self._saved.append((0, nz, w0, b[0].copy()))
                 g_w = a_prev.T @ delta
-                g_w += w0
-                wT[0][nz] = g_w
-                b[0] += g_b
+                if nz is None:
+                    new_w0 = np.add(wT[0], g_w, out=self.spare_w0)
+                    rows = (self.w0, None)
+                    self.spare_w0, self.w0 = self.w0, new_w0
+                else:
+                    g_w += w0
+                    wT[0][nz] = g_w
+                    rows = (nz, w0)
+            elif nz is None:
+                np.matmul(a_prev.T, delta, out=grad_w[0])
             else:
-                g_w = self.grad0  # unlit pixels' rows are exactly zero
-                g_w[nz] = a_prev.T @ delta
-                g_w[~lit] = 0.0
-                self._update(0, g_w, g_b)
+                grad_w[0][nz] = a_prev.T @ delta  # unlit pixels' rows are exactly zero:
+                grad_w[0][~lit] = 0.0
+        self._update()
+        self._saved = (self.spare, rows)
+        self._bind()
         return cost
 
-    def _update(self, l: int, g_w: np.ndarray, g_b: np.ndarray) -> None:
-        """Write layer l's new weights and biases to the spare arrays and swap them in.
-        g_w and g_b are scratch."""
-        w, b, opt = self.wT[l], self.b[l], self.opt
-        new_w, new_b = self.spare_w[l], self.spare_b[l]
-        if self.kind is SGD:
-            dw, db = g_w, g_b
-        elif self.kind is Momentum:
-            dw, db = self.vel_w[l], self.vel_b[l]
-            for v, g in ((dw, g_w), (db, g_b)):
-                v *= opt.momentum
-                v += g
-        else:
+    def _update(self) -> None:
+        """Write the new parameters to the spare ones and swap them in. The gradient is
+        scratch."""
+        p, new, g, opt = self.params.flat, self.spare.flat, self.grad.flat, self.opt
+        if self.kind is Momentum:
+            v = self.velocity
+            v *= opt.momentum
+            v += g
+            g = v
+        elif self.kind is Adam:
             # Adam with g' = (1 − β₁)ḡ (folded into δᴸ) and v = m₂/c, c = (1 − β₂)/(1 − β₁)²,
             # so that m₁ ← β₁m₁ + g' and v ← β₂v + g'² need no multiply by (1 − β), and the step
-            # −α̂ m₁/(√m₂ + ε̂) = −(α̂/√c) m₁/(√v + ε̂/√c). Ten passes over each array, no temporary.
+            # −α̂ m₁/(√m₂ + ε̂) = −(α̂/√c) m₁/(√v + ε̂/√c). Nine passes, no temporary.
             b1, b2, t = opt.beta1, opt.beta2, self.t
             root_c = math.sqrt(1 - b2) / (1 - b1)
             step = opt.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) / root_c
             eps = opt.eps * math.sqrt(1 - b2**t) / root_c
-            for g, m1, v in ((g_w, self.m1_w[l], self.m2_w[l]),
-                             (g_b, self.m1_b[l], self.m2_b[l])):
-                m1 *= b1
-                m1 += g
-                g *= g
-                v *= b2
-                v += g
-                np.sqrt(v, out=g)
-                g += eps
-                g *= -1.0 / step
-                np.divide(m1, g, out=g)
-            dw, db = g_w, g_b
+            m1, v = self.m1, self.m2
+            m1 *= b1
+            m1 += g
+            g *= g
+            v *= b2
+            v += g
+            np.sqrt(v, out=g)
+            g += eps
+            g *= -1.0 / step
+            np.divide(m1, g, out=g)
         if opt.l2:
-            np.multiply(w, 1.0 - opt.learning_rate * opt.l2, out=new_w)
-            new_w += dw
+            k = self.params.n_weights
+            np.multiply(p[:k], 1.0 - opt.learning_rate * opt.l2, out=new[:k])
+            new[:k] += g[:k]
+            np.add(p[k:], g[k:], out=new[k:])
         else:
-            np.add(w, dw, out=new_w)
-        np.add(b, db, out=new_b)
-        self._saved.append((l, None, w, b))
-        self.spare_w[l], self.spare_b[l] = w, b
-        self.wT[l], self.b[l] = new_w, new_b
-        self.net.weights[l] = new_w.T
+            np.add(p, g, out=new)
+        self.params, self.spare = self.spare, self.params
 
     def roll_back(self) -> None:
         """Restore the weights and biases the last step overwrote."""
-        for l, nz, w, bias in self._saved:
-            if nz is None:  # the old arrays themselves were kept
-                self.spare_w[l], self.spare_b[l] = self.wT[l], self.b[l]
-                self.wT[l], self.b[l] = w, bias
-                self.net.weights[l] = w.T
+        if self._saved is None:
+            return
+        old, rows = self._saved
+        self.spare, self.params = self.params, old
+        if rows is not None:
+            where, w0 = rows
+            if w0 is None:  # the dense first layer: swap back
+                self.spare_w0, self.w0 = self.w0, where
             else:
-                self.wT[0][nz] = w
-                self.b[0][...] = bias
-        self._saved = []
+                self.w0[where] = w0
+        self._saved = None
+        self._bind()
