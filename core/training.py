@@ -30,11 +30,14 @@ from .step import TrainStep
 N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
 TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
-# A run has diverged when a batch's mean cost is non-finite or exceeds this many times the mean
-# cost of the first batch (a network that guesses gives ln 10 ≈ 2.3 for cross-entropy; 50 times
-# that means the right class gets probability e^-115). The quadratic cost is bounded by 5 and
-# never trips it; its failure mode is saturation, not overflow.
+# A run has diverged when a batch's mean cost is non-finite or exceeds this many times the larger
+# of the first batch's mean cost and the cost of guessing, ln 10 ≈ 2.3 (for cross-entropy, 50
+# times that means the right class gets probability e^-115). Not the first batch's cost alone:
+# a trained network's is tiny, and a later batch's can be a hundred times more without anything
+# wrong. The quadratic cost is bounded by 5 and never trips it; its failure mode is saturation,
+# not overflow.
 DIVERGENCE_FACTOR = 50.0
+GUESSING_COST = math.log(10)
 # With augmentation, this share of the digits that have a uniform-pen redraw (see
 # augment.pen_variants) is shown in that form each epoch: canvas drawings have one stroke width.
 PEN_PROBABILITY = 0.75
@@ -391,7 +394,7 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
             Yb = Y[k * m : (k + 1) * m]
             cost = step(Xb, Yb, cost_limit)
             if cost_limit == math.inf:
-                cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), 1e-3)
+                cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), GUESSING_COST)
             if not cost / len(Xb) <= cost_limit:  # also true for NaN
                 step.roll_back()
                 raise TrainingDiverged(

@@ -140,6 +140,31 @@ def test_divergence_restores_last_good_weights(data):
     assert np.isfinite(net.feedforward(X)).all()
 
 
+@pytest.mark.parametrize("later,diverges", [(2.0, False), (40.0, False), (200.0, True)])
+def test_divergence_is_judged_against_guessing_not_a_lucky_first_batch(data, later, diverges):
+    """A trained network's first batch can cost almost nothing, and a later one a hundred times
+    more (a fresh Adam jolts every weight when training is continued, one digit is hard): that
+    is no divergence. The limit is 50 times the larger of the first batch's cost and the cost
+    of guessing (ln 10 per example)."""
+    cfg = small(epochs=1, cost="cross_entropy")
+    net = cfg.make_network()
+    real, calls = net.cost, []
+
+    class Scripted(real):  # the first batch costs 1e-4 per example, every later one `later`
+        @staticmethod
+        def fused(z, y):
+            a, _, delta = real.fused(z, y)
+            calls.append(1)
+            return a, len(z) * (1e-4 if len(calls) == 1 else later), delta
+
+    net.cost = Scripted
+    if diverges:
+        with pytest.raises(TrainingDiverged, match="batch 2"):
+            train(net, cfg, data[0])
+    else:
+        assert train(net, cfg, data[0]).epochs_completed == 1
+
+
 def test_nan_cost_restores_the_weights_before_the_bad_step(data):
     cfg = small(epochs=1)
     net = cfg.make_network()
