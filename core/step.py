@@ -103,28 +103,38 @@ class TrainStep:
 
     # --- one step ------------------------------------------------------------------------
 
-    def __call__(self, X: np.ndarray, Y: np.ndarray, max_cost: float = np.inf) -> float:
+    @staticmethod
+    def lit_columns(lit: np.ndarray) -> np.ndarray | None:
+        """The indices of the input columns a batch lights (``lit``: nonzero where some example
+        of the batch is nonzero), or None when there are too many for skipping the others to
+        pay. Batches of more than ``SPARSE_MAX_BATCH`` examples are always dense."""
+        nz = lit.nonzero()[0]
+        return nz if len(nz) <= SPARSE_MAX_FRACTION * len(lit) else None
+
+    def __call__(self, X: np.ndarray, Y: np.ndarray, max_cost: float = np.inf,
+                 columns: np.ndarray | None = None) -> float:
         """Apply one update from the mini-batch (X, Y); return its cost summed over the batch
         (the cost of the weights *before* the update). When that cost per example is not
         finite or above ``max_cost``, change nothing: the caller can ``roll_back()`` the
-        previous step."""
+        previous step.
+
+        ``columns``: when given (from ``lit_columns``), X holds only those input columns; the
+        caller has dropped the columns that are zero in every example of the batch."""
         net, wT, b = self.net, self.wT, self.b
         m = len(X)
         L = len(wT)
         act = net.activation
-        nz = None
-        if m <= SPARSE_MAX_BATCH:
-            lit = X.any(axis=0)
-            nz = lit.nonzero()[0]
-            if len(nz) > SPARSE_MAX_FRACTION * X.shape[1]:
-                nz = None
+        nz, x0 = columns, X
+        if nz is None and m <= SPARSE_MAX_BATCH:
+            nz = self.lit_columns(X.any(axis=0))
+            if nz is not None:
+                x0 = np.take(X, nz, axis=1)
         # Forward pass, keeping zs and activations (BP needs both).
         if nz is not None:
-            x0 = np.take(X, nz, axis=1)
             w0 = np.take(wT[0], nz, axis=0)  # a copy: also the rows SGD overwrites
             z = x0 @ w0
         else:
-            x0, w0 = X, wT[0]
+            w0 = wT[0]
             z = X @ w0
         z += b[0]
         zs, acts = [z], [x0]
@@ -168,8 +178,8 @@ class TrainStep:
             elif nz is None:
                 np.matmul(a_prev.T, delta, out=grad_w[0])
             else:
-                grad_w[0][nz] = a_prev.T @ delta  # unlit pixels' rows are exactly zero:
-                grad_w[0][~lit] = 0.0
+                grad_w[0].fill(0.0)  # unlit pixels' rows are exactly zero
+                grad_w[0][nz] = a_prev.T @ delta
         self._update()
         self._saved = (self.spare, rows)
         self._bind()

@@ -25,7 +25,7 @@ import numpy as np
 from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
-from .step import TrainStep
+from .step import SPARSE_MAX_BATCH, TrainStep
 
 N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
@@ -340,10 +340,15 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     step = TrainStep(network, optimizer)
     # Without augmentation, batches are gathered from the uint8 images a chunk of about 512
     # rows at a time (one call for many small batches) and scaled to [0, 1] in reused buffers:
-    # no float copy of the whole training set, a quarter of the memory traffic.
+    # no float copy of the whole training set, a quarter of the memory traffic. For small
+    # batches, which light only some of the pixels, the chunk's uint8 rows also tell each
+    # batch's lit pixels at once, and only those columns are scaled and handed to the step.
     chunk = m * max(1, 512 // m)
     u8_buf = np.empty((chunk, N_INPUTS), np.uint8)
     x_buf = np.empty((chunk, N_INPUTS), dtype)
+    by_columns = m <= SPARSE_MAX_BATCH
+    lit_buf = np.empty((chunk // m, N_INPUTS), np.uint8)
+    scale = dtype.type(1 / 255)
 
     if config.augment:
         from .augment import augment, pen_variants
@@ -382,17 +387,34 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
                 paused_for += control.wait_while_paused()
                 if stopped():
                     break
+            columns = None
             if X is not None:
                 Xb = X[k * m : (k + 1) * m]
             else:
-                j = (k * m) % chunk
+                j, mb = (k * m) % chunk, min(m, n - k * m)
                 if j == 0:
                     rows = order[k * m : k * m + chunk]
-                    np.take(pixels, rows, axis=0, out=u8_buf[: len(rows)])
-                    np.multiply(u8_buf[: len(rows)], dtype.type(1 / 255), out=x_buf[: len(rows)])
-                Xb = x_buf[j : j + min(m, n - k * m)]
+                    got = u8_buf[: len(rows)]
+                    np.take(pixels, rows, axis=0, out=got)
+                    if by_columns:  # each batch's lit pixels, in one call
+                        full = len(rows) // m
+                        np.maximum.reduce(got[: full * m].reshape(full, m, N_INPUTS), axis=1,
+                                          out=lit_buf[:full])
+                        if len(rows) > full * m:
+                            np.maximum.reduce(got[full * m :], axis=0, out=lit_buf[full])
+                    else:
+                        np.multiply(got, scale, out=x_buf[: len(rows)])
+                if by_columns:
+                    columns = step.lit_columns(lit_buf[j // m])
+                if columns is not None:
+                    Xb = x_buf.reshape(-1)[: mb * len(columns)].reshape(mb, len(columns))
+                    np.multiply(np.take(u8_buf[j : j + mb], columns, axis=1), scale, out=Xb)
+                else:
+                    Xb = x_buf[j : j + mb]
+                    if by_columns:
+                        np.multiply(u8_buf[j : j + mb], scale, out=Xb)
             Yb = Y[k * m : (k + 1) * m]
-            cost = step(Xb, Yb, cost_limit)
+            cost = step(Xb, Yb, cost_limit, columns)
             if cost_limit == math.inf:
                 cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), GUESSING_COST)
             if not cost / len(Xb) <= cost_limit:  # also true for NaN

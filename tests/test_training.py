@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+from core import training
 from core.errors import ConfigError, TrainingDiverged
 from core.training import (
     PRESETS,
@@ -76,6 +77,37 @@ def test_reproducible_from_seed(data):
         np.testing.assert_array_equal(p, q)
     c = small(seed=8).make_network()
     assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+@pytest.mark.parametrize("name,batch,n", [("sgd", 10, 1005), ("momentum", 40, 1005),
+                                          ("adam", 128, 1124)])
+def test_batches_of_their_lit_pixels_train_as_whole_batches(name, batch, n, rng, monkeypatch):
+    """The loop hands small batches to the step as the pixels they light; that trains exactly
+    as whole batches do (the step then finds the lit pixels itself). The last chunk of rows
+    gathered at once holds some batches and a partial one, or (n = 1124 = 2 x 512 + 100) only a
+    partial one. Each image also lights a pixel of its own, so no two batches light the same
+    pixels."""
+    train_set = blobs(n, rng, noise=1)  # no noise: only each class's patch is lit
+    train_set.images.reshape(n, -1)[np.arange(n), 28 * 26 + np.arange(n) % 56] = 255
+    lr = {"sgd": 3.0, "momentum": 0.05, "adam": 0.01}[name]
+    cfg = small(optimizer=name, learning_rate=lr, batch_size=batch, l2=1e-4, epochs=2)
+    by_columns, whole = cfg.make_network(), cfg.make_network()
+    calls = []
+
+    class Spy(training.TrainStep):
+        def __call__(self, X, Y, max_cost=np.inf, columns=None):
+            calls.append((X.shape[1], columns is not None))
+            return super().__call__(X, Y, max_cost, columns)
+
+    monkeypatch.setattr(training, "TrainStep", Spy)
+    train(by_columns, cfg, train_set)
+    assert all(given and n < 784 for n, given in calls)
+    calls.clear()
+    monkeypatch.setattr(training, "SPARSE_MAX_BATCH", 0)
+    train(whole, cfg, train_set)
+    assert all(n == 784 and not given for n, given in calls)
+    for p, q in zip(by_columns.params, whole.params):
+        np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-6)
 
 
 def test_stop_between_batches(data):
