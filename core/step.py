@@ -32,7 +32,7 @@ import numpy as np
 from .network import Network
 from .optimizers import SGD, Adam, Momentum, Optimizer
 
-SPARSE_MAX_BATCH = 256  # above this a batch lights most pixels: the dense product is faster
+SPARSE_MAX_BATCH = 1024  # past this, batches light most pixels: no need to look
 SPARSE_MAX_FRACTION = 0.8
 SMALL_BATCH = 32
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.network import Network
 from core.optimizers import make_optimizer
-from core.step import TrainStep
+from core.step import SPARSE_MAX_BATCH, TrainStep
 
 
 def batch(rng, m, n_in=30, n_out=10, sparse=False):
@@ -28,7 +28,7 @@ def test_fused_step_equals_backprop_plus_optimiser(opt, act, cost, l2, sparse, r
 
 
 @pytest.mark.parametrize("opt", ["sgd", "momentum", "adam"])
-@pytest.mark.parametrize("m,layout", [(10, "F"), (40, "C"), (40, "F"), (300, "C")])
+@pytest.mark.parametrize("m,layout", [(10, "F"), (40, "C"), (40, "F"), (SPARSE_MAX_BATCH + 1, "C")])
 def test_batch_sizes_and_memory_layouts(opt, m, layout, rng):
     """Small batches (Fortran-ordered δ for BP2), batches past SMALL_BATCH, past
     SPARSE_MAX_BATCH (always dense), and X in either memory order."""
