@@ -1,6 +1,6 @@
 """Training speed: this engine against PyTorch CPU, side by side, one thread each.
 
-    python benchmarks/bench_train.py [--epochs 4] [--configs seed,default]
+    python benchmarks/bench_train.py [--epochs 6] [--configs seed,default] [--cpu N]
 
 Trains the `seed` config (784-128-128-10 sigmoid, quadratic cost, SGD, batch 10, α 3.0) and
 the `default` config (ReLU, softmax + cross-entropy, AdamW-style decay, batch 128) on MNIST
@@ -9,13 +9,15 @@ with OPENBLAS_NUM_THREADS=1 / torch.set_num_threads(1), and prints the median ep
 (the first epoch is a warm-up and not counted), their ratio, and for `default` the fraction of
 the measured single-thread sgemm peak the engine's epoch reaches.
 
-The two processes take turns, one epoch at a time (engine, PyTorch, PyTorch, engine, ...), the
-other waiting idle: this machine's speed drifts by tens of percent over a minute, and taking
-turns puts both under the same drift. Both sides time the same work: shuffle, slice
-mini-batches, forward, backward, update; no augmentation, no evaluation. OPENBLAS_CORETYPE /
-OPENBLAS_L2_SIZE, which this workplace sets to pin old OpenBLAS builds to the Haswell kernel,
-are removed for the engine's process so NumPy's OpenBLAS picks its kernel for this CPU (PyTorch
-ignores them); --keep-openblas-env keeps them.
+The two processes take turns on one CPU, one epoch at a time (engine, PyTorch, PyTorch,
+engine, ...), the other waiting idle: this machine's speed drifts by tens of percent over a
+minute, and its two CPUs can differ by as much at the same moment, so taking turns on the same
+CPU puts both under the same conditions (--cpu picks it; default: the last one allowed).
+
+Both sides time the same work: shuffle, slice mini-batches, forward, backward, update; no
+augmentation, no evaluation. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which this workplace sets to
+pin old OpenBLAS builds to the Haswell kernel, are removed for the engine's process so NumPy's
+OpenBLAS picks its kernel for this CPU (PyTorch ignores them); --keep-openblas-env keeps them.
 PyTorch is a benchmark-only extra (`pip install torch`), never a dependency.
 """
 
@@ -163,16 +165,18 @@ def child_env(keep_env: bool) -> dict:
     return env
 
 
-def child_command(kind: str, name: str, epochs: int) -> list[str]:
-    return [sys.executable, __file__, "--child", kind, "--configs", name, "--epochs", str(epochs)]
+def child_command(kind: str, name: str, epochs: int, cpu: int | None) -> list[str]:
+    return [sys.executable, __file__, "--child", kind, "--configs", name, "--epochs", str(epochs),
+            *(["--cpu", str(cpu)] if cpu is not None else [])]
 
 
 class Child:
     """A child process that trains one epoch each time it is told "go"."""
 
-    def __init__(self, kind: str, name: str, epochs: int, keep_env: bool) -> None:
+    def __init__(self, kind: str, name: str, epochs: int, keep_env: bool, cpu: int | None):
         self.kind = kind
-        self.proc = subprocess.Popen(child_command(kind, name, epochs), env=child_env(keep_env),
+        self.proc = subprocess.Popen(child_command(kind, name, epochs, cpu),
+                                     env=child_env(keep_env),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         self.info = self._read()
@@ -195,8 +199,8 @@ class Child:
         self.proc.wait(timeout=60)
 
 
-def peak_gflops(keep_env: bool) -> float:
-    out = subprocess.run(child_command("peak", "seed", 1), env=child_env(keep_env),
+def peak_gflops(keep_env: bool, cpu: int | None) -> float:
+    out = subprocess.run(child_command("peak", "seed", 1, cpu), env=child_env(keep_env),
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["gflops"]
 
@@ -207,8 +211,13 @@ def main() -> None:
     p.add_argument("--configs", default=",".join(CONFIGS))
     p.add_argument("--child", choices=["engine", "torch", "peak"], help=argparse.SUPPRESS)
     p.add_argument("--keep-openblas-env", action="store_true")
+    pinning = hasattr(os, "sched_setaffinity")
+    p.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)) if pinning else None,
+                   help="the CPU every timed process runs on (default: the last one allowed)")
     args = p.parse_args()
     names = args.configs.split(",")
+    if pinning and args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     if args.child == "peak":
         say(child_peak())
         return
@@ -222,11 +231,12 @@ def main() -> None:
     except ImportError:
         have_torch = False
         print("PyTorch is not installed: timing the engine only (pip install torch)")
-    peak = peak_gflops(args.keep_openblas_env)
-    print(f"measured sgemm peak (1 thread, 2048³): {peak:.1f} GFLOP/s")
+    peak = peak_gflops(args.keep_openblas_env, args.cpu)
+    print(f"measured sgemm peak (1 thread, 2048³, CPU {args.cpu}): {peak:.1f} GFLOP/s")
     for name in names:
         kinds = ["engine", "torch"] if have_torch else ["engine"]
-        children = [Child(kind, name, args.epochs, args.keep_openblas_env) for kind in kinds]
+        children = [Child(kind, name, args.epochs, args.keep_openblas_env, args.cpu)
+                    for kind in kinds]
         try:
             for epoch in range(args.epochs):  # taking turns: E T, T E, E T, ...
                 for child in children if epoch % 2 == 0 else children[::-1]:
