@@ -88,6 +88,22 @@ def test_a_second_roll_back_is_exact_too(opt, lr, l2, sparse, rng):
         np.testing.assert_array_equal(p, q)
 
 
+@pytest.mark.parametrize("opt,lr,l2", OPTIMISERS)
+def test_refused_steps_leave_the_roll_back_intact(opt, lr, l2, rng):
+    """Steps whose cost is over the limit change nothing, however many: a roll back after them
+    still undoes the last step that was taken."""
+    net = Network([30, 12, 10], rng=rng, dtype=np.float32)
+    step = TrainStep(net, make_optimizer(opt, lr, l2))
+    step(*batch(rng, 10, sparse=True))
+    before = [p.copy() for p in net.params]
+    step(*batch(rng, 10, sparse=True))
+    for _ in range(3):
+        step(*batch(rng, 10, sparse=True), max_cost=0.0)
+    step.roll_back()
+    for p, q in zip(net.params, before):
+        np.testing.assert_array_equal(p, q)
+
+
 def test_a_cost_over_the_limit_changes_nothing(rng):
     net = Network([30, 12, 10], rng=rng)
     step = TrainStep(net, make_optimizer("sgd", 3.0))
