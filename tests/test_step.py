@@ -55,53 +55,31 @@ def check_against_reference(opt, act, cost, l2, sparse, rng, m, layout="C"):
 OPTIMISERS = [("sgd", 3.0, 0.0), ("sgd", 3.0, 1e-3), ("momentum", 0.1, 0.0), ("adam", 0.01, 1e-3)]
 
 
+@pytest.mark.parametrize("script", ["s K s R", "s s R s K s R", "s K s x x x R"],
+                         ids=["one step", "a second roll back", "after refused steps"])
 @pytest.mark.parametrize("opt,lr,l2", OPTIMISERS)
 @pytest.mark.parametrize("sparse", [False, True])
-def test_roll_back_restores_exactly(opt, lr, l2, sparse, rng):
+def test_roll_back_restores_the_weights_before_the_last_step_taken(script, opt, lr, l2, sparse,
+                                                                   rng):
+    """s: a step; x: a step refused (its cost is over the limit: it changes nothing); K: keep
+    the weights; R: roll back, which must restore exactly the weights kept. The arrays a roll
+    back restores are not reused as scratch afterwards, and refused steps touch nothing."""
     net = Network([30, 12, 10], rng=rng, dtype=np.float32)
     step = TrainStep(net, make_optimizer(opt, lr, l2))
-    step(*batch(rng, 10, sparse=sparse))
-    before = [p.copy() for p in net.params]
-    step(*batch(rng, 10, sparse=sparse))
-    assert not any(np.array_equal(p, q) for p, q in zip(net.params, before))
-    step.roll_back()
-    for p, q in zip(net.params, before):
+    kept = None
+    for action in script.split():
+        if action in "sx":
+            step(*batch(rng, 10, sparse=sparse), max_cost=np.inf if action == "s" else 0.0)
+        elif action == "K":
+            kept = [p.copy() for p in net.params]
+        else:
+            if kept is not None:
+                assert not any(np.array_equal(p, q) for p, q in zip(net.params, kept))
+            step.roll_back()
+    for p, q in zip(net.params, kept):
         np.testing.assert_array_equal(p, q)
     for w, wT in zip(net.weights, step.wT):  # the network and the step hold the same arrays
         assert np.shares_memory(w, wT)
-
-
-@pytest.mark.parametrize("opt,lr,l2", OPTIMISERS)
-@pytest.mark.parametrize("sparse", [False, True])
-def test_a_second_roll_back_is_exact_too(opt, lr, l2, sparse, rng):
-    """The arrays a roll back restores are not reused as scratch afterwards."""
-    net = Network([30, 12, 10], rng=rng, dtype=np.float32)
-    step = TrainStep(net, make_optimizer(opt, lr, l2))
-    step(*batch(rng, 10, sparse=sparse))
-    step(*batch(rng, 10, sparse=sparse))
-    step.roll_back()
-    step(*batch(rng, 10, sparse=sparse))
-    before = [p.copy() for p in net.params]
-    step(*batch(rng, 10, sparse=sparse))
-    step.roll_back()
-    for p, q in zip(net.params, before):
-        np.testing.assert_array_equal(p, q)
-
-
-@pytest.mark.parametrize("opt,lr,l2", OPTIMISERS)
-def test_refused_steps_leave_the_roll_back_intact(opt, lr, l2, rng):
-    """Steps whose cost is over the limit change nothing, however many: a roll back after them
-    still undoes the last step that was taken."""
-    net = Network([30, 12, 10], rng=rng, dtype=np.float32)
-    step = TrainStep(net, make_optimizer(opt, lr, l2))
-    step(*batch(rng, 10, sparse=True))
-    before = [p.copy() for p in net.params]
-    step(*batch(rng, 10, sparse=True))
-    for _ in range(3):
-        step(*batch(rng, 10, sparse=True), max_cost=0.0)
-    step.roll_back()
-    for p, q in zip(net.params, before):
-        np.testing.assert_array_equal(p, q)
 
 
 def test_a_cost_over_the_limit_changes_nothing(rng):
