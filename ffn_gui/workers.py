@@ -1,14 +1,22 @@
 """Background work: training, loading data and downloading MNIST, each off the GUI thread.
 
 The pattern is superqt's and Orange3's: a worker ``QObject`` is moved to its own ``QThread``,
-``thread.started -> worker.run``, ``worker.finished -> thread.quit`` and ``deleteLater``. A worker
-owns no widgets; it talks to the window only through signals, which Qt queues across threads.
-Stop, Pause and Cancel are flags (``TrainControl``, ``threading.Event``) that the work checks
-between steps; nothing is ever ``terminate()``d.
+``thread.started -> worker.run``, ``worker.finished -> thread.quit``. A worker owns no widgets;
+it talks to the window only through signals, which Qt queues across threads. Stop, Pause and
+Cancel are flags (``TrainControl``, ``threading.Event``) that the work checks between steps;
+nothing is ever ``terminate()``d.
 
 A ``Job`` (living on the GUI thread) holds the thread and the worker until the thread has
 really ended, then emits ``done``. The window reports results from ``done``, so when a test sees
 ``training_finished`` there is no thread left running.
+
+Neither the worker nor the thread is ``deleteLater()``d: the Job lets go of them from Python, on
+the GUI thread, after the thread has ended, and Python's reference count deletes them there. A
+``deleteLater`` has Qt destroy the object from C++, and ``~QObject`` asks PySide whether Python
+overrides ``disconnectNotify`` (which takes the GIL) while it holds one of Qt's signal-slot
+mutexes. With the GUI thread holding the GIL and waiting for that same mutex (any ``connect``,
+say inside ``QLabel.setText``), both wait for ever: the soak hung once so, the worker being
+destroyed on its own thread. Deleting from Python takes the GIL first, as every other path does.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from pathlib import Path
 # So they are imported with this module, at start-up.
 import numpy as np
 import threadpoolctl  # noqa: F401
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 import core.augment  # noqa: F401
 from core.network import Network
@@ -58,6 +66,8 @@ class Worker(QObject):
         except BaseException as error:  # noqa: BLE001 - every error reaches the user
             self.failed.emit(error)
         finally:
+            # Back to the GUI thread, where the Job lets go of it (see the module's docstring).
+            self.moveToThread(QCoreApplication.instance().thread())
             self.finished.emit()
 
     def work(self) -> None:
@@ -83,7 +93,6 @@ class Job(QObject):
         # Direct: quit() is thread-safe, and a queued quit would need the GUI thread's event
         # loop, which closeEvent's thread.wait() blocks.
         worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(worker.deleteLater)
         # A bound method of an object on the GUI thread: queued, so _reap runs on the GUI thread.
         self.thread.finished.connect(self._reap)
 
@@ -116,9 +125,10 @@ class Job(QObject):
             return
         self.thread.wait()  # `finished` is emitted just before the thread really returns
         self._finished = True
-        self.thread.deleteLater()
         _jobs.discard(self)
         self.done.emit()
+        # Let go of the thread and the worker: Python deletes them here, holding the GIL.
+        self.thread = self.worker = None
 
 
 def start(worker: Worker, parent: QObject | None = None) -> Job:

@@ -119,3 +119,31 @@ def test_jobs_are_reaped_and_wait_works_without_an_event_loop(qtbot, small_mnist
     for job in jobs:
         assert job.wait(10_000)  # quit() is a direct call: no GUI event loop needed
     assert workers.running_jobs() == []
+
+
+def test_worker_and_thread_are_deleted_on_the_gui_thread_holding_the_gil(qtbot):
+    """Never by Qt on the worker's own thread (deleteLater): ~QObject there takes one of Qt's
+    signal-slot mutexes and then waits for the GIL, while the GUI thread may hold the GIL and
+    wait for that mutex, a deadlock the soak once hit. The Job lets go of both from Python."""
+    import threading
+
+    from PySide6.QtCore import QObject
+
+    class Quick(workers.Worker):
+        def work(self) -> None:
+            pass
+
+    deleted_on: dict[str, int] = {}
+    worker = Quick()
+    job = workers.Job(worker)
+    thread = job.thread
+    for name, obj in (("worker", worker), ("thread", thread)):
+        obj.destroyed.connect(lambda *_, name=name: deleted_on.setdefault(
+            name, threading.get_ident()))
+    del worker, thread, obj  # the Job's are the only references left
+    with qtbot.waitSignal(job.done, timeout=10_000):
+        job.start()
+    qtbot.waitUntil(lambda: len(deleted_on) == 2, timeout=5_000)
+    assert deleted_on == {"worker": threading.get_ident(), "thread": threading.get_ident()}
+    assert job.worker is None and job.thread is None
+    assert isinstance(job, QObject) and not job.running and job.wait()
