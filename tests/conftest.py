@@ -1,5 +1,6 @@
 """Shared fixtures. Qt runs offscreen; real-MNIST tests read the folder named by MNIST_DIR."""
 
+import faulthandler
 import os
 from pathlib import Path
 
@@ -46,6 +47,26 @@ def mnist_test_images(mnist_dir) -> np.ndarray:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+# --- hangs -------------------------------------------------------------------------------------
+# A test that hangs (a deadlock between threads, say) must fail the run at once with every
+# thread's stack, not run into CI's time limit in silence. A Python watchdog thread (such as
+# pytest-timeout's) cannot help when the stuck thread holds the GIL; faulthandler's C thread can.
+# It writes to the real stderr, duplicated while pytest's capture is suspended (configure time).
+HANG_SECONDS = 15 * 60  # the slowest test, the soak, takes about a minute
+_real_stderr: list[int] = []
+
+
+def pytest_configure(config):
+    _real_stderr.append(os.dup(2))
+
+
+@pytest.fixture(autouse=True)
+def _hang_watchdog():
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=_real_stderr[0])
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 # --- Qt: isolation and leak checks for every test that uses qtbot ----------------------------
