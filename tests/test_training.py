@@ -101,11 +101,11 @@ def test_batches_of_their_lit_pixels_train_as_whole_batches(name, batch, n, rng,
 
     monkeypatch.setattr(training, "TrainStep", Spy)
     train(by_columns, cfg, train_set)
-    assert all(given and n < 784 for n, given in calls)
+    assert all(given and width < 784 for width, given in calls)
     calls.clear()
     monkeypatch.setattr(training, "SPARSE_MAX_BATCH", 0)
     train(whole, cfg, train_set)
-    assert all(n == 784 and not given for n, given in calls)
+    assert all(width == 784 and not given for width, given in calls)
     for p, q in zip(by_columns.params, whole.params):
         np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-6)
 
