@@ -1,11 +1,14 @@
-"""How well the app reads handwriting, and how fast: the replay proxy over MNIST test digits.
+"""How well the app reads handwriting, and how fast: the replay proxies.
 
-Every MNIST *test* digit is thinned to pen strokes, replayed as mouse events into the window's
-canvas at three sizes (45%, 60% and 75% of the board's height) and random positions, and the
-window's prediction (``prediction_changed``) is compared with the label. Then the latency from a
-mouse move to new probabilities is measured over 100 strokes.
+``--proxy skeleton`` (the default): every MNIST *test* digit is thinned to pen strokes, replayed
+as mouse events into the window's canvas at three sizes (45%, 60% and 75% of the board's height)
+and random positions, and the window's prediction (``prediction_changed``) is compared with the
+label. ``--proxy styles``: ``--n`` digits from the stroke templates of ``tests/styles.py`` (the
+styles MNIST's writers rarely used; no MNIST needed), 60% of the board's height. Then the latency
+from a mouse move to new probabilities is measured over 100 strokes.
 
     MNIST_DIR=/path/to/mnist python benchmarks/bench_handwriting.py [--n 10000] [--model FILE]
+    python benchmarks/bench_handwriting.py --proxy styles [--n 10000] [--seed 0]
 
 ``--model`` replays into the window after loading that model instead of the bundled one.
 ``--brush`` sets the canvas's pen (input pixels). Prints accuracy per size and overall, the
@@ -31,6 +34,7 @@ import numpy as np  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mnist", default=os.environ.get("MNIST_DIR"), help="MNIST folder")
+    parser.add_argument("--proxy", choices=("skeleton", "styles"), default="skeleton")
     parser.add_argument("--n", type=int, default=10_000, help="test digits (default all)")
     parser.add_argument("--sizes", default="0.45,0.6,0.75", help="heights, board fractions")
     parser.add_argument("--model", help="a model file to load instead of the bundled one")
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strokes", type=int, default=100, help="strokes for the latency")
     args = parser.parse_args(argv)
-    if not args.mnist:
+    if not args.mnist and args.proxy == "skeleton":
         parser.error("give --mnist or set MNIST_DIR")
 
     from handwriting import layout_strokes, load_mnist_test, proxy_accuracy, strokes_of
@@ -67,10 +71,20 @@ def main(argv: list[str] | None = None) -> int:
         f"brush {canvas.brush_size:g} input px"
     )
 
-    images, labels = load_mnist_test(args.mnist, args.n)
     t0 = time.perf_counter()
-    strokes = strokes_of(images)
-    print(f"traced {len(images)} test digits in {time.perf_counter() - t0:.1f} s")
+    if args.proxy == "styles":
+        from styles import STYLE_HEIGHT, style_digits
+
+        digits = style_digits(args.n, args.seed)
+        images, labels, strokes = None, [d.label for d in digits], [d.strokes for d in digits]
+        styles = [d.style for d in digits]
+        print(f"made {len(digits)} style digits (seed {args.seed}) in "
+              f"{time.perf_counter() - t0:.1f} s")
+        args.sizes = str(STYLE_HEIGHT)
+    else:
+        images, labels = load_mnist_test(args.mnist, args.n)
+        strokes = strokes_of(images)
+        print(f"traced {len(images)} test digits in {time.perf_counter() - t0:.1f} s")
 
     seen: list = []
     window.prediction_changed.connect(seen.append)
@@ -102,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             f"  ({result.correct[s]}/{result.total[s]})"
         )
     print(f"  overall:     {result.accuracy:.2%}")
+    wrong = np.bincount([label for _, _, label, _ in result.errors], minlength=10)
+    shown = np.bincount(np.asarray(labels, int), minlength=10) * len(sizes)
+    print("  per class:  ", ", ".join(f"{d}: {1 - wrong[d] / max(shown[d], 1):.1%}"
+                                     for d in range(10)))
+    if args.proxy == "styles":
+        missed = Counter(f"{labels[i]} {styles[i]}" for i, _, _, _ in result.errors)
+        print("  styles most often misread:", ", ".join(
+            f"{k}: {v}" for k, v in missed.most_common(8)))
     confusions = Counter((label, guess) for _, _, label, guess in result.errors)
     print(
         "  most common misreadings (label -> guess: count):",
