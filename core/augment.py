@@ -14,6 +14,16 @@ thicker or thinner pen:
 
 Both keep a stroke's core at full ink and its edge anti-aliased, as a pen of another width
 would draw it; the thinner one also sharpens, as a mouse-drawn stroke is sharper than MNIST's.
+
+Elastic distortion (Simard, Steinkraus and Platt 2003): each output pixel also samples the input
+a little off its place, by a smooth random displacement field, as a hand's wobble bends a
+stroke. Simard smooths uniform noise on every pixel with a Gaussian (sigma = 4 px) and scales it
+(alpha = 34), which moves pixels by about 1.4 px (standard deviation) with a correlation length
+of a few pixels. Here the field is ``G @ R @ G.T`` per axis: R (K, K) standard normal values on a
+coarse grid of K = 10 nodes 3.4 px apart and G (28, K) Gaussian weights (sigma = 4 px) from the
+nodes to the pixels, normalised so every pixel's displacement has standard deviation
+``elastic`` px. The same smooth field for a hundredth of the random numbers, and two small
+matrix products per image instead of a convolution.
 """
 
 from __future__ import annotations
@@ -26,6 +36,8 @@ from .errors import ConfigError
 
 SIDE = 28
 CHUNK = 256  # images per gather: the working set stays in the CPU's cache
+ELASTIC_NODES = np.linspace(-1.5, 29.5, 10)  # the coarse grid of the displacement field (px)
+ELASTIC_SIGMA = 4.0  # px, Simard's smoothing
 
 
 def augment(
@@ -37,20 +49,23 @@ def augment(
     scale: tuple[float, float] = (0.9, 1.1),
     thickness: float = 0.35,
     shear: float = 0.0,
+    elastic: float = 0.0,
 ) -> np.ndarray:
     """Randomly rotated (degrees, +-rotate), scaled, sheared (+-shear, x += shear * y) and
-    shifted (pixels, +-shift) copies of ``images``, a fraction ``thickness`` of them drawn with a
+    shifted (pixels, +-shift) copies of ``images``, elastically distorted (a smooth displacement
+    field of ``elastic`` px standard deviation), a fraction ``thickness`` of them drawn with a
     thicker or a thinner pen (half each); float32 (N, 784) in [0, 1]. With every range zero the
     result is ``images / 255`` (for uint8) up to rounding.
 
     The same random numbers are drawn whatever the ranges, so with one seed a different
     ``thickness`` changes the pens only, and a different ``shift`` the shifts only.
     """
-    if not (0 <= thickness <= 1 and 0 < scale[0] <= scale[1] and min(shift, rotate, shear) >= 0):
+    if not (0 <= thickness <= 1 and 0 < scale[0] <= scale[1]
+            and min(shift, rotate, shear, elastic) >= 0):
         raise ConfigError(
             f"augmentation needs 0 <= thickness <= 1, 0 < scale[0] <= scale[1] and ranges >= 0; "
             f"got shift={shift}, rotate={rotate}, scale={scale}, thickness={thickness}, "
-            f"shear={shear}"
+            f"shear={shear}, elastic={elastic}"
         )
     n = len(images)
     angle = rng.uniform(-rotate, rotate, n)
@@ -60,8 +75,13 @@ def augment(
     change = rng.random(n) < thickness
     thicker = rng.random(n) < 0.5
     strength = rng.random(n)
+    fields = None
+    if elastic > 0:
+        k = len(ELASTIC_NODES)
+        fields = rng.standard_normal((n, 2, k, k), dtype=np.float32)
+        fields *= np.float32(elastic)
 
-    out = warp(images, angle, zoom, offset, slant)
+    out = warp(images, angle, zoom, offset, slant, fields)
     imgs = out.reshape(n, SIDE, SIDE)
     thick, thin = np.flatnonzero(change & thicker), np.flatnonzero(change & ~thicker)
     if thick.size:
@@ -80,12 +100,15 @@ def warp(
     zoom: np.ndarray,
     offset: np.ndarray,
     slant: np.ndarray | None = None,
+    fields: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each image moved by its own affine map about its centre of mass: float32 (N, 784).
 
     ``angle`` (N,) degrees, ``zoom`` (N,) scale factors, ``offset`` (N, 2) shifts (dx, dy) in
     pixels, ``slant`` (N,) horizontal shear. The map is A = zoom * R(angle) @ [[1, slant], [0, 1]]
-    on (x, y) about the centre of mass c, then the shift t: p -> c + A (p - c) + t.
+    on (x, y) about the centre of mass c, then the shift t: p -> c + A (p - c) + t. ``fields``
+    (N, 2, K, K), if given, are the coarse elastic displacements (dx, dy) on ELASTIC_NODES: output
+    pixel p then samples the input at A⁻¹(...)(p) + d(p), d = G @ field @ G.T (see the module).
     """
     images = np.asarray(images)
     n = len(images)
@@ -102,8 +125,26 @@ def warp(
     out = np.empty((n, SIDE * SIDE), np.float32)
     for lo in range(0, n, CHUNK):
         hi = min(lo + CHUNK, n)
-        out[lo:hi] = _sample(images[lo:hi], inv[lo:hi], offset[lo:hi])
+        d = None if fields is None else elastic_field(fields[lo:hi])
+        out[lo:hi] = _sample(images[lo:hi], inv[lo:hi], offset[lo:hi], d)
     return out
+
+
+def _elastic_weights() -> np.ndarray:
+    """(28, K) float32 Gaussian weights from the coarse nodes to the pixels, each row scaled to
+    unit sum of squares (so a field of standard normal node values has unit variance)."""
+    g = np.exp(-((np.arange(SIDE)[:, None] - ELASTIC_NODES[None, :]) ** 2)
+               / (2 * ELASTIC_SIGMA**2))
+    return (g / np.sqrt((g**2).sum(axis=1, keepdims=True))).astype(np.float32)
+
+
+_G = _elastic_weights()
+
+
+def elastic_field(fields: np.ndarray) -> np.ndarray:
+    """(m, 2, 784) float32 displacements (dx, dy) per pixel from (m, 2, K, K) node values."""
+    fields = np.asarray(fields, np.float32)
+    return (_G @ fields @ _G.T).reshape(len(fields), 2, SIDE * SIDE)
 
 
 def _centre_of_mass(x: np.ndarray) -> np.ndarray:
@@ -116,9 +157,11 @@ def _centre_of_mass(x: np.ndarray) -> np.ndarray:
     return c
 
 
-def _sample(images: np.ndarray, inv: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Bilinear samples of (m, 28, 28) images at c + A⁻¹ (p - c - t), c their centres of mass:
-    (m, 784) float32 in [0, 1].
+def _sample(
+    images: np.ndarray, inv: np.ndarray, t: np.ndarray, d: np.ndarray | None = None
+) -> np.ndarray:
+    """Bilinear samples of (m, 28, 28) images at c + A⁻¹ (p - c - t) (+ d, per-pixel
+    displacements (m, 2, 784)), c their centres of mass: (m, 784) float32 in [0, 1].
 
     The images sit in a zero frame (one pixel before, two after), so every sample clipped to
     [0, 29] reads its 2x2 neighbourhood inside the frame and anything outside the image is 0.
@@ -148,6 +191,9 @@ def _sample(images: np.ndarray, inv: np.ndarray, t: np.ndarray) -> np.ndarray:
     sy = a[:, 1, :1] * px
     sy += a[:, 1, 1:] * py
     sy += by[:, None]
+    if d is not None:
+        sx += d[:, 0]
+        sy += d[:, 1]
     np.clip(sx, 0, SIDE + 1, out=sx)
     np.clip(sy, 0, SIDE + 1, out=sy)
     x0, y0 = np.floor(sx), np.floor(sy)
@@ -200,24 +246,30 @@ def pen_redraw(
     from .strokes import skeletonize
 
     images = np.asarray(images)
-    reach = int(np.ceil(width / 2 + 0.5))
-    offsets = [(dy, dx) for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)]
-    levels = [(dy, dx, np.clip(width / 2 + 0.5 - np.hypot(dy, dx), 0, 1)) for dy, dx in offsets]
-    levels = [(dy, dx, c) for dy, dx, c in levels if c > 0]
     out = np.empty(images.shape, np.uint8)
     for start in range(0, len(images), chunk):
         if stop is not None and stop():
             return None
         part = images[start : start + chunk]
         skel = skeletonize(part.astype(np.float32) / 255 if part.dtype == np.uint8 else part)
-        padded = np.pad(skel, ((0, 0), (reach, reach), (reach, reach))).astype(np.float32)
-        ink = np.zeros(part.shape, np.float32)
-        h, w = part.shape[1:]
-        for dy, dx, c in levels:
-            np.maximum(ink, c * padded[:, reach + dy : reach + dy + h, reach + dx : reach + dx + w],
-                       out=ink)
-        out[start : start + chunk] = np.rint(ink * 255)
+        out[start : start + chunk] = np.rint(ink_along(skel, width) * 255)
     return out
+
+
+def ink_along(skel: np.ndarray, width: float) -> np.ndarray:
+    """Float32 coverage of a round pen ``width`` px wide drawn along every pixel of the bool
+    skeletons (N, H, W): ``clip(width/2 + 0.5 - d, 0, 1)``, d the distance to the skeleton."""
+    reach = int(np.ceil(width / 2 + 0.5))
+    offsets = [(dy, dx) for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)]
+    levels = [(dy, dx, np.clip(width / 2 + 0.5 - np.hypot(dy, dx), 0, 1)) for dy, dx in offsets]
+    levels = [(dy, dx, c) for dy, dx, c in levels if c > 0]
+    padded = np.pad(skel, ((0, 0), (reach, reach), (reach, reach))).astype(np.float32)
+    ink = np.zeros(skel.shape, np.float32)
+    h, w = skel.shape[1:]
+    for dy, dx, c in levels:
+        np.maximum(ink, c * padded[:, reach + dy : reach + dy + h, reach + dx : reach + dx + w],
+                   out=ink)
+    return ink
 
 
 PEN_SUBSET = 20_000  # training digits that also get a uniform-pen redraw (about 4 s to make)
@@ -229,19 +281,106 @@ def pen_variants(
     rng: np.random.Generator,
     subset: int = PEN_SUBSET,
     stop: Callable[[], bool] | None = None,
+    labels: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """(rows, redrawn): a random ``subset`` of the training digits, each redrawn by
     ``pen_redraw`` with a pen width drawn from PEN_WIDTHS. Made once per training run; each
-    epoch the trainer swaps some of them in for their originals before ``augment``. None if
+    epoch the trainer swaps some of them in for their originals before ``augment``. With
+    ``labels``, some 0s, 1s and 7s are redrawn in the styles of ``add_style_strokes``. None if
     ``stop()`` said so before the work was done."""
     rows = np.sort(rng.choice(len(images), min(subset, len(images)), replace=False))
     widths = rng.choice(len(PEN_WIDTHS), len(rows))
+    styled = np.zeros(len(rows), bool)
+    if labels is not None:
+        share = np.array([STYLE_SHARE.get(int(c), 0.0) for c in range(10)])
+        styled = rng.random(len(rows)) < share[np.asarray(labels)[rows]]
     redrawn = np.empty((len(rows), *images.shape[1:]), np.uint8)
     for k, width in enumerate(PEN_WIDTHS):
-        sel = widths == k
-        if sel.any():
-            part = pen_redraw(images[rows[sel]], width, stop=stop)
+        for style in (False, True):
+            sel = (widths == k) & (styled == style)
+            if not sel.any():
+                continue
+            if style:
+                part = styled_redraw(images[rows[sel]], np.asarray(labels)[rows[sel]], width,
+                                     rng, stop=stop)
+            else:
+                part = pen_redraw(images[rows[sel]], width, stop=stop)
             if part is None:
                 return None
             redrawn[sel] = part
     return rows, redrawn
+
+
+# --- styles MNIST's writers rarely used, drawn on MNIST's skeletons ---------------------------
+
+STYLE_SHARE = {0: 0.3, 1: 0.5, 7: 0.4}  # of the redrawn digits of a class, those given a style
+PAD = 6  # the skeleton is drawn on in a frame this much larger on every side
+
+
+def _line(skel: np.ndarray, a, b) -> None:
+    """Set the pixels of the segment a -> b ((x, y), pixel centres at integers) in ``skel``."""
+    n = int(np.ceil(np.hypot(b[0] - a[0], b[1] - a[1]) * 2)) + 1
+    t = np.linspace(0.0, 1.0, n)
+    x = np.rint(a[0] + t * (b[0] - a[0])).astype(int)
+    y = np.rint(a[1] + t * (b[1] - a[1])).astype(int)
+    ok = (x >= 0) & (x < skel.shape[1]) & (y >= 0) & (y < skel.shape[0])
+    skel[y[ok], x[ok]] = True
+
+
+def add_style_strokes(skel: np.ndarray, label: int, rng: np.random.Generator) -> None:
+    """Draw, in place on one bool skeleton (H, W), a stroke that writers add and MNIST's rarely
+    did: on a 1 a lead-in stroke or flag from its top (down and to the left, 15-60% of its
+    height long) and sometimes a foot; on a 7 a crossbar through its stem; on a 0 a slash."""
+    ys, xs = np.nonzero(skel)
+    if len(ys) < 3:
+        return
+    top, bottom, left, right = ys.min(), ys.max(), xs.min(), xs.max()
+    h = bottom - top + 1
+    if label == 1:
+        x0 = xs[ys == top].mean()
+        length, angle = h * rng.uniform(0.15, 0.6), np.deg2rad(rng.uniform(20, 60))
+        _line(skel, (x0, top), (x0 - length * np.cos(angle), top + length * np.sin(angle)))
+        if rng.random() < 0.35:
+            xb, half = xs[ys == bottom].mean(), h * rng.uniform(0.15, 0.25)
+            _line(skel, (xb - half, bottom), (xb + half, bottom))
+    elif label == 7:
+        y = top + h * rng.uniform(0.42, 0.6)
+        near = np.abs(ys - y) <= 1
+        if near.any():
+            x, half = xs[near].mean() + h * rng.uniform(-0.05, 0.05), h * rng.uniform(0.15, 0.3)
+            _line(skel, (x - half, y), (x + half, y + rng.uniform(-1, 1)))
+    elif label == 0:
+        e = h * rng.uniform(-0.02, 0.1)
+        if rng.random() < 0.75:
+            _line(skel, (right + e, top - e), (left - e, bottom + e))
+        else:
+            _line(skel, (left - e, top - e), (right + e, bottom + e))
+
+
+def styled_redraw(
+    images: np.ndarray,
+    labels: np.ndarray,
+    width: float,
+    rng: np.random.Generator,
+    stop: Callable[[], bool] | None = None,
+) -> np.ndarray | None:
+    """The digits redrawn with a uniform pen along their skeletons with ``add_style_strokes``,
+    then cropped, fitted and centred again as MNIST's were (``preprocess.to_mnist``): a stroke
+    may have widened the digit. uint8 (N, 28, 28)."""
+    from .preprocess import to_mnist
+    from .strokes import skeletonize
+
+    out = np.empty(images.shape, np.uint8)
+    for start in range(0, len(images), 1024):
+        if stop is not None and stop():
+            return None
+        part = images[start : start + 1024]
+        skel = skeletonize(part.astype(np.float32) / 255 if part.dtype == np.uint8 else part)
+        skel = np.pad(skel, ((0, 0), (PAD, PAD), (PAD, PAD)))
+        for one, label in zip(skel, labels[start : start + 1024]):
+            add_style_strokes(one, int(label), rng)
+        ink = ink_along(skel, width)
+        for k, img in enumerate(ink):
+            fitted = to_mnist(img)
+            out[start + k] = 0 if fitted is None else np.rint(fitted * 255)
+    return out

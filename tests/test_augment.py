@@ -178,3 +178,79 @@ def test_pen_redraw_gives_a_uniform_stroke_of_the_pen_width():
     assert len(rows) == 20 and len(set(rows.tolist())) == 20 and redrawn.shape == (20, 28, 28)
     widths = {round(float((r[12] / 255).sum()), 1) for r in redrawn}
     assert len(widths) > 1  # several pen widths
+
+
+def test_elastic_fields_are_smooth_with_the_asked_spread():
+    from core.augment import elastic_field
+
+    d = elastic_field(np.random.default_rng(0).standard_normal((3000, 2, 10, 10)))
+    d = d.reshape(3000, 2, 28, 28)
+    np.testing.assert_allclose(d.std(axis=0), 1.0, atol=0.1)  # every pixel, both axes
+    corr = [np.corrcoef(d[:, 0, 14, 14], d[:, 0, 14, 14 + r])[0, 1] for r in (1, 4, 8)]
+    # Simard's field (white noise smoothed with sigma = 4 px) correlates as exp(-r^2 / 4 sigma^2)
+    np.testing.assert_allclose(corr, np.exp(-np.array([1, 16, 64]) / 64), atol=0.06)
+    assert abs(np.corrcoef(d[:, 0, 14, 14], d[:, 1, 14, 14])[0, 1]) < 0.06  # dx, dy independent
+
+
+def test_elastic_distortion_bends_strokes_but_keeps_the_digit():
+    imgs = digits(200, seed=6)
+    plain = augment(imgs, np.random.default_rng(2), shift=0, rotate=0, scale=(1, 1), thickness=0)
+    bent = augment(imgs, np.random.default_rng(2), shift=0, rotate=0, scale=(1, 1), thickness=0,
+                   elastic=1.0)
+    moved = np.abs(bent - plain).sum(axis=1)
+    assert (moved > 1).mean() > 0.95  # nearly every digit changed
+    assert np.abs(centres(bent) - centres(plain)).max() < 2.0
+    np.testing.assert_allclose(bent.sum() / plain.sum(), 1.0, atol=0.05)
+    corr = [np.corrcoef(a, b)[0, 1] for a, b in zip(bent, plain)]
+    assert 0.3 < np.mean(corr) < 0.95
+    with pytest.raises(ConfigError):
+        augment(imgs, np.random.default_rng(0), elastic=-1.0)
+
+
+def test_style_strokes_add_a_lead_in_a_crossbar_and_a_slash():
+    from core.augment import add_style_strokes
+
+    rng = np.random.default_rng(0)
+    one = np.zeros((40, 40), bool)
+    one[8:32, 20] = True
+    for _ in range(20):
+        s = one.copy()
+        add_style_strokes(s, 1, rng)
+        added = np.argwhere(s & ~one)
+        assert len(added) >= 3
+        assert (added[:, 1] < 20).mean() > 0.6  # to the left of the stem ...
+        assert added[:, 0].min() <= 9  # ... from its top
+    seven = np.zeros((40, 40), bool)
+    seven[8, 10:28] = True
+    for r in range(8, 32):
+        seven[r, 27 - (r - 8) // 2] = True
+    s = seven.copy()
+    add_style_strokes(s, 7, rng)
+    bar = np.argwhere(s & ~seven)
+    assert 17 <= bar[:, 0].mean() <= 24 and np.ptp(bar[:, 1]) >= 5  # across the stem, mid-height
+    ring = np.zeros((40, 40), bool)
+    yy, xx = np.mgrid[:40, :40]
+    ring[np.abs(np.hypot((yy - 20) / 12, (xx - 20) / 8) - 1) < 0.06] = True
+    s = ring.copy()
+    add_style_strokes(s, 0, rng)
+    slash = np.argwhere(s & ~ring)
+    assert s[20, 19:22].any() and np.ptp(slash[:, 0]) > 15  # through the middle, top to bottom
+    for label in (2, 3, 4, 5, 6, 8, 9):  # the other digits are left alone
+        s = ring.copy()
+        add_style_strokes(s, label, rng)
+        np.testing.assert_array_equal(s, ring)
+
+
+def test_pen_variants_with_labels_style_some_zeros_ones_and_sevens():
+    from core.augment import STYLE_SHARE, pen_redraw, pen_variants
+
+    imgs = digits(600, seed=7)
+    labels = np.arange(600, dtype=np.uint8) % 10
+    rows, redrawn = pen_variants(imgs, np.random.default_rng(1), subset=600, labels=labels)
+    assert redrawn.shape == imgs.shape and redrawn.dtype == np.uint8
+    plain = {w: pen_redraw(imgs, w) for w in (1.5, 2.0, 2.5, 3.0)}
+    same = np.array([any(np.array_equal(redrawn[k], p[r]) for p in plain.values())
+                     for k, r in enumerate(rows)])
+    for digit in range(10):
+        styled = 1 - same[labels[rows] == digit].mean()
+        assert abs(styled - STYLE_SHARE.get(digit, 0.0)) < 0.2, (digit, styled)
