@@ -144,22 +144,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def confusion_text(truth, predicted) -> str:
-    import numpy as np
-
-    matrix = np.zeros((10, 10), dtype=int)
-    np.add.at(matrix, (np.asarray(truth, int), np.asarray(predicted, int)), 1)
-    width = max(5, len(str(matrix.max())) + 1)
-    lines = ["true \\ predicted " + "".join(f"{d:>{width}}" for d in range(10))]
-    for d in range(10):
-        lines.append(f"{d:>16} " + "".join(f"{v:>{width}}" for v in matrix[d]))
-    return "\n".join(lines)
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .data import load_data
+    from .evaluation import confusion_text, evaluate_model
     from .model_io import load_model
-    from .training import as_inputs
 
     model = load_model(args.model)
     data = load_data(args.data)
@@ -167,12 +155,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if split is None:
         raise _Fail(f"{data.source} has no labelled test split to evaluate on")
     _check_inputs(model)
-    predicted = model.network.predict(as_inputs(split.images))
-    acc = float((predicted == split.labels).mean())
+    result = evaluate_model(model.network, split.images, split.labels)
     print(f"model: {model.name} ({model.network.describe()})")
-    print(f"test accuracy: {acc:.2%}  ({int((predicted == split.labels).sum()):,} of "
-          f"{len(split):,} from {data.source})")
-    print(confusion_text(split.labels, predicted))
+    print(f"test accuracy: {result.accuracy:.2%}  ({result.correct:,} of "
+          f"{len(result):,} from {data.source})")
+    print("per digit: " + "  ".join(f"{d}: {a:.1%}" for d, a in enumerate(result.per_class)))
+    print(confusion_text(result.confusion))
     return 0
 
 
