@@ -7,7 +7,10 @@ file and one line here.
 from __future__ import annotations
 
 from .base import View
+from .evaluation_view import EvaluationView
 
-VIEWS: list[type[View]] = []
+VIEWS: list[type[View]] = [
+    EvaluationView,
+]
 
 __all__ = ["VIEWS", "View"]
