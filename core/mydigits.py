@@ -1,0 +1,320 @@
+"""My digits: the user's own labelled drawings, kept in one file in the per-user data folder.
+
+The file (``my-digits.npz`` in ``platformdirs.user_data_dir("ffn-gui")``) is a NumPy ``.npz``
+archive, rewritten atomically after every change (a temporary file in the same folder, flushed
+and fsynced, then ``os.replace``d over the old one: a crash or a kill leaves the old file or the
+new one, never a mix). Its members:
+
+- ``images``: uint8 (N, 28, 28), each digit as the network read it (MNIST style, white on black)
+- ``labels``: uint8 (N,), the digit the user said it is
+- ``times``: float64 (N,), when it was added, in seconds since 1970-01-01 UTC
+- ``ids``: int64 (N,), a number that identifies the digit while it exists (never reused)
+- ``header``: uint8, the bytes of a UTF-8 JSON object ``{"format": "ffn-gui my digits",
+  "version": 1, "strokes": [...]}``, one entry a digit: ``null`` (e.g. an opened image) or the
+  board's strokes, each ``{"width": w, "erase": false, "points": [[x, y], ...]}`` in
+  input pixels of the 28×28 board (x right, y down, 0..28).
+
+A file that cannot be read is set aside (renamed ``my-digits.damaged-<time>.npz``) and a new,
+empty collection started, with a notice saying so; it is never overwritten. ``export`` writes a
+copy of the file and the MNIST IDX pair (``<name>-images-idx3-ubyte``, ``<name>-labels-idx1-ubyte``)
+that ``core.data.load_idx`` and other tools read.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+from .errors import DataError
+
+FORMAT, VERSION = "ffn-gui my digits", 1
+FILE_NAME = "my-digits.npz"
+MAX_DIGITS = 100_000
+MAX_FILE_BYTES = 512 * 2**20
+_MEMBERS = {"images", "labels", "times", "ids", "header"}
+
+
+def default_path() -> Path:
+    """Where the window keeps my digits: the per-user data folder (XDG_DATA_HOME on Linux)."""
+    return Path(platformdirs.user_data_dir("ffn-gui")) / FILE_NAME
+
+
+@dataclass(frozen=True)
+class Digit:
+    id: int
+    image: np.ndarray  # uint8 (28, 28)
+    label: int
+    time: float
+    strokes: list | None
+
+
+def as_uint8(image: np.ndarray) -> np.ndarray:
+    """A 28×28 input (float in [0, 1], or uint8) as uint8 (28, 28)."""
+    a = np.asarray(image)
+    if a.shape != (28, 28):
+        raise DataError(f"a digit is a 28×28 image, got shape {a.shape}")
+    if a.dtype == np.uint8:
+        return a.copy()
+    return (np.clip(np.nan_to_num(a.astype(np.float64)), 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def strokes_to_json(strokes) -> list | None:
+    """The canvas's ``Stroke`` objects (width, erase, points) as plain JSON data."""
+    if strokes is None:
+        return None
+    return [{"width": float(s.width), "erase": bool(s.erase),
+             "points": [[round(float(x), 3), round(float(y), 3)] for x, y in s.points]}
+            for s in strokes]
+
+
+class MyDigits:
+    """The collection in memory, saved to ``path`` after every change (unless ``path`` is None)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        self.images = np.zeros((0, 28, 28), np.uint8)
+        self.labels = np.zeros(0, np.uint8)
+        self.times = np.zeros(0, np.float64)
+        self.ids = np.zeros(0, np.int64)
+        self.strokes: list = []
+
+    # --- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> tuple[MyDigits, str | None]:
+        """The collection in ``path`` (default: ``default_path()``), and a notice or None.
+
+        A missing file is an empty collection. A damaged one is renamed aside (the notice says
+        where) and an empty collection is returned."""
+        path = Path(path) if path is not None else default_path()
+        digits = cls(path)
+        if not path.exists():
+            return digits, None
+        try:
+            digits._load(path)
+            return digits, None
+        except DataError as error:
+            problem = str(error)
+        try:
+            aside = set_aside(path)
+        except (OSError, DataError) as e:  # then it stays where it is, and is never written to
+            return cls(None), (f"Your digits file could not be read ({problem}), nor moved "
+                               f"aside ({e}). Digits you add now will not be saved.")
+        return cls(path), (f"Your digits file could not be read ({problem}). It was set aside "
+                           f"as {aside.name} in {aside.parent}, and a new, empty collection "
+                           "was started.")
+
+    @classmethod
+    def read(cls, path: Path | str) -> MyDigits:
+        """A my-digits file read for importing (DataError if it cannot be); not bound to it."""
+        digits = cls(None)
+        digits._load(Path(path))
+        return digits
+
+    def _load(self, path: Path) -> None:
+        from .data import open_regular  # here: core.data brings pandas, slow to import
+
+        try:
+            with open_regular(path) as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_FILE_BYTES:
+                    raise DataError(f"{path}: {size:,} bytes is too large for a my-digits file")
+                arrays = _read_members(f, path)
+        except DataError:
+            raise
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+            raise DataError(f"{path}: not a readable my-digits file ({e})") from None
+        self.images, self.labels = arrays["images"], arrays["labels"]
+        self.times, self.ids, self.strokes = arrays["times"], arrays["ids"], arrays["strokes"]
+
+    # --- what it holds -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def counts(self) -> np.ndarray:
+        """int (10,): how many digits of each label."""
+        return np.bincount(self.labels, minlength=10)
+
+    def digit(self, digit_id: int) -> Digit:
+        i = self._row(digit_id)
+        return Digit(int(self.ids[i]), self.images[i], int(self.labels[i]), float(self.times[i]),
+                     self.strokes[i])
+
+    def dataset(self, rows: np.ndarray | None = None) -> Dataset:
+        """The digits (all, or ``rows``) as a ``core.data.Dataset`` for training or testing."""
+        from .data import Dataset
+
+        rows = np.arange(len(self)) if rows is None else np.asarray(rows, np.intp)
+        return Dataset(np.ascontiguousarray(self.images[rows]),
+                       np.ascontiguousarray(self.labels[rows]), "my digits")
+
+    def _row(self, digit_id: int) -> int:
+        rows = np.flatnonzero(self.ids == digit_id)
+        if not len(rows):
+            raise KeyError(f"no digit with id {digit_id}")
+        return int(rows[0])
+
+    # --- changing (each change is saved) -------------------------------------------------------
+
+    def add(self, image: np.ndarray, label: int, strokes: list | None = None,
+            when: float | None = None) -> Digit:
+        """Add a 28×28 digit labelled ``label`` (strokes: JSON data, see strokes_to_json)."""
+        if not (isinstance(label, int | np.integer) and 0 <= int(label) <= 9):
+            raise DataError(f"a label is a digit 0-9, got {label!r}")
+        if len(self) >= MAX_DIGITS:
+            raise DataError(f"my digits holds at most {MAX_DIGITS:,} digits")
+        new_id = int(self.ids.max()) + 1 if len(self) else 1
+        self.images = np.concatenate([self.images, as_uint8(image)[None]])
+        self.labels = np.append(self.labels, np.uint8(label))
+        self.times = np.append(self.times, time.time() if when is None else float(when))
+        self.ids = np.append(self.ids, np.int64(new_id))
+        self.strokes = [*self.strokes, strokes]
+        self.save()
+        return self.digit(new_id)
+
+    def merge(self, other: MyDigits) -> int:
+        """Add every digit of ``other`` (an import); returns how many."""
+        start = int(self.ids.max()) + 1 if len(self) else 1
+        self.images = np.concatenate([self.images, other.images])
+        self.labels = np.concatenate([self.labels, other.labels])
+        self.times = np.concatenate([self.times, other.times])
+        self.ids = np.concatenate([self.ids, start + np.arange(len(other), dtype=np.int64)])
+        self.strokes = [*self.strokes, *other.strokes]
+        self.save()
+        return len(other)
+
+    def delete(self, digit_id: int) -> None:
+        keep = self.ids != digit_id
+        i = self._row(digit_id)
+        self.images, self.labels = self.images[keep], self.labels[keep]
+        self.times, self.ids = self.times[keep], self.ids[keep]
+        self.strokes = self.strokes[:i] + self.strokes[i + 1 :]
+        self.save()
+
+    def relabel(self, digit_id: int, label: int) -> None:
+        if not 0 <= int(label) <= 9:
+            raise DataError(f"a label is a digit 0-9, got {label!r}")
+        self.labels[self._row(digit_id)] = label
+        self.save()
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        header = {"format": FORMAT, "version": VERSION, "strokes": self.strokes}
+        buf = io.BytesIO()
+        np.savez_compressed(buf, images=self.images, labels=self.labels, times=self.times,
+                            ids=self.ids, header=np.frombuffer(json.dumps(header).encode(),
+                                                               np.uint8))
+        return buf.getvalue()
+
+    def save(self) -> None:
+        """Write the file atomically (nothing to do for a collection with no path)."""
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, self.to_bytes())
+
+    def export(self, path: Path | str) -> list[Path]:
+        """Write a my-digits file at ``path`` and the IDX pair beside it; the files written."""
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        stem = path.with_suffix("")
+        images = Path(f"{stem}-images-idx3-ubyte")
+        labels = Path(f"{stem}-labels-idx1-ubyte")
+        write_atomic(path, self.to_bytes())
+        write_atomic(images, idx_bytes(self.images))
+        write_atomic(labels, idx_bytes(self.labels))
+        return [path, images, labels]
+
+
+def _read_members(f, path: Path) -> dict:
+    with zipfile.ZipFile(f) as zf:
+        infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
+        if set(infos) != _MEMBERS:
+            raise DataError(f"{path}: not a my-digits file (it holds {sorted(infos)})")
+        for name, info in infos.items():
+            if info.file_size > MAX_DIGITS * 28 * 28 + 2**20 or (
+                    name == "header" and info.file_size > 64 * 2**20):
+                raise DataError(f"{path}: member {name} declares {info.file_size:,} bytes, "
+                                "too many for a my-digits file")
+        a = {name: np.load(io.BytesIO(zf.read(info)), allow_pickle=False)
+             for name, info in infos.items()}
+    try:
+        header = json.loads(bytes(a["header"].astype(np.uint8)).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DataError(f"{path}: its header is not JSON ({e})") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise DataError(f"{path}: not a my-digits file (format {header.get('format')!r})"
+                        if isinstance(header, dict) else f"{path}: not a my-digits file")
+    if header.get("version") != VERSION:
+        raise DataError(f"{path}: my-digits version {header.get('version')!r}; this program "
+                        f"reads version {VERSION}")
+    images, labels, times, ids = a["images"], a["labels"], a["times"], a["ids"]
+    n = len(labels) if labels.ndim == 1 else -1
+    strokes = header.get("strokes")
+    if (images.dtype != np.uint8 or images.shape != (n, 28, 28) or labels.dtype != np.uint8
+            or times.shape != (n,) or ids.shape != (n,) or ids.dtype != np.int64
+            or times.dtype != np.float64 or not isinstance(strokes, list) or len(strokes) != n):
+        raise DataError(f"{path}: its arrays do not fit together (images {images.shape}, "
+                        f"labels {labels.shape}, times {times.shape}, ids {ids.shape})")
+    if n and (labels.max() > 9 or len(np.unique(ids)) != n):
+        raise DataError(f"{path}: labels beyond 9 or repeated ids")
+    return {"images": images, "labels": labels, "times": times, "ids": ids, "strokes": strokes}
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """uint8 images (N, 28, 28) or labels (N,) in the MNIST IDX format (big-endian sizes)."""
+    a = np.ascontiguousarray(array, np.uint8)
+    return struct.pack(">HBB", 0, 0x08, a.ndim) + struct.pack(f">{a.ndim}I", *a.shape) + \
+        a.tobytes()
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged ``path`` to ``<stem>.damaged-<UTC time>[-k]<suffix>``; the new name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    for k in range(1000):
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}{f'-{k}' if k else ''}{path.suffix}")
+        if not aside.exists():
+            os.rename(path, aside)  # an OSError here leaves the file where it was, untouched
+            return aside
+    raise DataError(f"{path}: too many damaged copies beside it; move some away")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data``: temporary file in the same folder, fsync, os.replace."""
+    from .model_io import _UMASK
+
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; this is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)  # the rename itself reaches the disk
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
