@@ -71,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", required=True, metavar="MODEL.npz")
     e.add_argument("--data", metavar="PATH", help="as for train; its test split is used")
 
-    r = sub.add_parser("predict", help="read a digit from a PNG, or write a Kaggle submission")
+    r = sub.add_parser("predict", help="read a digit from an image, or write a Kaggle "
+                       "submission")
     r.add_argument("--model", required=True, metavar="MODEL.npz")
-    r.add_argument("input", metavar="INPUT", help="a PNG image of one digit, or Kaggle test.csv")
+    r.add_argument("input", metavar="INPUT", help="an image of one digit (PNG, JPEG or BMP), or "
+                   "Kaggle test.csv")
     r.add_argument("--out", metavar="FILE", help="submission file for a test.csv "
                    "(default: submission.csv)")
     r.add_argument("--raw", action="store_true",
@@ -170,33 +172,6 @@ def _check_inputs(model) -> None:
                     f"{model.network.sizes[-1]} outputs; MNIST needs 784 → 10")
 
 
-def read_png(path: Path):
-    """A PNG as a float (H, W) array, white ink on black (dark-on-light images are inverted)."""
-    import numpy as np
-    from PIL import Image, UnidentifiedImageError
-
-    from .errors import DataError
-
-    try:
-        with Image.open(path) as im:
-            im.load()
-            if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
-                rgba = im.convert("RGBA")
-                bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                im = Image.alpha_composite(bg, rgba)
-            gray = np.asarray(im.convert("L"), dtype=np.float32) / 255
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
-        raise DataError(f"{path}: not a readable image ({e})") from None
-    if gray.size == 0:
-        raise DataError(f"{path}: the image is empty")
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    if np.median(border) > 0.5:  # dark ink on a light background, like most drawings
-        gray = 1.0 - gray
-    return gray
-
-
 def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -216,9 +191,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
             f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1)))
         print(f"wrote {len(labels):,} predictions to {out}")
         return 0
+    from .images import read_image
     from .preprocess import raw_to_input, to_mnist
 
-    image = read_png(path)
+    image = read_image(path)
     x = raw_to_input(image) if args.raw else to_mnist(image)
     if x is None:
         raise _Fail(f"{path}: the image is empty (no ink found): nothing to read")
