@@ -6,10 +6,16 @@ file and one line here.
 
 from __future__ import annotations
 
+from .backprop_view import BackpropView
 from .base import View
 from .evaluation_view import EvaluationView
+from .network_view import NetworkView
+from .weights_view import WeightsView
 
 VIEWS: list[type[View]] = [
+    NetworkView,
+    WeightsView,
+    BackpropView,
     EvaluationView,
 ]
 

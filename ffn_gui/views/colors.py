@@ -1,0 +1,92 @@
+"""Colour maps for the views of the network's insides, and where cells sit in a layer's grid.
+
+Signed values (weights, weight × input, δ, ∂C/∂w) use CET-D1, a colour-blind-safe diverging
+blue–white–red map, with levels symmetric about 0 so white is always 0. Activations use viridis,
+sequential and readable on light and dark palettes. Values become RGBA uint8 images here
+(``signed_rgba``, ``sequential_rgba``); cells that are not neurons are transparent.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+SIGNED = pg.colormap.get("CET-D1")
+SEQUENTIAL = pg.colormap.get("viridis")
+_LUTS = {id(SIGNED): SIGNED.getLookupTable(0, 1, 256, alpha=True),
+         id(SEQUENTIAL): SEQUENTIAL.getLookupTable(0, 1, 256, alpha=True)}
+
+
+def to_rgba(values: np.ndarray, cmap, lo: float, hi: float) -> np.ndarray:
+    """``values`` (any shape; NaN = no cell) as an RGBA uint8 array of shape values.shape + (4,)."""
+    lut = _LUTS[id(cmap)]
+    span = hi - lo if hi > lo else 1.0
+    v = np.asarray(values, np.float32) - np.float32(lo)
+    v *= np.float32(255 / span)
+    missing = np.isnan(v)
+    v[missing] = 0
+    np.clip(v, 0, 255, out=v)
+    rgba = lut[(v + 0.5).astype(np.intp)]
+    rgba[missing] = 0
+    return rgba
+
+
+def symmetric_limit(values: np.ndarray, percentile: float = 100.0) -> float:
+    """The level ±L for signed values: the largest |value| (or a high percentile of them)."""
+    v = np.abs(np.asarray(values, np.float64))
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return 1.0
+    limit = float(np.percentile(v, percentile)) if percentile < 100 else float(v.max())
+    return limit if limit > 0 else 1.0
+
+
+def signed_rgba(values: np.ndarray, limit: float) -> np.ndarray:
+    return to_rgba(values, SIGNED, -limit, limit)
+
+
+def sequential_rgba(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return to_rgba(values, SEQUENTIAL, lo, hi)
+
+
+def sign_colors() -> tuple[QColor, QColor]:
+    """(positive, negative): the two ends of the diverging map."""
+    return SIGNED.map(1.0, mode="qcolor"), SIGNED.map(0.0, mode="qcolor")
+
+
+def text_color() -> QColor:
+    return QApplication.palette().color(QPalette.ColorRole.WindowText)
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """(rows, columns) of the grid that shows a layer of ``n`` units: twice as tall as wide,
+    as 128 → 16 rows of 8."""
+    rows = max(1, math.ceil(math.sqrt(2 * n)))
+    cols = math.ceil(n / rows)
+    rows = math.ceil(n / cols)
+    return rows, cols
+
+
+def as_grid(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A layer's values laid out row by row in a (rows, cols) grid, NaN where no unit is."""
+    rows, cols = shape
+    grid = np.full(rows * cols, np.nan)
+    grid[: len(values)] = values
+    return grid.reshape(rows, cols)
+
+
+def colorbar(cmap, values: tuple[float, float], label: str) -> pg.ColorBarItem:
+    """A legend with values (not interactive), drawn in the palette's text colour."""
+    bar = pg.ColorBarItem(values=values, colorMap=cmap, interactive=False, width=12,
+                          label=label, pen=text_color())
+    return bar
+
+
+def image_item() -> pg.ImageItem:
+    """An ImageItem whose arrays are (rows, columns[, 4]), row 0 at the top of an inverted-y
+    view box."""
+    return pg.ImageItem(axisOrder="row-major")

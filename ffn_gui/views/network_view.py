@@ -1,0 +1,307 @@
+"""The network view: every neuron reading the digit on the board, live.
+
+Left to right: the 28×28 input as the network receives it, each hidden layer as a grid of cells
+coloured by activation (128 units: 16 rows of 8), the ten outputs labelled 0–9; between layers
+the strongest contributions |wⱼₖ aₖ| to each sum zⱼ as lines (red adds to z, blue takes away;
+the stronger, the more opaque). Click a cell for that neuron's details in the side panel; the
+wheel zooms and dragging pans, for wide layers. The numbers come from ``core.inspect``; this view
+keeps them as plain attributes: ``activations`` and ``zs`` (one 1-D array per layer, as
+``core.inspect.forward``), ``contributions`` (``core.inspect.Contributions`` per layer) and the
+side panel's ``neuron``, ``weights_image`` and ``weight_x_input_image``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from core import inspect
+
+from . import colors
+from .base import View
+from .inspection import HistorySlider, Inspection
+from .neuron_panel import NeuronPanel
+
+HEIGHT = 28.0  # every layer's column is as tall as the input image
+GAP = 16.0  # room between columns for the lines
+ALPHAS = (50, 120, 220)  # opacity of the weakest, middle and strongest third of the lines
+
+
+class Column:
+    """Where a layer sits: cell ``k`` is at row k // cols, column k % cols of a grid of square
+    cells of side ``cell`` whose top left corner is (x, y)."""
+
+    def __init__(self, n: int, shape: tuple[int, int], x: float, max_cell: float) -> None:
+        self.n, self.shape = n, shape
+        rows, cols = shape
+        self.cell = min(HEIGHT / rows, max_cell)
+        self.x, self.y = x, (HEIGHT - rows * self.cell) / 2
+        self.width = cols * self.cell
+
+    def centres(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows, cols = self.shape
+        return (self.x + (k % cols + 0.5) * self.cell, self.y + (k // cols + 0.5) * self.cell)
+
+    def unit_at(self, x: float, y: float) -> int | None:
+        rows, cols = self.shape
+        c, r = int((x - self.x) // self.cell), int((y - self.y) // self.cell)
+        if 0 <= c < cols and 0 <= r < rows and r * cols + c < self.n:
+            return r * cols + c
+        return None
+
+
+def layout_columns(sizes: list[int]) -> list[Column]:
+    columns, x = [], 0.0
+    for i, n in enumerate(sizes):
+        if i == 0 and n == 784:
+            shape, max_cell = (28, 28), 1.0
+        elif i == len(sizes) - 1:
+            shape, max_cell = (n, 1), 2.8
+        else:
+            shape, max_cell = colors.grid_shape(n), 2.8
+        column = Column(n, shape, x, max_cell)
+        columns.append(column)
+        x += column.width + GAP
+    return columns
+
+
+class NetworkView(View):
+    name = "network"
+    title = "Network"
+    help_text = (
+        "Every neuron of the network reading your digit. Left: the 28×28 input the network "
+        "receives. Then each hidden layer, one cell per neuron, brighter = more active. Right: "
+        "the ten outputs. The lines are the strongest terms wⱼₖaₖ of each sum zⱼ = Σₖ wⱼₖaₖ + bⱼ: "
+        "red pushes the neuron on, blue holds it back. Click a neuron to see its weights and "
+        "what it votes for; use the history slider to see the network of an earlier epoch.")
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.inspection = Inspection.of(session)
+        self.activations: list[np.ndarray] | None = None
+        self.zs: list[np.ndarray] | None = None
+        self.contributions: list[inspect.Contributions] | None = None
+        self.network = None  # the Network shown
+        self.columns: list[Column] = []
+        self._build()
+        for signal in (session.drawing_changed, session.reader_changed, session.model_changed,
+                       self.inspection.epoch_changed, self.inspection.neuron_changed):
+            signal.connect(self.request_refresh)
+
+    def _build(self) -> None:
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground(None)
+        self.box = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
+        self.act_bar = colors.colorbar(
+            colors.SEQUENTIAL, (0, 1), "hidden activation a (input, outputs: 0 to 1)")
+        self._act_cmap = colors.SEQUENTIAL
+        self.plot.addItem(self.act_bar, row=0, col=1)
+        self.line_bar = colors.colorbar(colors.SIGNED, (-1, 1), "contribution w·a")
+        self.plot.addItem(self.line_bar, row=0, col=2)
+        self.images: list[pg.ImageItem] = []
+        self.labels: list[pg.TextItem] = []
+        pos, neg = colors.sign_colors()
+        self.lines: list[pg.PlotCurveItem] = []  # one item per sign and opacity bucket
+        for color in (pos, neg):
+            for alpha in ALPHAS:
+                c = pg.mkColor(color)
+                c.setAlpha(alpha)
+                curve = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(c, width=1))
+                curve.setZValue(10)
+                self.box.addItem(curve)
+                self.lines.append(curve)
+        self.highlight = pg.PlotCurveItem(pen=pg.mkPen(colors.text_color(), width=2))
+        self.highlight.setZValue(20)
+        self.box.addItem(self.highlight)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.scene().sigMouseMoved.connect(self._on_hover)
+        self.show_lines = QCheckBox("Contributions")
+        self.show_lines.setChecked(True)
+        self.show_lines.setToolTip("The strongest terms wⱼₖaₖ between layers, as lines")
+        self.show_lines.toggled.connect(self.request_refresh)
+        self.hover = QLabel()
+        self.panel = NeuronPanel()
+        self.history = HistorySlider(self.inspection)
+        top = QHBoxLayout()
+        top.addWidget(self.show_lines)
+        top.addWidget(self.hover, 1)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addLayout(top)
+        lv.addWidget(self.plot, 1)
+        lv.addWidget(self.history)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.panel)
+        self.panel.setMinimumWidth(300)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        network = self.inspection.network()
+        x28 = self.session.drawing.x28
+        if network is None:
+            return
+        if network.sizes != getattr(self.network, "sizes", None) or not self.columns:
+            self._lay_out(network.sizes)
+        self.network = network
+        x = np.zeros(network.sizes[0], np.float32) if x28 is None else np.asarray(x28).ravel()
+        fwd = inspect.forward(network, x)
+        self.activations, self.zs = fwd.activations, fwd.zs
+        self.contributions = inspect.all_contributions(network, fwd)
+        self._draw_cells()
+        self._draw_lines()
+        self._show_neuron(fwd)
+
+    def _lay_out(self, sizes: list[int]) -> None:
+        for item in self.images + self.labels:
+            self.box.removeItem(item)
+        self.columns = layout_columns(sizes)
+        self.images, self.labels = [], []
+        text = colors.text_color()
+        for i, column in enumerate(self.columns):
+            img = colors.image_item()
+            img.column = column
+            self.box.addItem(img)
+            self.images.append(img)
+            label = pg.TextItem(self._layer_name(i, len(sizes)), color=text, anchor=(0, 1))
+            label.setPos(column.x, column.y - 0.5)
+            self.box.addItem(label)
+            self.labels.append(label)
+        out = self.columns[-1]
+        if out.n == 10:
+            for d in range(10):
+                label = pg.TextItem(str(d), color=text, anchor=(0, 0.5))
+                label.setPos(out.x + out.width + 0.3, out.y + (d + 0.5) * out.cell)
+                self.box.addItem(label)
+                self.labels.append(label)
+        self.box.setRange(xRange=(-1, out.x + out.width + 5), yRange=(-3, HEIGHT + 1))
+
+    @staticmethod
+    def _layer_name(i: int, n_layers: int) -> str:
+        if i == 0:
+            return "input"
+        if i == n_layers - 1:
+            return "output"
+        return f"hidden {i}" if n_layers > 3 else "hidden"
+
+    def _draw_cells(self) -> None:
+        acts = self.activations
+        hidden = np.concatenate(acts[1:-1]) if len(acts) > 2 else np.zeros(1)
+        signed = self.network.activation.name == "tanh"
+        if signed:
+            hi = colors.symmetric_limit(hidden)
+            lo = -hi
+        else:
+            lo, hi = 0.0, max(float(hidden.max()), 1e-6)
+            if self.network.activation.name == "sigmoid":
+                hi = 1.0
+        for i, (column, a) in enumerate(zip(self.columns, acts)):
+            grid = colors.as_grid(a, column.shape)
+            if 0 < i < len(acts) - 1:
+                rgba = (colors.signed_rgba(grid, hi) if signed
+                        else colors.sequential_rgba(grid, lo, hi))
+            else:  # the input and the outputs are in [0, 1]
+                rgba = colors.sequential_rgba(grid, 0.0, 1.0)
+            img = self.images[i]
+            img.setImage(rgba, levels=None)
+            img.setRect(column.x, column.y, column.width, column.shape[0] * column.cell)
+        cmap = colors.SIGNED if signed else colors.SEQUENTIAL
+        if cmap is not self._act_cmap:
+            self._act_cmap = cmap
+            self.act_bar.setColorMap(cmap)
+        self.act_bar.setLevels((lo, hi))
+
+    def _draw_lines(self) -> None:
+        on = self.show_lines.isChecked()
+        values = np.concatenate([c.value for c in self.contributions]) if on else np.zeros(0)
+        limit = colors.symmetric_limit(values)
+        self.line_bar.setLevels((-limit, limit))
+        self.line_bar.setVisible(on)
+        xs, ys = [], []
+        for l, c in enumerate(self.contributions):
+            if not on or not len(c.value):
+                continue
+            x0, y0 = self.columns[l].centres(c.source)
+            x1, y1 = self.columns[l + 1].centres(c.target)
+            xs.append(np.stack([x0, x1], 1).ravel())
+            ys.append(np.stack([y0, y1], 1).ravel())
+        x = np.concatenate(xs) if xs else np.zeros(0)
+        y = np.concatenate(ys) if ys else np.zeros(0)
+        v = np.repeat(values, 2) if on else np.zeros(0)
+        strength = np.abs(v) / limit
+        bucket = np.minimum((strength * len(ALPHAS)).astype(int), len(ALPHAS) - 1)
+        for s, sign in enumerate((v > 0, v < 0)):
+            for b in range(len(ALPHAS)):
+                keep = sign & (bucket == b)
+                self.lines[s * len(ALPHAS) + b].setData(x[keep], y[keep])
+
+    # --- one neuron --------------------------------------------------------------------------
+
+    def _show_neuron(self, fwd: inspect.Forward) -> None:
+        selected = self.inspection.neuron
+        names = [self._layer_name(i, len(self.columns)) for i in range(len(self.columns))]
+        if selected is None or selected[0] >= len(self.columns) - 1 or \
+                selected[1] >= self.columns[selected[0] + 1].n:
+            self.panel.show_neuron(None, names[1:])
+            self.highlight.setData([], [])
+            return
+        layer, index = selected
+        detail = inspect.neuron(self.network, fwd, layer, index)
+        out_names = [str(d) for d in range(10)] if self.columns[-1].n == 10 else None
+        self.panel.show_neuron(detail, names[1:], out_names)
+        column = self.columns[layer + 1]
+        cx, cy = column.centres(np.array([index]))
+        h = column.cell / 2
+        x, y = float(cx[0]), float(cy[0])
+        self.highlight.setData([x - h, x + h, x + h, x - h, x - h],
+                               [y - h, y - h, y + h, y + h, y - h])
+
+    @property
+    def neuron(self):
+        return self.panel.neuron
+
+    @property
+    def weights_image(self):
+        return self.panel.weights_image
+
+    @property
+    def weight_x_input_image(self):
+        return self.panel.weight_x_input_image
+
+    def unit_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(layer, index) of the neuron under the view point (x, y), layers as core.inspect
+        numbers them; None over the input or empty space."""
+        for i, column in enumerate(self.columns[1:], start=1):
+            k = column.unit_at(x, y)
+            if k is not None:
+                return i - 1, k
+        return None
+
+    def _scene_unit(self, scene_pos):
+        if not self.box.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = self.box.mapSceneToView(scene_pos)
+        return self.unit_at(p.x(), p.y())
+
+    def _on_click(self, event) -> None:
+        unit = self._scene_unit(event.scenePos())
+        if unit is not None:
+            self.inspection.select(*unit)
+
+    def _on_hover(self, scene_pos) -> None:
+        unit = self._scene_unit(scene_pos)
+        if unit is None or self.activations is None:
+            self.hover.setText("")
+            return
+        layer, k = unit
+        self.hover.setText(f"neuron {k} of layer {layer + 1}: z = {self.zs[layer][k]:.3f}, "
+                           f"a = {self.activations[layer + 1][k]:.3f} (click for details)")

@@ -1,0 +1,153 @@
+"""The weights view: every first-layer neuron's 784 incoming weights as a 28×28 tile.
+
+All the tiles are one mosaic image (a reshape and a transpose of the first weight matrix), in
+CET-D1 with levels symmetric about 0 (red: ink there pushes the neuron on; blue: holds it back).
+While the network trains the tiles follow the weight snapshots, so strokes and blobs form out
+of the first epoch's noise; the history slider goes back to any epoch of the last run. "Sort by
+activation" orders the tiles by how strongly each neuron responds to the digit on the board.
+Clicking a tile selects that neuron in the network view. Kept as attributes for tests:
+``tiles`` ((n, 28, 28), in display order), ``order`` (neuron index of each tile), ``mosaic``
+(the values image, NaN between tiles) and ``limit`` (the colour levels are ±limit).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core import inspect
+
+from . import colors
+from .base import View
+from .inspection import HistorySlider, Inspection
+
+SIDE = 28
+PITCH = SIDE + 1  # a tile and the one-pixel gap after it
+LIMIT_PERCENTILE = 99.5  # a few outlying weights should not wash every tile out
+
+
+def mosaic(tiles: np.ndarray, cols: int) -> np.ndarray:
+    """(n, 28, 28) tiles as one image of ``cols`` tiles a row, NaN in the gaps."""
+    n = len(tiles)
+    rows = max(1, math.ceil(n / cols))
+    out = np.full((rows, PITCH, cols, PITCH), np.nan, np.float32)
+    padded = np.full((rows * cols, SIDE, SIDE), np.nan, np.float32)
+    padded[:n] = tiles
+    out[:, :SIDE, :, :SIDE] = padded.reshape(rows, cols, SIDE, SIDE).transpose(0, 2, 1, 3)
+    return out.reshape(rows * PITCH, cols * PITCH)[:-1, :-1]
+
+
+class WeightsView(View):
+    name = "weights"
+    title = "Weights"
+    help_text = (
+        "Each tile is one neuron of the first hidden layer: its 784 incoming weights, laid out "
+        "as the 28×28 image they multiply. Red pixels of ink push the neuron on, blue ones hold "
+        "it back. A new network's tiles are noise; watch them form strokes and blobs while it "
+        "trains, or drag the history slider through the last run's epochs. Sort by activation "
+        "puts the neurons your digit excites most first; click a tile to inspect that neuron.")
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.inspection = Inspection.of(session)
+        self.tiles: np.ndarray | None = None
+        self.order: np.ndarray | None = None
+        self.mosaic: np.ndarray | None = None
+        self.limit = 1.0
+        self.cols = 1
+        self.network = None
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground(None)
+        self.box = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
+        self.image = colors.image_item()
+        self.box.addItem(self.image)
+        self.highlight = pg.PlotCurveItem(pen=pg.mkPen(colors.text_color(), width=2))
+        self.box.addItem(self.highlight)
+        self.bar = colors.colorbar(colors.SIGNED, (-1, 1), "weight w")
+        self.plot.addItem(self.bar, row=0, col=1)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.sort = QCheckBox("Sort by activation on the board")
+        self.sort.setToolTip("Most active neuron first, for the digit you drew")
+        self.sort.toggled.connect(self.request_refresh)
+        self.info = QLabel()
+        self.history = HistorySlider(self.inspection)
+        top = QHBoxLayout()
+        top.addWidget(self.sort)
+        top.addWidget(self.info, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.history)
+        for signal in (session.reader_changed, session.model_changed,
+                       self.inspection.epoch_changed, self.inspection.neuron_changed):
+            signal.connect(self.request_refresh)
+        session.drawing_changed.connect(self._on_drawing)
+
+    def _on_drawing(self, _drawing) -> None:
+        if self.sort.isChecked():
+            self.request_refresh()
+
+    def refresh(self) -> None:
+        network = self.inspection.network()
+        if network is None:
+            return
+        self.network = network
+        w = network.weights[0]
+        n = w.shape[0]
+        if w.shape[1] != SIDE * SIDE:
+            self.info.setText(f"The first layer reads {w.shape[1]} inputs, not a 28×28 image")
+            return
+        x28 = self.session.drawing.x28
+        if self.sort.isChecked() and x28 is not None:
+            a = inspect.forward(network, x28).activations[1]
+            self.order = np.argsort(-a, kind="stable")
+        else:
+            self.order = np.arange(n)
+        self.tiles = w[self.order].reshape(n, SIDE, SIDE)
+        self.cols = max(1, math.ceil(math.sqrt(n)))
+        self.mosaic = mosaic(self.tiles, self.cols)
+        self.limit = colors.symmetric_limit(w, LIMIT_PERCENTILE)
+        self.image.setImage(colors.signed_rgba(self.mosaic, self.limit), levels=None)
+        self.image.setRect(0, 0, self.mosaic.shape[1], self.mosaic.shape[0])
+        self.bar.setLevels((-self.limit, self.limit))
+        self.info.setText(f"{n} neurons of the first hidden layer; colours ±{self.limit:.3g}")
+        self._highlight()
+
+    def tile_at(self, x: float, y: float) -> int | None:
+        """The neuron whose tile is under the image point (x, y), or None."""
+        if self.order is None or x < 0 or y < 0:
+            return None
+        c, r = int(x // PITCH), int(y // PITCH)
+        i = r * self.cols + c
+        if c < self.cols and i < len(self.order) and x % PITCH < SIDE and y % PITCH < SIDE:
+            return int(self.order[i])
+        return None
+
+    def _highlight(self) -> None:
+        selected = self.inspection.neuron
+        if selected is None or selected[0] != 0 or self.order is None:
+            self.highlight.setData([], [])
+            return
+        i = int(np.flatnonzero(self.order == selected[1])[0])
+        x, y = (i % self.cols) * PITCH - 0.5, (i // self.cols) * PITCH - 0.5
+        s = SIDE + 1
+        self.highlight.setData([x, x + s, x + s, x, x], [y, y, y + s, y + s, y])
+
+    def select_tile(self, neuron: int) -> None:
+        """Select first-layer ``neuron`` and show it in the network view (as a click does)."""
+        self.inspection.select(0, neuron)
+        window = self.window()
+        if hasattr(window, "show_view"):
+            window.show_view("network")
+
+    def _on_click(self, event) -> None:
+        if not self.box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = self.box.mapSceneToView(event.scenePos())
+        neuron = self.tile_at(p.x(), p.y())
+        if neuron is not None:
+            self.select_tile(neuron)
