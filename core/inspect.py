@@ -50,15 +50,19 @@ class Contributions:
 
 
 def contributions(w: np.ndarray, a: np.ndarray, k: int = TOP_CONTRIBUTIONS) -> Contributions:
-    """The ``k`` largest |wⱼₖ aₖ| of a weight matrix ``w`` (n_out, n_in) fed by ``a`` (n_in,)."""
-    terms = w * a[None, :]
+    """The ``k`` largest |wⱼₖ aₖ| of a weight matrix ``w`` (n_out, n_in) fed by ``a`` (n_in,).
+
+    A unit that is off (aₖ = 0: most input pixels, many ReLUs) contributes nothing and is never
+    listed; only the lit columns are multiplied and searched."""
+    lit = np.flatnonzero(a)
+    terms = w[:, lit] * a[lit][None, :]
     flat = np.abs(terms).ravel()
     k = min(k, flat.size)
-    top = np.argpartition(flat, flat.size - k)[flat.size - k :]
-    top = top[np.argsort(flat[top])[::-1]]
-    top = top[flat[top] > 0]  # a unit that is off contributes nothing
-    target, source = np.divmod(top, w.shape[1])
-    return Contributions(target, source, terms.ravel()[top])
+    top = np.argpartition(flat, flat.size - k)[flat.size - k :] if k else flat[:0].astype(int)
+    top = top[np.argsort(flat[top], kind="stable")[::-1]]
+    top = top[flat[top] > 0]
+    target, column = np.divmod(top, len(lit))
+    return Contributions(target, lit[column], terms.ravel()[top])
 
 
 def all_contributions(network: Network, fwd: Forward, k: int = TOP_CONTRIBUTIONS):

@@ -48,6 +48,8 @@ def test_contributions_are_the_largest_terms_with_their_sign(net, rng):
     # unlit inputs contribute nothing and are never listed
     few = inspect.contributions(net.weights[0], np.eye(784, dtype=np.float32)[3], k=300)
     assert set(few.source) == {3} and len(few.value) == 32
+    none = inspect.contributions(net.weights[0], np.zeros(784, np.float32))  # an empty board
+    assert len(none.value) == len(none.target) == len(none.source) == 0
 
 
 def test_neuron_details(net, rng):
