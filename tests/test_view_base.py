@@ -52,3 +52,27 @@ def test_flush_refreshes_at_once_only_when_needed(qtbot):
     session.set_drawing(Drawing())
     view.flush()
     assert view.refreshes == 2
+
+
+def test_a_change_after_a_quiet_frame_is_drawn_at_once_and_a_burst_once_a_frame(qtbot):
+    import time
+
+    session = Session()
+    view = Counting(session)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.refreshes == 1)
+    qtbot.wait(40)  # a quiet frame
+    session.set_drawing(Drawing())
+    assert view._timer.isActive() and view._timer.interval() == 0  # not held back a frame
+    qtbot.waitUntil(lambda: view.refreshes == 2)
+    times = []
+    view.refresh = lambda: times.append(time.perf_counter())
+    end = time.perf_counter() + 0.2
+    while time.perf_counter() < end:  # a change every 2 ms for 200 ms
+        session.set_drawing(Drawing())
+        qtbot.wait(2)
+    qtbot.waitUntil(lambda: not view.dirty)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(times) <= 200 / 16 + 2
+    assert min(gaps) >= 0.015  # at most once a frame (timers may fire a little early)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import time
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
@@ -30,16 +32,23 @@ class View(QWidget):
         self.session = session
         self.refreshes = 0  # how many times refresh() ran (for tests and benchmarks)
         self._dirty = True
+        self._last = -1e9  # when refresh() last ran (time.perf_counter(); long ago)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._refresh_now)
 
     def request_refresh(self) -> None:
-        """Something this view shows has changed: redraw within a frame if visible."""
+        """Something this view shows has changed: redraw within a frame if visible.
+
+        The first change after a quiet frame is drawn at the event loop's next turn; changes
+        that follow within a frame of the last refresh wait for that frame's end, together."""
         self._dirty = True
         if self.isVisible() and not self._timer.isActive():
-            self._timer.start()
+            self._start_timer()
+
+    def _start_timer(self) -> None:
+        since = (time.perf_counter() - self._last) * 1000
+        self._timer.start(max(0, round(FRAME_MS - since)))
 
     def flush(self) -> None:
         """Refresh now if a refresh is pending and the view is visible (tests, benchmarks)."""
@@ -60,12 +69,13 @@ class View(QWidget):
             return
         self._dirty = False
         self.refreshes += 1
+        self._last = time.perf_counter()
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self._dirty:
-            self._timer.start()
+            self._start_timer()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
         super().hideEvent(event)
