@@ -272,3 +272,33 @@ def test_hidden_views_do_no_work(qtbot, tabs):
         draw(session, digit_image(i))
     qtbot.waitUntil(lambda: views[0].refreshes == 2)
     assert views[1].refreshes == 0 and views[2].refreshes == 0
+
+
+@pytest.mark.parametrize("sizes", [(784, 10), (784, 300, 10), (784, 4096, 10),
+                                   (784, 64, 48, 32, 16, 10)])
+def test_every_architecture_lays_out(qtbot, tabs, sizes):
+    session = make_session("sigmoid", "quadratic", sizes)
+    views = host(tabs, session, NetworkView, WeightsView, BackpropView)
+    draw(session, digit_image())
+    for view in views:
+        tabs.setCurrentWidget(view)
+        qtbot.waitUntil(lambda: view.refreshes > 0 and not view.dirty)
+    network, weights, backprop = views
+    assert [c.n for c in network.columns] == list(sizes)
+    for left, right in zip(network.columns, network.columns[1:]):
+        assert left.x + left.width < right.x  # side by side, never overlapping
+        assert right.shape[0] * right.cell <= 28 + 1e-9
+    assert len(weights.tiles) == sizes[1]
+    assert len(backprop.grids.arrays) == len(sizes) - 2
+    assert backprop.grad_w_selected.shape == (28, 28)
+
+
+def test_the_step_size_is_the_models_own_sgd_alpha(qtbot, tabs):
+    session = make_session("sigmoid", "quadratic")
+    session.model.config = TrainConfig(optimizer="sgd", learning_rate=3.0)
+    (view,) = host(tabs, session, BackpropView)
+    assert view.alpha.value() == 3.0
+    adam = make_session()
+    adam.model.config = TrainConfig(optimizer="adam", learning_rate=0.002)
+    (other,) = host(tabs, adam, BackpropView)
+    assert other.alpha.value() == 0.5  # Adam's α means nothing to a plain SGD step

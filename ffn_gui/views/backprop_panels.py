@@ -136,7 +136,8 @@ class GridsPanel(QWidget):
         self._boxes(len(arrays))
         self.arrays = [np.asarray(a) for a in arrays]
         self.shapes = shapes or [colors.grid_shape(a.size) for a in self.arrays]
-        self.limit = colors.symmetric_limit(np.concatenate([a.ravel() for a in self.arrays]))
+        values = [a.ravel() for a in self.arrays]
+        self.limit = colors.symmetric_limit(np.concatenate(values)) if values else 1.0
         for box, a, shape, name in zip(self.boxes, self.arrays, self.shapes, names):
             grid = colors.as_grid(a.ravel(), shape)
             box.img.setImage(colors.signed_rgba(grid, self.limit), levels=None)

@@ -82,6 +82,7 @@ class BackpropView(View):
                        self.inspection.neuron_changed):
             signal.connect(self.request_refresh)
         session.model_changed.connect(self._on_model)
+        self._on_model(session.model)
         session.run_started.connect(lambda _c: self._set_running(True))
         session.run_finished.connect(lambda _r: self._set_running(False))
 
