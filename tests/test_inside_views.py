@@ -302,3 +302,12 @@ def test_the_step_size_is_the_models_own_sgd_alpha(qtbot, tabs):
     adam.model.config = TrainConfig(optimizer="adam", learning_rate=0.002)
     (other,) = host(tabs, adam, BackpropView)
     assert other.alpha.value() == 0.5  # Adam's α means nothing to a plain SGD step
+
+
+def test_legend_levels_are_nice_numbers_at_or_above_the_largest_value():
+    from ffn_gui.views.colors import nice, symmetric_limit
+
+    assert [nice(v) for v in (1.0, 0.101, 3.2, 0.0007, 7.01)] == pytest.approx(
+        [1.0, 0.15, 5.0, 0.0007, 10.0])
+    assert symmetric_limit(np.array([-0.31, 0.2])) == pytest.approx(0.5)
+    assert symmetric_limit(np.zeros(3)) == 1.0

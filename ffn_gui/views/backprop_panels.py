@@ -145,7 +145,7 @@ class GridsPanel(QWidget):
             box.title.setText(name)
             box.title.setPos(0, 0)
             box.setRange(xRange=(0, shape[1]), yRange=(-0.12 * shape[0], shape[0]), padding=0.02)
-        self.bar.setLevels((-self.limit, self.limit))
+        colors.set_levels(self.bar, (-self.limit, self.limit))
 
     def _on_click(self, event) -> None:
         if self.single:

@@ -35,14 +35,31 @@ def to_rgba(values: np.ndarray, cmap, lo: float, hi: float) -> np.ndarray:
     return rgba
 
 
+def nice(x: float) -> float:
+    """``x`` rounded up to 1, 1.5, 2, 3, 5 or 7 times a power of ten: legends keep still while
+    the values move a little, and an unchanged legend is not redrawn."""
+    if not x > 0 or not math.isfinite(x):
+        return 1.0
+    p = 10.0 ** math.floor(math.log10(x))
+    return next(m * p for m in (1, 1.5, 2, 3, 5, 7, 10) if m * p >= x * (1 - 1e-12))
+
+
 def symmetric_limit(values: np.ndarray, percentile: float = 100.0) -> float:
-    """The level ±L for signed values: the largest |value| (or a high percentile of them)."""
+    """The level ±L for signed values: the largest |value| (or a high percentile of them),
+    rounded up by ``nice``."""
     v = np.abs(np.asarray(values, np.float64))
     v = v[np.isfinite(v)]
     if not v.size:
         return 1.0
     limit = float(np.percentile(v, percentile)) if percentile < 100 else float(v.max())
-    return limit if limit > 0 else 1.0
+    return nice(limit)
+
+
+def set_levels(bar, levels: tuple[float, float]) -> None:
+    """Update a legend's levels only when they changed (its axis is costly to redraw)."""
+    if getattr(bar, "_shown_levels", None) != levels:
+        bar._shown_levels = levels
+        bar.setLevels(levels)
 
 
 def signed_rgba(values: np.ndarray, limit: float) -> np.ndarray:
@@ -56,6 +73,15 @@ def sequential_rgba(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
 def sign_colors() -> tuple[QColor, QColor]:
     """(positive, negative): the two ends of the diverging map."""
     return SIGNED.map(1.0, mode="qcolor"), SIGNED.map(0.0, mode="qcolor")
+
+
+def faded(color: QColor, alpha: int) -> QColor:
+    """``color`` at opacity ``alpha``/255 over the palette's background, as an opaque colour
+    (semi-transparent lines are ten times slower to paint)."""
+    back = QApplication.palette().color(QPalette.ColorRole.Window)
+    t = alpha / 255
+    return QColor(*(round(t * c + (1 - t) * b) for c, b in
+                    zip(color.getRgb()[:3], back.getRgb()[:3])))
 
 
 def text_color() -> QColor:

@@ -26,7 +26,7 @@ from .neuron_panel import NeuronPanel
 
 HEIGHT = 28.0  # every layer's column is as tall as the input image
 GAP = 16.0  # room between columns for the lines
-ALPHAS = (50, 120, 220)  # opacity of the weakest, middle and strongest third of the lines
+ALPHAS = (70, 140, 255)  # opacity of the weakest, middle and strongest third of the lines
 
 
 class Column:
@@ -106,8 +106,7 @@ class NetworkView(View):
         self.lines: list[pg.PlotCurveItem] = []  # one item per sign and opacity bucket
         for color in (pos, neg):
             for alpha in ALPHAS:
-                c = pg.mkColor(color)
-                c.setAlpha(alpha)
+                c = colors.faded(color, alpha)
                 curve = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(c, width=1))
                 curve.setZValue(10)
                 self.box.addItem(curve)
@@ -201,7 +200,7 @@ class NetworkView(View):
             hi = colors.symmetric_limit(hidden)
             lo = -hi
         else:
-            lo, hi = 0.0, max(float(hidden.max()), 1e-6)
+            lo, hi = 0.0, colors.nice(max(float(hidden.max()), 1e-6))
             if self.network.activation.name == "sigmoid":
                 hi = 1.0
         for i, (column, a) in enumerate(zip(self.columns, acts)):
@@ -218,13 +217,13 @@ class NetworkView(View):
         if cmap is not self._act_cmap:
             self._act_cmap = cmap
             self.act_bar.setColorMap(cmap)
-        self.act_bar.setLevels((lo, hi))
+        colors.set_levels(self.act_bar, (lo, hi))
 
     def _draw_lines(self) -> None:
         on = self.show_lines.isChecked()
         values = np.concatenate([c.value for c in self.contributions]) if on else np.zeros(0)
         limit = colors.symmetric_limit(values)
-        self.line_bar.setLevels((-limit, limit))
+        colors.set_levels(self.line_bar, (-limit, limit))
         self.line_bar.setVisible(on)
         xs, ys = [], []
         for l, c in enumerate(self.contributions):

@@ -47,6 +47,15 @@ class NeuronPanel(QWidget):
         layout.addStretch(0)
         self.show_neuron(None, [])
 
+    def _changed(self, which: str, neuron, values: np.ndarray) -> bool:
+        """Whether the bars ``which`` would show something new (redrawing bars and their
+        axes costs milliseconds; a drawing does not change a neuron's weights)."""
+        key = (neuron.layer, neuron.index, values.size, values.tobytes())
+        if getattr(self, "_" + which, None) == key:
+            return False
+        setattr(self, "_" + which, key)
+        return True
+
     @staticmethod
     def _bar_plot() -> pg.PlotWidget:
         plot = pg.PlotWidget(background=None)
@@ -99,14 +108,15 @@ class NeuronPanel(QWidget):
                                   levels=None)
             self._w_img.setRect(0, 0, 28, 28)
             self._wx_img.setRect(0, 0, 28, 28)
-            self.bar.setLevels((-limit, limit))
+            colors.set_levels(self.bar, (-limit, limit))
             self._set_label(f"w (w × input: ±{wx_limit:.2g})")
         else:
             self.weights_image = self.weight_x_input_image = None
-            self._bars(self.incoming_bars, neuron.incoming)
+            if self._changed("incoming", neuron, neuron.incoming):
+                self._bars(self.incoming_bars, neuron.incoming)
             self._title(self.incoming_plot, f"incoming weights from {layer_names[neuron.layer - 1]}"
                                         if neuron.layer else "incoming weights")
-        if neuron.outgoing is not None:
+        if neuron.outgoing is not None and self._changed("outgoing", neuron, neuron.outgoing):
             self._bars(self.outgoing_bars, neuron.outgoing)
             nxt = layer_names[neuron.layer + 1]
             if output_names is not None and neuron.layer + 1 == len(layer_names) - 1:

@@ -113,7 +113,7 @@ class WeightsView(View):
         self.limit = colors.symmetric_limit(w, LIMIT_PERCENTILE)
         self.image.setImage(colors.signed_rgba(self.mosaic, self.limit), levels=None)
         self.image.setRect(0, 0, self.mosaic.shape[1], self.mosaic.shape[0])
-        self.bar.setLevels((-self.limit, self.limit))
+        colors.set_levels(self.bar, (-self.limit, self.limit))
         self.info.setText(f"{n} neurons of the first hidden layer; colours ±{self.limit:.3g}")
         self._highlight()
 
