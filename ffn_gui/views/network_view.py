@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from core import inspect
@@ -104,16 +104,15 @@ class NetworkView(View):
         self.labels: list[pg.TextItem] = []
         pos, neg = colors.sign_colors()
         self.lines: list[pg.PlotCurveItem] = []  # one item per sign and opacity bucket
-        for color in (pos, neg):
-            for alpha in ALPHAS:
-                c = colors.faded(color, alpha)
-                curve = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(c, width=1))
-                curve.setZValue(10)
-                self.box.addItem(curve)
-                self.lines.append(curve)
-        self.highlight = pg.PlotCurveItem(pen=pg.mkPen(colors.text_color(), width=2))
+        for _ in range(2 * len(ALPHAS)):
+            curve = pg.PlotCurveItem(connect="pairs")
+            curve.setZValue(10)
+            self.box.addItem(curve)
+            self.lines.append(curve)
+        self.highlight = pg.PlotCurveItem()
         self.highlight.setZValue(20)
         self.box.addItem(self.highlight)
+        self._set_pens()
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.scene().sigMouseMoved.connect(self._on_hover)
         self.show_lines = QCheckBox("Contributions")
@@ -141,6 +140,21 @@ class NetworkView(View):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
+
+    def _set_pens(self) -> None:
+        """Line and label colours from the palette (again when it changes: dark mode)."""
+        for s, color in enumerate(colors.sign_colors()):
+            for b, alpha in enumerate(ALPHAS):
+                pen = pg.mkPen(colors.faded(color, alpha), width=1)
+                self.lines[s * len(ALPHAS) + b].setPen(pen)
+        self.highlight.setPen(pg.mkPen(colors.text_color(), width=2))
+        for label in getattr(self, "labels", []):
+            label.setColor(colors.text_color())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._set_pens()
 
     # --- drawing -----------------------------------------------------------------------------
 

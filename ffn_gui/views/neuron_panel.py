@@ -28,7 +28,7 @@ class NeuronPanel(QWidget):
         self.plots = pg.GraphicsLayoutWidget()  # the two 28×28 images and their legend
         self.plots.setBackground(None)
         self.plots.setMinimumHeight(170)
-        self._w_box = self._image_box("incoming weights w")
+        self._w_box = self._image_box("weights w")
         self._wx_box = self._image_box("w × input")
         self._w_img, self._wx_img = self._w_box.img, self._wx_box.img
         self.bar = colors.colorbar(colors.SIGNED, (-1, 1), "")
