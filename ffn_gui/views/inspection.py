@@ -128,7 +128,13 @@ class HistorySlider(QWidget):
         epochs = self.inspection.history.epochs
         self.inspection.set_epoch(None if value >= len(epochs) else epochs[value])
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._show_reading()
+
     def _show_reading(self, *_args) -> None:
+        if not self.isVisible():  # a hidden view does no work; shown, it catches up
+            return
         e = self.inspection.epoch
         when = "now" if e is None else f"epoch {e} of {self.inspection.history.epochs[-1]}"
         network = self.inspection.network()
