@@ -186,6 +186,8 @@ def test_backprop_view_shows_network_backprop_for_the_digit_and_label(qtbot, tab
     view.inspection.select(1, 5)
     view.flush()
     assert np.array_equal(view.grad_w_selected, grad_w[1][5])
+    session.set_drawing(Drawing())  # a cleared board forgets the label
+    assert view.label is None
 
 
 @pytest.mark.parametrize("activation,cost", [("sigmoid", "quadratic"), ("relu", "cross_entropy")])

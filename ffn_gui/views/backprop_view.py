@@ -78,9 +78,9 @@ class BackpropView(View):
         self._running = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
-        for signal in (session.drawing_changed, session.reader_changed,
-                       self.inspection.neuron_changed):
+        for signal in (session.reader_changed, self.inspection.neuron_changed):
             signal.connect(self.request_refresh)
+        session.drawing_changed.connect(self._on_drawing)
         session.model_changed.connect(self._on_model)
         self._on_model(session.model)
         session.run_started.connect(lambda _c: self._set_running(True))
@@ -160,6 +160,11 @@ class BackpropView(View):
             if getattr(config, "optimizer", None) == "sgd":
                 self.alpha.setValue(config.learning_rate)
         self._update_buttons()
+        self.request_refresh()
+
+    def _on_drawing(self, drawing) -> None:
+        if drawing.empty:  # a cleared board: the next digit's label is not known yet
+            self.label = None
         self.request_refresh()
 
     def set_label(self, digit: int) -> None:
