@@ -1,6 +1,8 @@
 """The network, weights and backprop views against core, driven through a Session as the window
 drives it: drawings, readers, a run's progress and snapshots. Clicks and keys are real events."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -10,9 +12,17 @@ from PySide6.QtWidgets import QTabWidget
 from core import inspect
 from core.network import Network
 from core.training import EpochProgress, TrainConfig
-from ffn_gui.main_window import ModelState
 from ffn_gui.session import Drawing, Session
 from ffn_gui.views import VIEWS, BackpropView, NetworkView, WeightsView
+
+
+@dataclass
+class Model:
+    """What the views use of the window's model (ModelState): its network and config."""
+
+    network: Network
+    name: str = "test"
+    config: TrainConfig | None = None
 
 
 def digit_image(seed=0):
@@ -26,7 +36,7 @@ def digit_image(seed=0):
 def make_session(activation="relu", cost="cross_entropy", sizes=(784, 32, 24, 10), seed=1):
     net = Network(list(sizes), activation, cost, rng=np.random.default_rng(seed))
     config = TrainConfig(hidden=tuple(sizes[1:-1]), activation=activation, cost=cost)
-    return Session(ModelState(net, "test", config))
+    return Session(Model(net, "test", config))
 
 
 def draw(session, x28):
