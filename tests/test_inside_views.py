@@ -62,7 +62,7 @@ def host(tabs, session, *classes):
 
 
 def test_views_are_registered_with_their_names():
-    assert [v.name for v in VIEWS][:3] == ["network", "weights", "backprop"]
+    assert {"network", "weights", "backprop"} <= {v.name for v in VIEWS}
     assert all(v.help_text and v.title for v in VIEWS)
 
 
