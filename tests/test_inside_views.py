@@ -323,3 +323,20 @@ def test_legend_levels_are_nice_numbers_at_or_above_the_largest_value():
         [1.0, 0.15, 5.0, 0.0007, 10.0])
     assert symmetric_limit(np.array([-0.31, 0.2])) == pytest.approx(0.5)
     assert symmetric_limit(np.zeros(3)) == 1.0
+
+
+def test_the_step_size_follows_a_training_panel_set_to_sgd(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    class Panel:
+        def config(self):
+            return TrainConfig(optimizer="sgd", learning_rate=2.5)
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.training_panel = Panel()
+    view = BackpropView(make_session())
+    window.setCentralWidget(view)
+    window.show()
+    qtbot.waitUntil(view.isVisible)
+    assert view.alpha.value() == 2.5

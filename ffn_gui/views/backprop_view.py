@@ -162,6 +162,18 @@ class BackpropView(View):
         self._update_buttons()
         self.request_refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._alpha_from_panel()
+
+    def _alpha_from_panel(self) -> None:
+        """The training panel's α, when the panel is set to the notes' plain SGD (Adam's α
+        would make a step too small to see)."""
+        panel = getattr(self.window(), "training_panel", None)
+        config = panel.config() if panel is not None and hasattr(panel, "config") else None
+        if getattr(config, "optimizer", None) == "sgd":
+            self.alpha.setValue(config.learning_rate)
+
     def _on_drawing(self, drawing) -> None:
         if drawing.empty:  # a cleared board: the next digit's label is not known yet
             self.label = None
