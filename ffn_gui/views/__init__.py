@@ -9,6 +9,7 @@ from __future__ import annotations
 from .backprop_view import BackpropView
 from .base import View
 from .evaluation_view import EvaluationView
+from .mydigits_view import MyDigitsView
 from .network_view import NetworkView
 from .weights_view import WeightsView
 
@@ -17,6 +18,7 @@ VIEWS: list[type[View]] = [
     WeightsView,
     BackpropView,
     EvaluationView,
+    MyDigitsView,
 ]
 
 __all__ = ["VIEWS", "View"]
