@@ -219,8 +219,11 @@ class TrainingPlots(QWidget):
         if accuracy is None:
             self.test_line.setVisible(False)
         else:
-            self.test_line.setValue(100 * accuracy)
+            # Shown first: pyqtgraph does not update the label of a hidden line, and setValue
+            # with an unchanged value does not update it at all, so the label is told explicitly.
             self.test_line.setVisible(True)
+            self.test_line.setValue(100 * accuracy)
+            self.test_line.label.valueChanged()
             self._fit_accuracy_range()
 
     # --- for tests and the window ------------------------------------------------------------
