@@ -1,9 +1,15 @@
-"""Live training plots: cost and accuracy, drawn with pyqtgraph.
+"""Live training plots: cost and accuracy, drawn with pyqtgraph, in the palette's colours.
 
 The curves are created once. Each holds a preallocated buffer (grown by doubling when a run
 outlasts it) and is redrawn with ``curve.setData(x[:n], y[:n])``; nothing is cleared and
 rebuilt while a run goes on. The x axis is in epochs: a batch report at batch b of B in epoch e
 sits at ``e - 1 + b / B``; an epoch-end point sits at ``e``.
+
+Both plots live in one pyqtgraph scene, with their legends in a row under them (outside the
+data, so they never cover the last points), so one export holds both. Every run of the session
+is kept (``runs``, see ``runs.py``); "Compare with previous run" overlays the one before the
+current run, dashed. Colours come from ``theme.plot_colours(self.palette())`` and are set again
+when the palette changes (a dark palette, the platform turning dark).
 """
 
 from __future__ import annotations
@@ -12,13 +18,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from core.training import BatchProgress, EpochProgress
 
-BLUE, ORANGE, GREEN, GREY = "#3b82f6", "#f59e0b", "#10b981", "#9ca3af"
+from .plot_axis import LogAxis
+from .plot_export import PlotExports
+from .runs import Run
+from .theme import mix, plot_colours
+
 SMOOTHING_EPOCHS = 0.05  # time constant of the smoothed batch cost, in epochs
 
 
@@ -56,100 +65,200 @@ class Series:
         self.redraw()
 
 
-def _plot(title: str, left: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background="w")
-    widget.setMinimumSize(260, 180)
-    item = widget.getPlotItem()
-    item.setTitle(title, color="#374151", size="10pt")
-    item.setLabel("left", left, color="#4b5563")
-    item.setLabel("bottom", "epoch", color="#4b5563")
-    item.showGrid(x=True, y=True, alpha=0.18)
+def _plot(graphics: pg.GraphicsLayoutWidget, col: int, axis=None) -> pg.PlotItem:
+    item = graphics.addPlot(row=0, col=col, axisItems={"left": axis} if axis else None)
     item.setMenuEnabled(False)
     item.setClipToView(True)
     item.hideButtons()
+    item.setMouseEnabled(x=False, y=False)
     for side in ("left", "bottom"):
-        axis = item.getAxis(side)
-        axis.setPen(pg.mkPen("#9ca3af"))
-        axis.setTextPen(pg.mkPen("#4b5563"))
         # Grid lines at the major ticks only: pyqtgraph draws a grid line for every tick level,
         # and the minor ones tripled the cost of a repaint (30 ms -> 10 ms per epoch update).
-        axis.setStyle(maxTickLevel=0)
-    widget.setMouseEnabled(x=False, y=False)
-    return widget
+        item.getAxis(side).setStyle(maxTickLevel=0)
+    return item
 
 
-def _epoch_series(widget: pg.PlotWidget, color, symbol: str, name: str) -> Series:
-    """A per-epoch curve: a line with a marker at each epoch."""
-    return Series(widget.plot(pen=pg.mkPen(color, width=2), symbol=symbol, symbolSize=6,
-                              symbolBrush=color, symbolPen=None, name=name))
-
-
-def _legend(widget: pg.PlotWidget) -> pg.LegendItem:
-    legend = widget.getPlotItem().addLegend(offset=(-8, 8), labelTextColor="#374151")
-    legend.setBrush(pg.mkBrush(255, 255, 255, 200))
-    legend.setPen(pg.mkPen("#e5e7eb"))
+def _legend(graphics: pg.GraphicsLayoutWidget, col: int) -> pg.LegendItem:
+    legend = pg.LegendItem(offset=None, colCount=2, labelTextSize="8pt", verSpacing=-6)
+    graphics.addItem(legend, row=1, col=col)
     return legend
 
 
 class TrainingPlots(QWidget):
     """Cost (per batch, smoothed, per epoch) and accuracy (per epoch, test at the end)."""
 
+    TEXTS = {"cost": ("Cost", "cost (log scale)"),
+             "accuracy": ("Accuracy", "accuracy (%)")}
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setMinimumSize(480, 190)
+        self.graphics.ci.setContentsMargins(2, 2, 2, 2)
+        self.graphics.ci.layout.setRowStretchFactor(0, 1)
+        self._build_cost()
+        self._build_accuracy()
+        self.runs: list[Run] = [Run(1)]
+        self.compare = False
+        self._smoothed: float | None = None
+        self.exports = PlotExports(self)  # the Compare / Export actions, menu and dialogs
+        self._build_layout()
+        self.apply_palette()
+        self.reset(1)
 
-        self.cost_plot = _plot("Cost", "cost per example (log scale)")
+    def _build_cost(self) -> None:
+        self.cost_plot = c = _plot(self.graphics, 0, LogAxis("left"))
         # Costs fall by orders of magnitude (2.3 -> 0.02): on a log axis the late gains and
         # the gap between train and validation stay visible.
-        self.cost_plot.setLogMode(x=False, y=True)
-        _legend(self.cost_plot)
-        faint = QColor(BLUE)
-        faint.setAlpha(70)
-        c = self.cost_plot
-        self.batch_cost = Series(c.plot(pen=pg.mkPen(faint, width=1), name="batches"))
-        self.smooth_cost = Series(c.plot(pen=pg.mkPen(BLUE, width=2), name="smoothed"))
-        self.train_cost = _epoch_series(c, ORANGE, "o", "train (epoch)")
-        self.val_cost = _epoch_series(c, GREEN, "s", "validation (epoch)")
+        c.setLogMode(x=False, y=True)
+        self.cost_legend = _legend(self.graphics, 0)
+        self.batch_cost = Series(c.plot())
+        self.smooth_cost = Series(c.plot())
+        self.train_cost = Series(c.plot(symbol="o", symbolSize=6))
+        self.val_cost = Series(c.plot(symbol="s", symbolSize=6))
+        self.prev_cost = [c.plot() for _ in range(3)]  # smoothed, train, validation
 
-        self.accuracy_plot = _plot("Accuracy", "accuracy (%)")
-        _legend(self.accuracy_plot)
-        a = self.accuracy_plot
-        self.train_accuracy = _epoch_series(a, ORANGE, "o", "train")
-        self.val_accuracy = _epoch_series(a, GREEN, "s", "validation")
+    def _build_accuracy(self) -> None:
+        self.accuracy_plot = a = _plot(self.graphics, 1)
+        self.accuracy_legend = _legend(self.graphics, 1)
+        self.train_accuracy = Series(a.plot(symbol="o", symbolSize=6))
+        self.val_accuracy = Series(a.plot(symbol="s", symbolSize=6))
+        self.prev_accuracy = [a.plot() for _ in range(2)]  # train, validation
         self.test_line = pg.InfiniteLine(
-            angle=0,
-            movable=False,
-            pen=pg.mkPen("#ef4444", width=1.5, style=Qt.PenStyle.DashLine),
-            label="test {value:.2f}%",
-            labelOpts={"position": 0.12, "color": "#b91c1c", "anchors": [(0, 1), (0, 1)]},
+            angle=0, movable=False, label="test {value:.2f}%",
+            labelOpts={"position": 0.12, "anchors": [(0, 0), (0, 0)]},  # under the line
         )
         self.test_line.setVisible(False)
         a.addItem(self.test_line, ignoreBounds=True)
         self.test_accuracy: float | None = None
+        for curve in self.prev_cost + self.prev_accuracy:
+            curve.setVisible(False)
+        self._legend_entries = (
+            (self.cost_legend, self.batch_cost.curve, "batches"),
+            (self.cost_legend, self.smooth_cost.curve, "smoothed"),
+            (self.cost_legend, self.train_cost.curve, "train"),
+            (self.cost_legend, self.val_cost.curve, "validation"),
+            (self.accuracy_legend, self.train_accuracy.curve, "train"),
+            (self.accuracy_legend, self.val_accuracy.curve, "validation"),
+        )
+        for legend, curve, name in self._legend_entries:
+            legend.addItem(curve, name)
 
-        layout.addWidget(self.cost_plot, 1)
-        layout.addWidget(self.accuracy_plot, 1)
-        self._smoothed: float | None = None
-        self.reset(1)
+    def _build_layout(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        compare = QToolButton()
+        compare.setDefaultAction(self.exports.compare_action)
+        compare.setAutoRaise(True)
+        export = QToolButton()
+        export.setText("Export")
+        export.setToolTip("Save the plots as PNG or SVG, or every run of the session as CSV")
+        export.setMenu(self.exports.menu)
+        export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export.setAutoRaise(True)
+        row.addWidget(compare)
+        row.addWidget(export)
+        layout.addLayout(row)
+        layout.addWidget(self.graphics, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_legends()
+
+    def _fit_legends(self) -> None:
+        """As many legend columns as fit under each plot (its entries wrap, never clip)."""
+        for plot, legend in ((self.cost_plot, self.cost_legend),
+                             (self.accuracy_plot, self.accuracy_legend)):
+            room = plot.width() - 4
+            widest = max((25 + label.item.boundingRect().width()
+                          for _sample, label in legend.items), default=1)
+            columns = int(max(1, min(len(legend.items), room // widest)))
+            if columns != legend.columnCount:
+                legend.setColumnCount(columns)
+
+    # --- colours -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                            QEvent.Type.StyleChange):
+            self.apply_palette()
+
+    def apply_palette(self) -> None:
+        """Colour the plots from the widget's palette (called again when it changes)."""
+        self.colours = c = plot_colours(self.palette())
+        self.graphics.setBackground(c.background)
+        for key, plot in (("cost", self.cost_plot), ("accuracy", self.accuracy_plot)):
+            title, left = self.TEXTS[key]
+            plot.setTitle(title, color=c.text.name(), size="10pt")
+            plot.setLabel("left", left, color=c.axis.name())
+            plot.setLabel("bottom", "epoch", color=c.axis.name())
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setPen(pg.mkPen(c.axis))
+                plot.getAxis(side).setTextPen(pg.mkPen(c.axis))
+            plot.showGrid(x=True, y=True, alpha=c.grid_alpha)
+        self.batch_cost.curve.setPen(pg.mkPen(c.batch, width=1.2))
+        self.smooth_cost.curve.setPen(pg.mkPen(c.cost, width=2))
+        for series, colour in ((self.train_cost, c.train), (self.val_cost, c.validation),
+                               (self.train_accuracy, c.train),
+                               (self.val_accuracy, c.validation)):
+            series.curve.setPen(pg.mkPen(colour, width=2))
+            series.curve.setSymbolBrush(colour)
+            series.curve.setSymbolPen(None)
+        dashed = [(self.prev_cost[0], c.cost), (self.prev_cost[1], c.train),
+                  (self.prev_cost[2], c.validation), (self.prev_accuracy[0], c.train),
+                  (self.prev_accuracy[1], c.validation)]
+        for curve, colour in dashed:
+            curve.setPen(pg.mkPen(mix(colour, c.background, 0.25), width=1.5,
+                                  style=Qt.PenStyle.DashLine))
+        self.test_line.setPen(pg.mkPen(c.test, width=1.5, style=Qt.PenStyle.DashLine))
+        self.test_line.label.setColor(c.test)
+        for legend in (self.cost_legend, self.accuracy_legend):
+            legend.setPen(None)
+            legend.setBrush(None)
+            legend.setLabelTextColor(c.text)
+            for _sample, label in legend.items:
+                label.setText(label.text)
 
     # --- feeding -----------------------------------------------------------------------------
 
-    def reset(self, epochs: int, reports_per_epoch: int = 64) -> None:
-        """Empty every curve for a new run of ``epochs`` epochs and size the buffers for it."""
+    @property
+    def run(self) -> Run:
+        """The run the plots show now (the last of ``runs``)."""
+        return self.runs[-1]
+
+    @property
+    def previous_run(self) -> Run | None:
+        """The last run with data before the current one: what Compare overlays."""
+        return next((r for r in reversed(self.runs[:-1]) if not r.empty), None)
+
+    def reset(self, epochs: int, reports_per_epoch: int = 64, label: str = "") -> None:
+        """Empty every curve for a new run of ``epochs`` epochs and size the buffers for it.
+        The run shown so far is kept in ``runs`` (and can be overlaid for comparison)."""
+        if not self.run.empty:
+            self.runs.append(Run(len(self.runs) + 1))
+        self.run.label = label
         for series in self.batch_series + self.epoch_series:
             series.clear()
         for series in self.batch_series:
             series.reserve(epochs * reports_per_epoch)
         for series in self.epoch_series:
             series.reserve(epochs + 1)
+        self.run.batches.reserve(epochs * reports_per_epoch)
+        self.run.epochs.reserve(epochs + 1)
         self._smoothed = None
         self.set_test_accuracy(None)
+        self._show_previous()
+        self._update_legend_values()
         # Until the first points arrive: costs from 0.01 to 3 (log axis), accuracy 0-100%.
         self.cost_plot.setYRange(math.log10(0.01), math.log10(3), padding=0)
         self.cost_plot.enableAutoRange(axis="y")
         self.accuracy_plot.setYRange(0, 100, padding=0)
+        self._fit_accuracy_range()
         self._fit_x_range()
 
     def add_progress(self, items) -> None:
@@ -171,13 +280,8 @@ class TrainingPlots(QWidget):
             for series in self.epoch_series:
                 series.redraw()
             self._fit_accuracy_range()
+            self._update_legend_values()
         self._fit_x_range()
-
-    def _fit_x_range(self) -> None:
-        """Both plots show epochs 0 to now (at least one epoch), so they line up."""
-        last = max([s.x[s.n - 1] for s in (self.batch_cost, self.train_cost) if s.n] + [1.0])
-        for plot in (self.cost_plot, self.accuracy_plot):
-            plot.setXRange(0, last, padding=0.03)
 
     def _add_batch(self, p: BatchProgress) -> None:
         """A report is already the mean cost of the batches since the last one; the smoothed
@@ -193,6 +297,7 @@ class TrainingPlots(QWidget):
         self._smoothed = s
         self.batch_cost.append(x, p.cost, redraw=False)
         self.smooth_cost.append(x, s, redraw=False)
+        self.run.batches.append(p.epoch, p.batch, p.batches, x, p.cost, s)
 
     def _add_epoch(self, p: EpochProgress) -> None:
         self.train_cost.append(p.epoch, p.train_cost, redraw=False)
@@ -200,6 +305,78 @@ class TrainingPlots(QWidget):
         if p.val_cost is not None:
             self.val_cost.append(p.epoch, p.val_cost, redraw=False)
             self.val_accuracy.append(p.epoch, 100 * p.val_accuracy, redraw=False)
+        self.run.epochs.append(p.epoch, p.train_cost, p.val_cost, p.train_accuracy,
+                               p.val_accuracy)
+
+    def set_test_accuracy(self, accuracy: float | None) -> None:
+        self.test_accuracy = accuracy
+        self.run.test_accuracy = accuracy
+        if accuracy is None:
+            self.test_line.setVisible(False)
+            return
+        # Shown first: pyqtgraph does not update the label of a hidden line, and setValue
+        # with an unchanged value does not update it at all, so the label is told explicitly.
+        self.test_line.setVisible(True)
+        self.test_line.setValue(100 * accuracy)
+        self.test_line.label.valueChanged()
+        self._fit_accuracy_range()
+
+    # --- ranges, legends and the previous run ------------------------------------------------
+
+    def set_compare(self, on: bool) -> None:
+        """Overlay the previous run (dashed) on the current one, or not."""
+        self.compare = bool(on)
+        self._show_previous()
+        self._fit_accuracy_range()
+        self._fit_x_range()
+
+    def _show_previous(self) -> None:
+        prev = self.previous_run if self.compare else None
+        for legend in (self.cost_legend, self.accuracy_legend):
+            legend.removeItem(self.prev_cost[0] if legend is self.cost_legend
+                              else self.prev_accuracy[1])
+        for curve in self.prev_cost + self.prev_accuracy:
+            curve.setVisible(prev is not None)
+        if prev is None:
+            return
+        b, e = prev.batches, prev.epochs
+        self.prev_cost[0].setData(b["x"], b["smoothed"])
+        self.prev_cost[1].setData(e["epoch"], e["train_cost"])
+        self.prev_cost[2].setData(e["epoch"], e["validation_cost"], connect="finite")
+        self.prev_accuracy[0].setData(e["epoch"], 100 * e["train_accuracy"])
+        self.prev_accuracy[1].setData(e["epoch"], 100 * e["validation_accuracy"],
+                                      connect="finite")
+        test = f": test {100 * prev.test_accuracy:.2f}%" if prev.test_accuracy is not None else ""
+        self.cost_legend.addItem(self.prev_cost[0], f"run {prev.number} (dashed)")
+        self.accuracy_legend.addItem(self.prev_accuracy[1], f"run {prev.number}{test}")
+        self._fit_legends()
+
+    def _update_legend_values(self) -> None:
+        """The legend says each epoch curve's latest value."""
+        values = {self.train_cost.curve: self.train_cost, self.val_cost.curve: self.val_cost,
+                  self.train_accuracy.curve: self.train_accuracy,
+                  self.val_accuracy.curve: self.val_accuracy}
+        for legend, curve, name in self._legend_entries:
+            series = values.get(curve)
+            label = legend.getLabel(curve)
+            if series is None or not series.n:
+                label.setText(name)
+            elif series in (self.train_accuracy, self.val_accuracy):
+                label.setText(f"{name} {series.y[series.n - 1]:.2f}%")
+            else:
+                label.setText(f"{name} {series.y[series.n - 1]:.3g}")
+        self._fit_legends()
+
+    def _fit_x_range(self) -> None:
+        """Both plots show epochs 0 to now (at least one epoch; with Compare on, as far as the
+        previous run went), so they line up."""
+        ends = [s.x[s.n - 1] for s in (self.batch_cost, self.train_cost) if s.n] + [1.0]
+        prev = self.previous_run if self.compare else None
+        if prev is not None:
+            ends += [float(prev.batches["x"][-1])] if prev.batches.n else []
+            ends += [float(prev.epochs["epoch"][-1])] if prev.epochs.n else []
+        for plot in (self.cost_plot, self.accuracy_plot):
+            plot.setXRange(0, max(ends), padding=0.03)
 
     def _fit_accuracy_range(self) -> None:
         """The accuracy axis spans the points (and the test line) with a little room, so a
@@ -207,24 +384,18 @@ class TrainingPlots(QWidget):
         values = [s.y[: s.n] for s in (self.train_accuracy, self.val_accuracy) if s.n]
         if self.test_accuracy is not None:
             values.append(np.array([100 * self.test_accuracy]))
+        prev = self.previous_run if self.compare else None
+        if prev is not None and prev.epochs.n:
+            for name in ("train_accuracy", "validation_accuracy"):
+                column = 100 * prev.epochs[name]
+                values.append(column[np.isfinite(column)])
+        values = [v for v in values if v.size]
         if not values:
             return
         lo = min(float(v.min()) for v in values)
         hi = max(float(v.max()) for v in values)
         pad = max(0.5, 0.1 * (hi - lo))
         self.accuracy_plot.setYRange(max(lo - pad, 0.0), min(hi + pad, 100.0), padding=0)
-
-    def set_test_accuracy(self, accuracy: float | None) -> None:
-        self.test_accuracy = accuracy
-        if accuracy is None:
-            self.test_line.setVisible(False)
-        else:
-            # Shown first: pyqtgraph does not update the label of a hidden line, and setValue
-            # with an unchanged value does not update it at all, so the label is told explicitly.
-            self.test_line.setVisible(True)
-            self.test_line.setValue(100 * accuracy)
-            self.test_line.label.valueChanged()
-            self._fit_accuracy_range()
 
     # --- for tests and the window ------------------------------------------------------------
 

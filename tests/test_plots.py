@@ -1,13 +1,22 @@
-"""The training plots. Real widgets, offscreen."""
+"""The training plots: the test line's label, the palette, readable axes and legends, the
+session's runs, compare and export. Real widgets, offscreen."""
 
 from __future__ import annotations
 
+import csv
 import math
+import os
 
+import numpy as np
 import pytest
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication
 
 from core.training import BatchProgress, EpochProgress
+from ffn_gui.plot_axis import MIN_GAP_PX, log_ticks, tick_label
 from ffn_gui.plots import TrainingPlots
+from ffn_gui.runs import CSV_HEADER
+from ffn_gui.theme import dark_palette, is_dark, plot_colours
 
 REPORTS = 8  # batch reports per epoch in these runs
 
@@ -20,6 +29,16 @@ def plots(qtbot) -> TrainingPlots:
     p.show()
     qtbot.waitExposed(p)
     return p
+
+
+@pytest.fixture
+def dark_app():
+    """The application in a dark palette for one test."""
+    app = QApplication.instance()
+    before = QPalette(app.palette())
+    app.setPalette(dark_palette())
+    yield app
+    app.setPalette(before)
 
 
 def feed(plots: TrainingPlots, epochs: int = 3, level: float = 0.0, test: float | None = 0.95):
@@ -38,6 +57,19 @@ def feed(plots: TrainingPlots, epochs: int = 3, level: float = 0.0, test: float 
     plots.set_test_accuracy(test)
 
 
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours."""
+    def luminance(c: QColor) -> float:
+        lin = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+               for x in c.getRgbF()[:3]]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+# --- the test line -----------------------------------------------------------------------------
+
+
 def test_test_line_label_reads_the_test_accuracy(plots):
     feed(plots, test=None)
     assert not plots.test_line.isVisible()
@@ -49,3 +81,210 @@ def test_test_line_label_reads_the_test_accuracy(plots):
     assert plots.test_line.label.toPlainText() == "test 93.75%"
     plots.set_test_accuracy(0.5)
     assert plots.test_line.label.toPlainText() == "test 50.00%"
+
+
+# --- colours from the palette ------------------------------------------------------------------
+
+
+def _pen_colour(curve) -> QColor:
+    return curve.opts["pen"].color()
+
+
+def test_plots_follow_a_dark_palette_and_back(plots, qtbot, dark_app):
+    """``plots`` is built in the light palette; ``dark_app`` then turns the app dark."""
+    light = plot_colours(QApplication.style().standardPalette())
+    dark = dark_app.palette()
+    assert is_dark(dark)
+    qtbot.waitUntil(lambda: plots.graphics.backgroundBrush().color() == dark.color(
+        QPalette.ColorRole.Base))
+    background = plots.graphics.backgroundBrush().color()
+    assert background.lightness() < 80
+    axis = plots.cost_plot.getAxis("left")
+    assert axis.pen().color().lightness() > 128  # light axes on a dark plot
+    assert axis.textPen().color().lightness() > 128
+    for curve in (plots.smooth_cost.curve, plots.train_cost.curve, plots.val_cost.curve,
+                  plots.train_accuracy.curve, plots.val_accuracy.curve):
+        assert contrast(_pen_colour(curve), background) >= 3.0
+    assert contrast(plots.test_line.pen.color(), background) >= 3.0
+    QApplication.instance().setPalette(QApplication.style().standardPalette())
+    qtbot.waitUntil(lambda: plots.graphics.backgroundBrush().color() == light.background)
+    assert axis.pen().color().lightness() < 128
+
+
+def test_palette_change_reaches_a_plot_made_before_it(qtbot, dark_app):
+    """The signal path itself: a plot built in the light palette turns dark with the app."""
+    app = QApplication.instance()
+    app.setPalette(app.style().standardPalette())
+    p = TrainingPlots()
+    qtbot.addWidget(p)
+    p.show()
+    assert p.graphics.backgroundBrush().color().lightness() > 128
+    app.setPalette(dark_palette())
+    qtbot.waitUntil(lambda: p.graphics.backgroundBrush().color().lightness() < 80)
+    assert p.accuracy_plot.getAxis("bottom").pen().color().lightness() > 128
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_curves_readable_and_the_raw_batches_secondary(palette, qtbot):
+    pal = dark_palette() if palette == "dark" else QApplication.style().standardPalette()
+    c = plot_colours(pal)
+    for colour in (c.cost, c.train, c.validation, c.test, c.text, c.axis):
+        assert contrast(colour, c.background) >= 3.0, colour.name()
+    raw = contrast(c.batch, c.background)
+    assert 1.5 <= raw < contrast(c.cost, c.background)  # visible, but quieter than smoothed
+    assert c.batch.alpha() == 255  # an opaque line: the legend swatch is as visible
+
+
+# --- the cost axis and the legends -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lo,hi,px", [(0.02, 2.3, 150), (0.5, 2.3, 150), (0.01, 3, 400),
+                                      (0.3, 0.9, 160), (1e-5, 3, 120)])
+def test_log_ticks_are_readable(lo, hi, px):
+    ticks = log_ticks(math.log10(lo), math.log10(hi), px)
+    assert len(ticks) >= 2
+    gaps = np.diff(ticks) * px / (math.log10(hi) - math.log10(lo))
+    assert gaps.min() >= MIN_GAP_PX
+    for t in ticks:  # each a 1-1.5-2-3-5-7 multiple of a power of ten, labelled plainly
+        mantissa = 10 ** t / 10 ** math.floor(t + 1e-9)
+        assert min(abs(mantissa - m) for m in (1, 1.5, 2, 3, 5, 7)) < 1e-6
+    assert tick_label(math.log10(0.02)) == "0.02" and tick_label(0.0) == "1"
+
+
+def test_cost_axis_on_screen_has_no_crowded_labels(plots, qtbot):
+    feed(plots, epochs=4)
+    qtbot.waitUntil(lambda: plots.cost_plot.getAxis("left").height() > 50)
+    axis = plots.cost_plot.getAxis("left")
+    lo, hi = plots.cost_plot.getViewBox().viewRange()[1]
+    levels = axis.tickValues(lo, hi, axis.height())
+    shown = sorted(v for _spacing, values in levels for v in values)
+    assert len(shown) >= 2
+    assert np.diff(shown).min() * axis.height() / (hi - lo) >= MIN_GAP_PX
+
+
+def test_legends_sit_outside_the_data(plots, qtbot):
+    feed(plots, epochs=4)
+    plots.exports.compare_action.setChecked(True)
+    feed(plots, epochs=4, level=0.02)
+    QApplication.processEvents()
+    for plot, legend in ((plots.cost_plot, plots.cost_legend),
+                         (plots.accuracy_plot, plots.accuracy_legend)):
+        view = plot.getViewBox().sceneBoundingRect()
+        box = legend.sceneBoundingRect()
+        assert box.height() > 0 and not view.intersects(box)
+        # and its entries are inside the plots' scene, not clipped off to the right
+        assert box.right() <= plots.graphics.sceneRect().right() + 1
+    labels = [label.text for _s, label in plots.accuracy_legend.items]
+    assert any(t.startswith("validation") and t.endswith("%") for t in labels)  # with values
+
+
+# --- runs: kept, compared, exported ------------------------------------------------------------
+
+
+def test_each_run_is_kept_and_the_previous_one_overlaid_dashed(plots):
+    feed(plots, epochs=3, level=0.03, test=0.93)
+    feed(plots, epochs=2)
+    assert [r.number for r in plots.runs] == [1, 2]
+    first = plots.runs[0]
+    assert len(first.batches) == 3 * REPORTS and len(first.epochs) == 3
+    assert first.test_accuracy == 0.93
+    assert not any(c.isVisible() for c in plots.prev_cost + plots.prev_accuracy)
+    plots.exports.compare_action.trigger()
+    assert plots.compare
+    assert all(c.isVisible() for c in plots.prev_cost + plots.prev_accuracy)
+    x, y = plots.prev_cost[0].getData()
+    np.testing.assert_allclose(10 ** y, first.batches["smoothed"])  # drawn on a log axis
+    x, y = plots.prev_accuracy[1].getData()
+    np.testing.assert_allclose(y, 100 * first.epochs["validation_accuracy"])
+    from PySide6.QtCore import Qt
+
+    assert plots.prev_cost[0].opts["pen"].style() == Qt.PenStyle.DashLine
+    assert plots.cost_plot.getViewBox().viewRange()[0][1] >= 3  # as far as run 1 went
+    names = [label.text for _s, label in plots.accuracy_legend.items]
+    assert "run 1: test 93.00%" in names
+    plots.exports.compare_action.trigger()
+    assert not any(c.isVisible() for c in plots.prev_cost + plots.prev_accuracy)
+
+
+def test_an_empty_reset_does_not_make_a_run(plots):
+    plots.reset(3)
+    plots.reset(5)
+    assert len(plots.runs) == 1 and plots.previous_run is None
+
+
+def _read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_export_csv_has_every_run(plots, tmp_path):
+    feed(plots, epochs=2, level=0.03, test=0.93)
+    feed(plots, epochs=3, test=None)
+    target = tmp_path / "runs.csv"
+    plots.exports.ask_save_path = lambda title, name, filt: target
+    plots.exports.csv_action.trigger()
+    rows = _read_csv(target)
+    assert list(rows[0]) == list(CSV_HEADER)
+    run1 = [r for r in rows if r["run"] == "1"]
+    assert [r["kind"] for r in run1].count("batch") == 2 * REPORTS
+    assert [r["kind"] for r in run1].count("epoch") == 2
+    assert run1[-1]["kind"] == "test" and float(run1[-1]["test_accuracy"]) == 0.93
+    # in order: an epoch's batch reports, then its end
+    assert [r["kind"] for r in run1[: REPORTS + 1]] == ["batch"] * REPORTS + ["epoch"]
+    first = run1[0]
+    assert (first["epoch"], first["batch"], first["batches"]) == ("1", "10", str(REPORTS * 10))
+    assert float(first["batch_cost"]) == pytest.approx(plots.runs[0].batches["cost"][0])
+    epoch2 = [r for r in run1 if r["kind"] == "epoch"][1]
+    assert float(epoch2["validation_accuracy"]) == pytest.approx(0.89 + 0.04 - 0.03)
+    run2 = [r for r in rows if r["run"] == "2"]
+    assert len(run2) == 3 * REPORTS + 3 and "test" not in {r["kind"] for r in run2}
+
+
+def test_export_csv_is_atomic(plots, tmp_path, monkeypatch):
+    feed(plots)
+    target = tmp_path / "runs.csv"
+    target.write_text("the user's old file\n")
+    plots.exports.ask_save_path = lambda *a: target
+    errors = []
+    plots.exports.show_error = lambda title, text: errors.append(text)
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    assert plots.exports.export("csv") is None
+    assert target.read_text() == "the user's old file\n"  # untouched
+    assert os.listdir(tmp_path) == ["runs.csv"]  # no temporary file left behind
+    assert errors and str(target) in errors[0] and "No space left" in errors[0]
+    monkeypatch.undo()
+    assert plots.exports.export("csv") == target
+    assert target.read_text().startswith(",".join(CSV_HEADER))
+
+
+def test_export_png_and_svg(plots, tmp_path):
+    feed(plots)
+    for action, name in ((plots.exports.png_action, "plots.png"),
+                         (plots.exports.svg_action, "plots")):  # no suffix: one is added
+        plots.exports.ask_save_path = lambda *a, n=name: tmp_path / n
+        action.trigger()
+    image = QImage(str(tmp_path / "plots.png"))
+    assert not image.isNull() and image.width() >= plots.graphics.width()
+    svg = (tmp_path / "plots.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "Accuracy" in svg and "Cost" in svg
+    assert sorted(os.listdir(tmp_path)) == ["plots.png", "plots.svg"]
+
+
+def test_cancelled_export_writes_nothing(plots, tmp_path):
+    feed(plots)
+    plots.exports.ask_save_path = lambda *a: None
+    for action in (plots.exports.png_action, plots.exports.svg_action,
+                   plots.exports.csv_action):
+        action.trigger()
+    assert os.listdir(tmp_path) == []
+
+
+def test_export_actions_are_in_the_plots_context_menu(plots):
+    actions = plots.graphics.actions()
+    for action in (plots.exports.compare_action, plots.exports.png_action,
+                   plots.exports.svg_action, plots.exports.csv_action):
+        assert action in actions
