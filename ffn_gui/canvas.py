@@ -2,11 +2,11 @@
 
 The drawing is kept as vector data, a list of strokes in input-pixel coordinates (the 28×28
 grid: x to the right, y down, 0..28), so undo/redo re-render exactly and a resize loses nothing.
-Strokes are rendered incrementally, one antialiased round-capped line segment per pointer move,
-into a fixed-resolution ``QImage`` (``RESOLUTION`` pixels square, Format_Grayscale8, white ink on
-black): that image is what the network reads (``image()``), and the same image scaled to the
-widget is what the eye sees. Drawing a segment costs one short ``drawLine``; nothing is
-re-rendered from the vectors except on undo, redo and clear.
+Strokes are rendered incrementally, one round-capped line segment per pointer move, into the
+fixed-resolution image of ``ink.Ink`` (white ink on black; the eraser leaves no fringe): that
+image is what the network reads (``image()``), and the same image scaled to the widget is what
+the eye sees. Drawing a segment costs one short ``drawLine``; nothing is re-rendered from the
+vectors except on undo, redo and clear. The cursor is a circle of the pen's (or eraser's) width.
 
 Input: the mouse (left button draws, right button erases), a pen tablet (handled in
 ``tabletEvent``, the pen's eraser end erases) and Del/Backspace (clear) when the canvas has
@@ -18,14 +18,12 @@ window binds its Undo/Redo actions to the ``undo``/``redo`` slots.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -37,9 +35,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-GRID = 28  # input pixels per side
-RESOLUTION = 280  # internal image pixels per side: 10 per input pixel
-SCALE = RESOLUTION / GRID
+from .brush_cursor import brush_cursor
+from .ink import GRID, RESOLUTION, Ink, Stroke
+
+__all__ = ["GRID", "RESOLUTION", "DrawingCanvas", "Stroke"]
 DEFAULT_BRUSH = 2.2  # input pixels; see tests/handwriting.py and benchmarks/bench_handwriting.py
 MIN_BRUSH, MAX_BRUSH = 0.5, 6.0
 MIN_SCREEN_PER_INPUT = 10  # screen pixels per input pixel, at least
@@ -48,15 +47,6 @@ HISTORY_LIMIT = 1000  # undo steps kept (older drawings are forgotten clear by c
 BOARD = QColor(18, 20, 24)
 GRID_COLOUR = QColor(255, 255, 255, 26)
 HINT_COLOUR = QColor(255, 255, 255, 90)
-
-
-@dataclass
-class Stroke:
-    """One stroke: pointer positions in input pixels, a pen width in input pixels, ink or erase."""
-
-    width: float
-    erase: bool = False
-    points: list[tuple[float, float]] = field(default_factory=list)
 
 
 CLEAR = None  # an entry of the history that wipes the board (so Clear can be undone)
@@ -76,16 +66,11 @@ class DrawingCanvas(QWidget):
         self._brush = DEFAULT_BRUSH
         self._eraser = False
         self._grid = False
-        self._image = QImage(RESOLUTION, RESOLUTION, QImage.Format.Format_Grayscale8)
-        self._image.fill(0)
-        # Caches, None when stale: the image's bytes, image() and is_empty().
-        self._bytes: np.ndarray | None = None
-        self._pixels: np.ndarray | None = None
-        self._empty: bool | None = True
+        self._ink = Ink()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(GRID * MIN_SCREEN_PER_INPUT, GRID * MIN_SCREEN_PER_INPUT)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCursor(Qt.CursorShape.CrossCursor)
+        self._update_cursor()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip(
             "Draw a digit with the left button or a pen.\n"
@@ -98,18 +83,11 @@ class DrawingCanvas(QWidget):
         """The drawing as float32 (RESOLUTION, RESOLUTION) in [0, 1], white ink on black.
 
         The array is cached until the next change and read-only; copy it to modify it."""
-        if self._pixels is None:
-            pixels = self._gray().astype(np.float32)
-            pixels *= 1.0 / 255.0
-            pixels.flags.writeable = False
-            self._pixels = pixels
-        return self._pixels
+        return self._ink.pixels()
 
     def is_empty(self) -> bool:
         """True when there is no ink on the board (nothing drawn, or all of it erased/cleared)."""
-        if self._empty is None:
-            self._empty = not bool(np.any(self._gray() > 12))
-        return self._empty
+        return self._ink.is_empty()
 
     @Slot()
     def clear(self) -> None:
@@ -159,6 +137,7 @@ class DrawingCanvas(QWidget):
         if not math.isfinite(size):
             raise ValueError(f"brush size must be a finite number, got {size}")
         self._brush = min(max(size, MIN_BRUSH), MAX_BRUSH)
+        self._update_cursor()
 
     @property
     def eraser(self) -> bool:
@@ -172,6 +151,7 @@ class DrawingCanvas(QWidget):
     @Slot(bool)
     def set_eraser(self, on: bool) -> None:
         self._eraser = bool(on)
+        self._update_cursor()
 
     @property
     def grid_visible(self) -> bool:
@@ -295,6 +275,7 @@ class DrawingCanvas(QWidget):
         x, y = self.to_input(pos)
         self._current = Stroke(self._brush, erase, [(x, y)])
         self._redo.clear()
+        self._update_cursor()  # the eraser's ring while the right button erases
         self.update()  # all of it: the hint text goes away while drawing
         self._draw_segment(self._current, (x, y), (x, y))
 
@@ -312,6 +293,7 @@ class DrawingCanvas(QWidget):
             return
         self._history.append(self._current)
         self._current = None
+        self._update_cursor()
         self.update()  # the hint text may come back if the stroke erased everything
         self.stroke_finished.emit()
         self.changed.emit()
@@ -339,25 +321,16 @@ class DrawingCanvas(QWidget):
 
     # --- rendering -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _pen(stroke: Stroke) -> QPen:
-        colour = QColor(0, 0, 0) if stroke.erase else QColor(255, 255, 255)
-        return QPen(
-            colour,
-            stroke.width * SCALE,
-            Qt.PenStyle.SolidLine,
-            Qt.PenCapStyle.RoundCap,
-            Qt.PenJoinStyle.RoundJoin,
-        )
+    def _update_cursor(self) -> None:
+        """The cursor: a circle as wide on screen as the pen (or eraser) draws."""
+        erase = self._current.erase if self._current is not None else self._eraser
+        width = Stroke(self._brush, erase).drawn_width * self.board_rect().width() / GRID
+        self.setCursor(brush_cursor(width, erase, self.devicePixelRatioF()))
 
     def _draw_segment(self, stroke: Stroke, a: tuple[float, float], b: tuple[float, float]) -> None:
         """Render one segment of ``stroke`` into the image; repaint only the part it touched."""
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_segment(painter, stroke, a, b)
-        painter.end()
-        self._stale()
-        pad = stroke.width / 2 + 0.5
+        self._ink.draw(stroke, a, b)
+        pad = stroke.drawn_width / 2 + 0.5
         board = self.board_rect()
         k = board.width() / GRID
         left = board.x() + (min(a[0], b[0]) - pad) * k
@@ -369,50 +342,15 @@ class DrawingCanvas(QWidget):
         )
         self.changed.emit()
 
-    def _paint_segment(
-        self, painter: QPainter, stroke: Stroke, a: tuple[float, float], b: tuple[float, float]
-    ) -> None:
-        if a == b:  # a dot: a zero-length line has no round cap in every paint engine
-            r = stroke.width * SCALE / 2
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(0, 0, 0) if stroke.erase else QColor(255, 255, 255))
-            painter.drawEllipse(QPointF(a[0] * SCALE, a[1] * SCALE), r, r)
-        else:
-            painter.setPen(self._pen(stroke))
-            painter.drawLine(
-                QPointF(a[0] * SCALE, a[1] * SCALE), QPointF(b[0] * SCALE, b[1] * SCALE)
-            )
-
     def _rerender(self) -> None:
         """Redraw the image from the vectors (after undo, redo or clear)."""
-        self._image.fill(0)
-        painter = QPainter(self._image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for stroke in self.strokes():
-            points = stroke.points
-            self._paint_segment(painter, stroke, points[0], points[0])
-            for a, b in zip(points, points[1:]):
-                self._paint_segment(painter, stroke, a, b)
-        painter.end()
-        self._stale()
+        self._ink.render(self.strokes())
         self.update()
         self.changed.emit()
 
-    def _stale(self) -> None:
-        self._bytes = self._pixels = self._empty = None
-
-    def _gray(self) -> np.ndarray:
-        """The image's bytes as uint8 (RESOLUTION, RESOLUTION), copied once per change."""
-        if self._bytes is None:
-            image = self._image
-            line = image.bytesPerLine()
-            rows = np.frombuffer(image.constBits(), np.uint8, line * RESOLUTION)
-            self._bytes = rows.reshape(RESOLUTION, line)[:, :RESOLUTION].copy()
-        return self._bytes
-
     @property
     def _hint_shown(self) -> bool:
-        return self._empty is not False and self._current is None and self.is_empty()
+        return self._current is None and self.is_empty()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -422,7 +360,7 @@ class DrawingCanvas(QWidget):
         # The ink lightens the dark board: screen blending keeps the antialiased edges smooth.
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Screen)
-        painter.drawImage(board, self._image)
+        painter.drawImage(board, self._ink.qimage)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         if self._grid:
             painter.setPen(QPen(GRID_COLOUR, 1))
@@ -448,6 +386,7 @@ class DrawingCanvas(QWidget):
         # The image has a fixed resolution, so nothing is lost; a stroke in progress keeps its
         # input coordinates and goes on from where the pointer is now.
         super().resizeEvent(event)
+        self._update_cursor()  # the circle follows the board's magnification
         self.update()
 
     def focusInEvent(self, event) -> None:
