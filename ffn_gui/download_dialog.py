@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.errors import DownloadCancelled
 
 from . import workers
+from .theme import secondary_text
 
 MNIST_MB = 11
 
@@ -68,7 +69,7 @@ class DownloadDialog(QDialog):
         self.progress_bar.setRange(0, 0)  # busy until the size is known
         layout.addWidget(self.progress_bar)
         self.status = QLabel("Connecting…")
-        self.status.setStyleSheet("color: palette(mid);")
+        secondary_text(self.status)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

@@ -6,6 +6,9 @@ Nothing in the window hard-codes a background or a text colour: widgets draw wit
 the colours that go with it and ask again on ``QEvent.PaletteChange``. The series colours are
 the Okabe-Ito set (readable by the common colour-blindnesses), lightened on dark backgrounds.
 
+``secondary_text(label)`` shows a label's text quieter than the rest but readable in any palette
+(a style sheet's ``palette(mid)`` is grey on grey, and frozen at the palette of the moment).
+
 ``follow_color_scheme(app)`` keeps the application in step with the platform's colour scheme
 (``QStyleHints.colorScheme``): where the style does not turn dark itself when the platform
 does (Fusion on many Linux desktops), it sets ``dark_palette()``, and puts the style's own
@@ -16,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 # (on light, on dark) for each series: Okabe-Ito blue / sky blue, orange, bluish green, vermillion.
 _SERIES = {
@@ -98,6 +101,33 @@ def dark_palette() -> QPalette:
     return p
 
 
+SECONDARY = 0.35  # how far secondary text moves from the text colour towards the window's
+
+
+class _Recolour(QObject):
+    """Gives its widget the secondary text colour again when the application palette changes."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            _set_secondary(watched)
+        return False
+
+
+def _set_secondary(widget: QWidget) -> None:
+    palette = QPalette(QApplication.palette(widget))
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        text = palette.color(group, QPalette.ColorRole.WindowText)
+        window = palette.color(group, QPalette.ColorRole.Window)
+        palette.setColor(group, QPalette.ColorRole.WindowText, mix(text, window, SECONDARY))
+    widget.setPalette(palette)
+
+
+def secondary_text(widget: QWidget) -> None:
+    """Show ``widget``'s text in a quieter colour of the palette, now and after it changes."""
+    _set_secondary(widget)
+    widget.installEventFilter(_Recolour(widget))
+
+
 class _SchemeFollower:
     """Sets ``dark_palette()`` when the platform is dark and the style stayed light."""
 
@@ -118,4 +148,7 @@ class _SchemeFollower:
 
 def follow_color_scheme(app: QApplication) -> None:
     """Keep ``app``'s palette in step with the platform's light/dark colour scheme."""
+    previous = getattr(app, "_ffn_scheme_follower", None)
+    if previous is not None:  # called again (tests): one follower only
+        app.styleHints().colorSchemeChanged.disconnect(previous.apply)
     app._ffn_scheme_follower = _SchemeFollower(app)  # kept alive as long as the app

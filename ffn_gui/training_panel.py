@@ -38,6 +38,7 @@ from core.training import (
 )
 
 from .plots import TrainingPlots
+from .theme import secondary_text
 
 CUSTOM = "custom"
 PAUSED = "Paused – "
@@ -241,7 +242,7 @@ class TrainingPanel(QWidget):
         preset_label.setBuddy(self.preset_combo)
         preset_label.setToolTip(TIPS["preset"])
         self.preset_help = QLabel()
-        self.preset_help.setStyleSheet("color: palette(mid);")
+        secondary_text(self.preset_help)
         self.preset_help.setWordWrap(True)
         top.addWidget(preset_label)
         top.addWidget(self.preset_combo)
@@ -343,7 +344,7 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat("Not started")
         layout.addWidget(self.progress_bar)
         self.progress_label = QLabel(" ")
-        self.progress_label.setStyleSheet("color: palette(mid);")
+        secondary_text(self.progress_label)
         layout.addWidget(self.progress_label)
 
         self.result_label = QLabel()
