@@ -69,6 +69,16 @@ class Run:
         return not (self.batches.n or self.epochs.n or self.test_accuracy is not None)
 
 
+def run_label(config) -> str:
+    """A run's settings in a few words, e.g. "784-128-10 relu/cross-entropy, adam lr 0.001,
+    batch 64, 10 epochs, augmented" (``config`` a ``core.training.TrainConfig``)."""
+    sizes = "-".join(str(n) for n in config.sizes)
+    augmented = ", augmented" if config.augment else ""
+    return (f"{sizes} {config.activation}/{config.cost}, {config.optimizer} "
+            f"lr {config.learning_rate:g}, batch {config.batch_size}, {config.epochs} epochs"
+            f"{augmented}")
+
+
 def _cell(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

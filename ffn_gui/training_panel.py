@@ -38,6 +38,7 @@ from core.training import (
 )
 
 from .plots import TrainingPlots
+from .runs import run_label
 from .theme import secondary_text
 
 CUSTOM = "custom"
@@ -576,7 +577,7 @@ class TrainingPanel(QWidget):
 
     def start_run(self, config: TrainConfig) -> None:
         """Reset the progress and the plots for a new run."""
-        self.plots.reset(config.epochs)
+        self.plots.reset(config.epochs, label=run_label(config))
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(f"Epoch 1/{config.epochs}")

@@ -288,3 +288,19 @@ def test_export_actions_are_in_the_plots_context_menu(plots):
     for action in (plots.exports.compare_action, plots.exports.png_action,
                    plots.exports.svg_action, plots.exports.csv_action):
         assert action in actions
+
+
+def test_a_run_is_labelled_with_its_settings(qtbot):
+    from dataclasses import replace
+
+    from core.training import PRESETS
+    from ffn_gui.training_panel import TrainingPanel
+
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    config = replace(PRESETS["default"], epochs=2)
+    panel.start_run(config)
+    label = panel.plots.run.label
+    assert "-".join(map(str, config.sizes)) in label and "2 epochs" in label
+    assert config.optimizer in label
+
