@@ -65,7 +65,7 @@ def main() -> int:
                       tempfile.mkdtemp(prefix="ffn-gui-bench-"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
-    from handwriting import layout_strokes
+    from helpers.handwriting import layout_strokes
 
     from core.data import load_data
     from core.strokes import digit_strokes

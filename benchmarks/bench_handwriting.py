@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.mnist and args.proxy == "skeleton":
         parser.error("give --mnist or set MNIST_DIR")
 
-    from handwriting import layout_strokes, load_mnist_test, proxy_accuracy, strokes_of
+    from helpers.handwriting import layout_strokes, load_mnist_test, proxy_accuracy, strokes_of
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication

@@ -47,10 +47,10 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
     """Run ``cycles`` cycles of each kind; ``isolate`` points settings and data folders at a
     temporary folder (tests do that with their own fixture)."""
     import numpy as np
+    from helpers.synthetic import blobs
     from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-    from synthetic import blobs
 
     from core.data import Dataset, MnistData
     from core.training import TrainConfig

@@ -39,7 +39,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ffn-gui")
 
-    from handwriting import replay_digit
+    from helpers.handwriting import replay_digit
 
     from core.data import load_data
     from core.strokes import digit_strokes

@@ -9,8 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-# tests/reliability.py: counts what the suite tried; prints and saves the README's numbers
-pytest_plugins = ["reliability"]
+# tests/helpers/reliability.py: counts what the suite tried; prints and saves the README's numbers
+pytest_plugins = ["helpers.reliability"]
 
 MNIST_FILES = (
     "train-images-idx3-ubyte.gz",
@@ -125,8 +125,8 @@ def _qt_isolation(request, monkeypatch):
 
 @pytest.fixture
 def small_mnist():
-    """Factory of a small learnable ``MnistData`` (tests/synthetic.py's blobs, not MNIST)."""
-    from synthetic import blobs
+    """Factory of a small learnable ``MnistData`` (helpers/synthetic.py's blobs, not MNIST)."""
+    from helpers.synthetic import blobs
 
     from core.data import Dataset, MnistData
 

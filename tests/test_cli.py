@@ -5,12 +5,12 @@ import sys
 
 import numpy as np
 import pytest
+from helpers.datafiles import IDX_NAMES, write_idx, write_kaggle_csv
+from helpers.synthetic import blobs
 from PIL import Image
 
 from core.cli import main
 from core.model_io import load_model
-from tests.datafiles import IDX_NAMES, write_idx, write_kaggle_csv
-from tests.synthetic import blobs
 
 
 @pytest.fixture

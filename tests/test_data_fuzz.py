@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import reliability
-from datafiles import fake_mnist, idx_bytes, kaggle_csv_text
+from helpers import reliability
+from helpers.datafiles import fake_mnist, idx_bytes, kaggle_csv_text
+from helpers.fuzz import mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -61,29 +62,6 @@ SEEDS = {
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
-
-
-@st.composite
-def mutated(draw, seed: bytes) -> bytes:
-    """``seed`` after 1-4 random edits."""
-    data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["flip", "set", "truncate", "delete", "insert", "splice"]))
-        pos = draw(st.integers(0, max(len(data) - 1, 0)))
-        if op == "flip" and data:
-            data[pos] ^= 1 << draw(st.integers(0, 7))
-        elif op == "set" and data:
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "truncate":
-            del data[pos:]
-        elif op == "delete":
-            del data[pos : pos + draw(st.integers(1, 64))]
-        elif op == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=16))
-        elif op == "splice":  # copy a stretch of the file somewhere else
-            start = draw(st.integers(0, max(len(seed) - 1, 0)))
-            data[pos:pos] = seed[start : start + draw(st.integers(1, 256))]
-    return bytes(data)
 
 
 def check_idx(array: np.ndarray) -> None:

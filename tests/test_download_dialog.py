@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 import pytest
-from datafiles import write_mnist_folder
-from localhttp import LocalServer
+from helpers.datafiles import write_mnist_folder
+from helpers.localhttp import LocalServer
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 

@@ -3,7 +3,7 @@ ModelFileError naming the file. Any other exception, a hang or a malformed resul
 
 Seeds are two valid saved models of different shapes, deflated (as ``save_model`` writes them)
 and stored. Mutations: bit flips, byte overwrites, truncations, deletions, insertions and
-splices (tests/test_data_fuzz.py's ``mutated``), splices across the two models, random headers
+splices (helpers/fuzz.py's ``mutated``), splices across the two models, random headers
 around valid arrays, and random zips of random members. Every load runs under a time limit.
 FUZZ_EXAMPLES=5000 runs a longer hunt (default 150 per test, about 15 s in all).
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import reliability
+from helpers import reliability
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_data_fuzz import mutated

@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 import pytest
-from handwriting import SIZES, load_mnist_test, proxy_accuracy, strokes_of
+from helpers.handwriting import SIZES, load_mnist_test, proxy_accuracy, strokes_of
 
 pytestmark = [pytest.mark.mnist, pytest.mark.slow]
 
@@ -99,7 +99,7 @@ def test_bundled_model_reads_digits_in_the_styles_mnist_lacks(window, qtbot):
 
 def test_replay_draws_what_the_strokes_say(qtbot):
     """The harness itself: a replayed digit lands on the canvas at the asked size and place."""
-    from handwriting import replay_digit
+    from helpers.handwriting import replay_digit
 
     from ffn_gui.canvas import RESOLUTION, DrawingCanvas
 

@@ -12,9 +12,9 @@ modules leave out.
 
 from __future__ import annotations
 
+import ast
 import errno
 import gzip
-import importlib
 import io
 import json
 import os
@@ -32,11 +32,8 @@ from unittest import mock
 
 import numpy as np
 import pytest
-import reliability
-import test_data as td
-import test_download as tdl
-import test_model_io as tm
-from datafiles import IDX_NAMES, fake_mnist, idx_bytes, kaggle_csv_text, write_idx
+from helpers import broken, mirrors, reliability
+from helpers.datafiles import IDX_NAMES, fake_mnist, idx_bytes, kaggle_csv_text, write_idx
 
 import core.data as data
 import core.download as download
@@ -56,37 +53,39 @@ LIMIT = 10.0  # seconds any one load may take; the slowest case here takes about
 
 # ------------------------------------------------------------------ where each case is tested
 
-COVERAGE = {  # the issue's case: where it is tested (module::test or module::TABLE[key])
-    "IDX: wrong magic": "test_data::BROKEN_IDX[bad magic]",
-    "IDX: wrong dtype code": "test_data::BROKEN_IDX[float dtype]",
-    "IDX: truncated header": "test_data::BROKEN_IDX[truncated dims]",
-    "IDX: truncated payload": "test_data::BROKEN_IDX[truncated payload]",
-    "IDX: extra trailing bytes": "test_data::BROKEN_IDX[trailing bytes]",
+# the issue's case: where it is tested (module::test, or broken::TABLE[key]: a case of a table in
+# helpers/broken.py, which test_data.py or test_model_io.py runs, and this module too)
+COVERAGE = {
+    "IDX: wrong magic": "broken::BROKEN_IDX[bad magic]",
+    "IDX: wrong dtype code": "broken::BROKEN_IDX[float dtype]",
+    "IDX: truncated header": "broken::BROKEN_IDX[truncated dims]",
+    "IDX: truncated payload": "broken::BROKEN_IDX[truncated payload]",
+    "IDX: extra trailing bytes": "broken::BROKEN_IDX[trailing bytes]",
     "IDX: image/label count mismatch": "test_data::test_idx_count_mismatch",
-    "IDX: dimensions other than 28x28": "test_data::BROKEN_IDX[images 27x28]",
-    "IDX: billions of images, refused from the file size": "test_data::BROKEN_IDX[billions]",
+    "IDX: dimensions other than 28x28": "broken::BROKEN_IDX[images 27x28]",
+    "IDX: billions of images, refused from the file size": "broken::BROKEN_IDX[billions]",
     "IDX: ... before any allocation": "here::test_refused_before_allocation",
-    "IDX: corrupt gzip": "test_data::BROKEN_GZ[corrupt deflate]",
-    "CSV: empty file": "test_data::BROKEN_CSV[empty]",
-    "CSV: header only": "test_data::BROKEN_CSV[header only]",
-    "CSV: missing label column in a train file": "test_data::BROKEN_CSV[misspelt label]",
-    "CSV: 783 pixel columns": "test_data::BROKEN_CSV[783 pixels]",
-    "CSV: 786 pixel columns": "test_data::BROKEN_CSV[786 pixels]",
-    "CSV: non-numeric cells": "test_data::BROKEN_CSV[non-numeric]",
-    "CSV: NaN": "test_data::BROKEN_CSV[NaN cell]",
-    "CSV: negative values": "test_data::BROKEN_CSV[negative]",
-    "CSV: values > 255": "test_data::BROKEN_CSV[256]",
-    "CSV: floats": "test_data::BROKEN_CSV[12.5]",
-    "CSV: labels outside 0-9": "test_data::BROKEN_CSV[label 10]",
+    "IDX: corrupt gzip": "broken::BROKEN_GZ[corrupt deflate]",
+    "CSV: empty file": "broken::BROKEN_CSV[empty]",
+    "CSV: header only": "broken::BROKEN_CSV[header only]",
+    "CSV: missing label column in a train file": "broken::BROKEN_CSV[misspelt label]",
+    "CSV: 783 pixel columns": "broken::BROKEN_CSV[783 pixels]",
+    "CSV: 786 pixel columns": "broken::BROKEN_CSV[786 pixels]",
+    "CSV: non-numeric cells": "broken::BROKEN_CSV[non-numeric]",
+    "CSV: NaN": "broken::BROKEN_CSV[NaN cell]",
+    "CSV: negative values": "broken::BROKEN_CSV[negative]",
+    "CSV: values > 255": "broken::BROKEN_CSV[256]",
+    "CSV: floats": "broken::BROKEN_CSV[12.5]",
+    "CSV: labels outside 0-9": "broken::BROKEN_CSV[label 10]",
     "CSV: a UTF-8 BOM (accepted)": "test_data::test_csv_accepts_bom_crlf_quotes_and_whole_floats",
-    "CSV: semicolon-separated": "test_data::BROKEN_CSV[semicolons]",
+    "CSV: semicolon-separated": "broken::BROKEN_CSV[semicolons]",
     "CSV: test.csv opened as train": "test_data::test_csv_test_file",
     "model: truncated archive": "test_model_io::test_truncated_archives",
     "model: not a zip": "test_model_io::test_not_an_archive",
-    "model: missing arrays": "test_model_io::CASES[missing array]",
-    "model: shapes that do not chain": "test_model_io::CASES[shapes do not chain]",
-    "model: header from a newer format version": "test_model_io::CASES[newer format]",
-    "model: non-finite weights": "test_model_io::CASES[non-finite weights]",
+    "model: missing arrays": "broken::BROKEN_MODELS[missing array]",
+    "model: shapes that do not chain": "broken::BROKEN_MODELS[shapes do not chain]",
+    "model: header from a newer format version": "broken::BROKEN_MODELS[newer format]",
+    "model: non-finite weights": "broken::BROKEN_MODELS[non-finite weights]",
     "model: object arrays refused": "test_model_io::test_object_arrays_are_refused_not_unpickled",
     "model: arrays that expand to gigabytes":
         "test_model_io::test_zip_bomb_is_refused_before_reading",
@@ -119,13 +118,21 @@ COVERAGE = {  # the issue's case: where it is tested (module::test or module::TA
 
 
 def test_coverage_map_points_at_real_tests():
+    """Each entry names a test function of a test module (read from its source, not imported:
+    test modules never import one another) or a key of a table in helpers/broken.py."""
     missing = []
     for case, where in COVERAGE.items():
         module, target = where.split("::")
-        mod = importlib.import_module(__name__ if module == "here" else module)
         name, _, key = target.partition("[")
-        obj = getattr(mod, name, None)
-        if obj is None or key and key.rstrip("]") not in obj:
+        if module == "broken":
+            found = key.rstrip("]") in getattr(broken, name, {})
+        else:
+            here = Path(__file__)
+            source = here if module == "here" else here.with_name(module + ".py")
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+            found = any(isinstance(node, ast.FunctionDef) and node.name == name
+                        for node in tree.body)
+        if not found:
             missing.append(f"{case}: {module}.{target}")
     assert not missing, "COVERAGE names tests that do not exist:\n" + "\n".join(missing)
 
@@ -308,11 +315,11 @@ def gzip_bomb() -> bytes:
 
 def idx_cases() -> dict[str, Case]:
     cases = {}
-    for name, (content, _) in {**td.BROKEN_IDX, **td.BROKEN_LABELS}.items():
-        base = TRAIN_LABELS if name in td.BROKEN_LABELS else TRAIN_IMAGES
+    for name, (content, _) in {**broken.BROKEN_IDX, **broken.BROKEN_LABELS}.items():
+        base = TRAIN_LABELS if name in broken.BROKEN_LABELS else TRAIN_IMAGES
         cases[f"{name} (raw)"] = Case(write(base, content), load_idx)
         cases[f"{name} (gz)"] = Case(write(base + ".gz", gzip.compress(content)), load_idx)
-    for name, (make, _) in td.BROKEN_GZ.items():
+    for name, (make, _) in broken.BROKEN_GZ.items():
         cases[f"gzip: {name}"] = Case(write(TRAIN_IMAGES + ".gz", make()), load_idx)
     valid = idx_bytes(IMAGES)
     big = np.random.default_rng(0).bytes(300 * 784)
@@ -384,14 +391,14 @@ HEADER, BODY = CSV.split("\n", 1)
 
 
 def cell(text: str, row: int, col: int, value: str) -> str:
-    return td.replace_cell(text, row, col, value)
+    return broken.replace_cell(text, row, col, value)
 
 
 def csv_cases() -> dict[str, Case]:
     cases = {f"{name}": Case(write("train.csv", text.encode()), load_kaggle_csv)
-             for name, (text, _) in td.BROKEN_CSV.items()}
+             for name, (text, _) in broken.BROKEN_CSV.items()}
     cases |= {f"{name} (load_data)": Case(write("train.csv", text.encode()), load_data)
-              for name, (text, _) in td.BROKEN_CSV.items()}
+              for name, (text, _) in broken.BROKEN_CSV.items()}
     test_csv = kaggle_csv_text(IMAGES, None).encode()
     wide = ",".join(f"pixel{i}" for i in range(10**6))
     ours = {
@@ -482,9 +489,9 @@ def npz_members(**override: bytes) -> list[tuple[str, bytes]]:
 
 def npz_cases() -> dict[str, Case]:
     cases = {name: Case(write("mnist.npz", make()), load_keras_npz)
-             for name, (make, _) in td.BROKEN_NPZ.items()}
+             for name, (make, _) in broken.BROKEN_NPZ.items()}
     cases |= {f"{name} (load_data)": Case(write("mnist.npz", make()), load_data)
-              for name, (make, _) in td.BROKEN_NPZ.items()}
+              for name, (make, _) in broken.BROKEN_NPZ.items()}
     good = zip_of(npz_members())
     ours = {
         "x_train twice": Case(write("mnist.npz", zip_of(npz_members() + [(
@@ -552,7 +559,7 @@ def model_zip(arrays: dict, header: dict | bytes | np.ndarray, extra=(), **membe
 def model_cases(model: bytes) -> dict[str, Case]:
     arrays, h = model_arrays(model)
     cases = {}
-    for name, variant in tm.CASES.items():
+    for name, variant in broken.BROKEN_MODELS.items():
         def make(folder, variant=variant):
             (folder / "m.npz").write_bytes(model)
             return variant(folder / "m.npz")
@@ -719,7 +726,7 @@ ALLOCATION = {  # case: (file name, make(a valid model's bytes) -> content, load
         idx_header(2 * 10**9, 28, 28) + bytes(100)), load_idx),
     "IDX gz: a million images, tiny file": (TRAIN_IMAGES + ".gz", lambda m: gzip.compress(
         idx_header(10**6, 28, 28) + bytes(100)), load_idx),
-    "NPZ: x_train claims 6 GB": ("mnist.npz", lambda m: td.huge_npy_member(), load_keras_npz),
+    "NPZ: x_train claims 6 GB": ("mnist.npz", lambda m: broken.huge_npy_member(), load_keras_npz),
     "NPZ: x_train claims 200 MB, holds 64 bytes": ("mnist.npz", lambda m: zip_of(npz_members(
         x_train=raw_npy({"descr": "|u1", "fortran_order": False, "shape": (255_000, 28, 28)},
                         b"\0" * 64))), load_keras_npz),
@@ -755,7 +762,7 @@ def test_refused_before_allocation(tmp_path, case, model_bytes):
 
 @pytest.fixture
 def server():
-    s = tdl.Server()
+    s = mirrors.Server()
     yield s
     s.close()
 
@@ -763,7 +770,7 @@ def server():
 def polls_in_a_download(server, dest) -> int:
     """How many times a whole download asks whether it is cancelled."""
     polls = []
-    tdl.fetch(server, dest, cancel=lambda: polls.append(1) and False)
+    mirrors.fetch(server, dest, cancel=lambda: polls.append(1) and False)
     return len(polls)
 
 
@@ -782,20 +789,20 @@ def test_cancel_at_every_point(server, tmp_path):
             return len(polls) >= k
 
         with pytest.raises(DownloadCancelled) as info:
-            tdl.fetch(server, dest, cancel=cancel)
+            mirrors.fetch(server, dest, cancel=cancel)
         assert "cancelled" in str(info.value) and "nothing partial" in str(info.value)
         if dest.exists():
-            tdl.assert_only_verified(dest)
-        tdl.fetch(server, dest)
-        tdl.assert_complete(dest)
+            mirrors.assert_only_verified(dest)
+        mirrors.fetch(server, dest)
+        mirrors.assert_complete(dest)
         reliability.count("download_faults")
 
 
 def test_redirect_to_another_host_is_refused(server, tmp_path):
     port = server.httpd.server_address[1]
     server.script[("m1", "a.gz")] = ("redirect", f"http://localhost:{port}/m2/a.gz")
-    tdl.fetch(server, tmp_path)
-    tdl.assert_complete(tmp_path)
+    mirrors.fetch(server, tmp_path)
+    mirrors.assert_complete(tmp_path)
     # m1's redirect was refused, not followed: a.gz came from m2 by its own request
     assert server.requests[:2] == [("m1", "a.gz"), ("m2", "a.gz")]
     # every mirror redirecting away: a clear error, nothing kept
@@ -803,7 +810,7 @@ def test_redirect_to_another_host_is_refused(server, tmp_path):
     for m in ("m1", "m2"):
         server.script[(m, "b.gz")] = ("redirect", f"http://localhost:{port}/{m}/b.gz")
     with pytest.raises(DownloadError, match="another host"):
-        tdl.fetch(server, dest)
+        mirrors.fetch(server, dest)
     assert [p.name for p in dest.iterdir()] == ["a.gz"]
     reliability.count("download_faults", 2)
 
@@ -812,7 +819,7 @@ def test_redirect_within_the_mirror_is_followed(server, tmp_path):
     server.script[("m1", "a.gz")] = ("redirect", "/m1/b.gz")  # same host, other path
     server.script[("m1", "b.gz")] = ("ok",)
     with pytest.raises(DownloadError, match="checksum"):  # b.gz's bytes under a.gz's md5
-        tdl.fetch(server, tmp_path, mirrors=server.mirrors[:1])
+        mirrors.fetch(server, tmp_path, mirrors=server.mirrors[:1])
     assert server.requests == [("m1", "a.gz"), ("m1", "b.gz")]
     assert list(tmp_path.iterdir()) == []
     reliability.count("download_faults")
@@ -852,14 +859,14 @@ def test_download_local_failures(server, tmp_path, monkeypatch, where, words):
         code = errno.ENOSPC if where == "fsync" else errno.EACCES
         monkeypatch.setattr(download.os, where, oserror(code))
     with pytest.raises(DownloadError) as info:
-        tdl.fetch(server, tmp_path)
+        mirrors.fetch(server, tmp_path)
     message = str(info.value)
     assert words in message and (where == "tempfile" or "a.gz" in message), message
     assert server.requests == [("m1", "a.gz")]
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
-    tdl.fetch(server, tmp_path)  # a retry works
-    tdl.assert_complete(tmp_path)
+    mirrors.fetch(server, tmp_path)  # a retry works
+    mirrors.assert_complete(tmp_path)
     reliability.count("download_faults")
 
 
@@ -871,7 +878,7 @@ def test_download_while_another_thread_cancels(server, tmp_path):
     timer.start()
     try:
         with pytest.raises(DownloadCancelled):
-            tdl.fetch(server, tmp_path, cancel=event, timeout=0.5)
+            mirrors.fetch(server, tmp_path, cancel=event, timeout=0.5)
     finally:
         timer.cancel()
     assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,6 @@
 """Model files: round trip, atomic saves, and every malformed file refused with a clear error."""
 
 import io
-import json
 import os
 import signal
 import subprocess
@@ -11,7 +10,8 @@ import zipfile
 
 import numpy as np
 import pytest
-import reliability
+from helpers import reliability
+from helpers.broken import BROKEN_MODELS
 
 from core.errors import ModelFileError
 from core.model_io import FORMAT_VERSION, load_model, save_model
@@ -41,41 +41,9 @@ def test_round_trip(net, saved, rng):
     assert model.network.describe() == net.describe()
 
 
-def rewrite(path, arrays=None, header=None, drop=(), raw=None):
-    """Write a variant of a model file: replace arrays or header fields, drop members."""
-    with np.load(path, allow_pickle=False) as npz:
-        data = {k: npz[k] for k in npz.files}
-    h = json.loads(data["header"].tobytes())
-    h.update(header or {})
-    data["header"] = np.frombuffer(json.dumps(h).encode(), np.uint8)
-    data.update(arrays or {})
-    for k in drop:
-        data.pop(k)
-    out = path.with_name("variant.npz")
-    np.savez(out, **data)
-    return out
-
-
-CASES = {
-    "missing array": lambda p: rewrite(p, drop=["w1"]),
-    "no header": lambda p: rewrite(p, drop=["header"]),
-    "shapes do not chain": lambda p: rewrite(p, arrays={"w1": np.zeros((10, 17), np.float32)}),
-    "newer format": lambda p: rewrite(p, header={"format_version": FORMAT_VERSION + 1}),
-    "foreign format": lambda p: rewrite(p, header={"format": "keras"}),
-    "non-finite weights": lambda p: rewrite(
-        p, arrays={"w0": np.full((16, 784), np.nan, np.float32)}),
-    "integer weights": lambda p: rewrite(p, arrays={"b0": np.zeros(16, np.int64)}),
-    "unknown activation": lambda p: rewrite(p, header={"activation": "gelu"}),
-    "bad sizes": lambda p: rewrite(p, header={"sizes": [784, -1, 10]}),
-    "extra array": lambda p: rewrite(p, arrays={"w9": np.zeros(3, np.float32)}),
-    "checksum mismatch": lambda p: rewrite(p, arrays={"b0": np.ones(16, np.float32)}),
-    "bad config": lambda p: rewrite(p, header={"config": {"epochs": 0}}),
-}
-
-
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", BROKEN_MODELS)
 def test_malformed_models_are_refused(case, saved):
-    bad = CASES[case](saved)
+    bad = BROKEN_MODELS[case](saved)
     with pytest.raises(ModelFileError) as e:
         load_model(bad)
     assert "variant.npz" in str(e.value)

@@ -30,9 +30,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import reliability
-import test_download as tdl
-from datafiles import (
+from helpers import mirrors, reliability
+from helpers.datafiles import (
     IDX_NAMES,
     fake_mnist,
     write_idx,
@@ -40,7 +39,7 @@ from datafiles import (
     write_keras_npz,
     write_mnist_folder,
 )
-from synthetic import blobs
+from helpers.synthetic import blobs
 
 import core.download as download
 from core.cli import main as cli
@@ -338,15 +337,15 @@ def test_engine_paths_make_no_network_access(tmp_path, rng, offline, capsys):
 
 def test_the_recorder_sees_a_download(tmp_path, monkeypatch):
     """The recorder is not blind: a download to a local server is seen, and only it."""
-    server = tdl.Server()
+    server = mirrors.Server()
     try:
         recorder = NetworkRecorder(monkeypatch, allow=True)
-        tdl.fetch(server, tmp_path)
+        mirrors.fetch(server, tmp_path)
         port = server.httpd.server_address[1]
         assert recorder.seen and all(str(port) in s or "127.0.0.1" in s for s in recorder.seen)
         recorder.allow = False
         with pytest.raises(DownloadError):  # refused by the recorder: every mirror fails
-            tdl.fetch(server, tmp_path / "again")
+            mirrors.fetch(server, tmp_path / "again")
     finally:
         server.close()
     reliability.count("network_checks")

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import reliability
+from helpers import reliability
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers.synthetic import blobs
 
 from core import training
 from core.errors import ConfigError, TrainingDiverged
@@ -18,7 +19,6 @@ from core.training import (
     preset,
     train,
 )
-from tests.synthetic import blobs
 
 
 @pytest.fixture
@@ -272,7 +272,7 @@ def test_config_round_trips_through_dict():
 
 
 def test_stop_during_the_augmentation_set_up_ends_the_run_quickly(rng):
-    from tests.synthetic import blobs
+    from helpers.synthetic import blobs
 
     data = blobs(20_000, rng)
     cfg = small(augment=True, epochs=3)

@@ -334,7 +334,7 @@ def test_settings_persist_and_corrupt_settings_fall_back(window, qtbot, monkeypa
 
 
 def test_loads_data_from_a_folder_in_the_background(window, qtbot, tmp_path):
-    from datafiles import write_mnist_folder
+    from helpers.datafiles import write_mnist_folder
 
     write_mnist_folder(tmp_path / "mnist", 300, 50, np.random.default_rng(1))
     with qtbot.waitSignal(window.data_loaded, timeout=10_000) as blocker:
@@ -361,7 +361,7 @@ def test_loading_a_bad_file_shows_an_error(window, qtbot, tmp_path):
 
 
 def test_start_up_finds_mnist_dir(qtbot, tmp_path, monkeypatch):
-    from datafiles import write_mnist_folder
+    from helpers.datafiles import write_mnist_folder
 
     write_mnist_folder(tmp_path / "m", 120, 20, np.random.default_rng(2))
     monkeypatch.setenv("MNIST_DIR", str(tmp_path / "m"))

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from datafiles import write_mnist_folder
+from helpers.datafiles import write_mnist_folder
 
 from core.errors import DataError
 from core.training import PRESETS, BatchProgress, EpochProgress, TrainControl

@@ -1,9 +1,9 @@
 """The reliability numbers the README quotes, measured by the test run itself.
 
-A pytest plugin (``pytest_plugins = ["reliability"]`` in tests/conftest.py). Tests report what
-they tried::
+A pytest plugin (``pytest_plugins = ["helpers.reliability"]`` in tests/conftest.py). Tests report
+what they tried::
 
-    import reliability
+    from helpers import reliability
     reliability.count("bad_input")          # one malformed file refused by a loader
     reliability.count("fuzz_examples")      # one hypothesis example run
     reliability.count("download_faults")    # one download fault scenario survived
@@ -44,11 +44,6 @@ VALUES = {
     "soak_leftover_threads": "soak worker threads left running",
     "soak_memory_growth_mb": "soak memory growth (MB)",
 }
-
-# One set of counters however a test imports this module ("import reliability", as the plugin
-# is registered, or "from tests import reliability"): both names are the same module object.
-sys.modules.setdefault("reliability", sys.modules[__name__])
-sys.modules.setdefault("tests.reliability", sys.modules[__name__])
 
 _counts: Counter[str] = Counter()
 _values: dict[str, float] = {}
