@@ -40,7 +40,11 @@ def test_ordinary_settings_are_read_without_notice(qtbot):
     s.sync()
     again = Settings()
     assert again.notice is None and again.train_settings()[0] == "seed"
-    assert isinstance(QSettings.Format.IniFormat, QSettings.Format)
+    # an INI file in the folder QSettings.setPath points at (the tests' own), never the
+    # platform's native store, which the tests could not redirect
+    assert again.store.format() == QSettings.Format.IniFormat
+    probe = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "probe").fileName()
+    assert again.store.fileName().startswith(os.path.dirname(probe) + os.sep)
 
 
 def test_the_window_tells_the_user_when_settings_were_set_aside(qtbot, tmp_path):
