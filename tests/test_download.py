@@ -21,6 +21,10 @@ import core.download as download
 from core.download import FILES, MIRRORS, TOTAL_BYTES, download_mnist
 from core.errors import ConfigError, DownloadCancelled, DownloadError, FFNError
 
+# Seconds after which a download test has hung. Timeouts here are 0.5 s and a stalled response
+# ends at 10 s; how fast a fault is survived is not a unit test's business.
+HANG = 8
+
 
 @pytest.fixture
 def server():
@@ -57,12 +61,12 @@ def test_corrupt_existing_file_is_replaced(server, tmp_path):
 @pytest.mark.parametrize(
     "failure, words",
     [
-        (("status", 404), "404"),
-        (("status", 500), "500"),
-        (("cut", 100_000), "cut"),
-        (("length", len(CONTENT["a.gz"]) + 5000), "cut"),
-        (("length", len(CONTENT["a.gz"]) - 5000), "checksum"),
-        (("wrong",), "checksum"),
+        (("status", 404), "HTTP error 404"),
+        (("status", 500), "HTTP error 500"),
+        (("cut", 100_000), "connection cut"),
+        (("length", len(CONTENT["a.gz"]) + 5000), "connection cut"),
+        (("length", len(CONTENT["a.gz"]) - 5000), "checksum mismatch"),
+        (("wrong",), "checksum mismatch"),
         (("stall", 70_000), "timed out"),
     ],
     ids=["404", "500", "cut", "long content-length", "short content-length", "wrong bytes",
@@ -71,12 +75,19 @@ def test_corrupt_existing_file_is_replaced(server, tmp_path):
 def test_first_mirror_fails_second_works(server, tmp_path, failure, words):
     server.script[("m1", "a.gz")] = failure
     start = time.perf_counter()
-    fetch(server, tmp_path, timeout=0.5)
-    assert time.perf_counter() - start < 3
-    assert_complete(tmp_path)
+    fetch(server, tmp_path / "both", timeout=0.5)
+    assert time.perf_counter() - start < HANG  # the stall ends at the 0.5 s timeout
+    assert_complete(tmp_path / "both")
     assert ("m2", "a.gz") in server.requests
     # the mirror that worked is tried first for the next file
     assert server.requests[-1] == ("m2", "b.gz")
+    # the same fault with no other mirror to fall back on: its own words in the error
+    with pytest.raises(DownloadError) as info:
+        fetch(server, tmp_path / "alone", mirrors=server.mirrors[:1], timeout=0.5)
+    message = str(info.value)
+    assert "a.gz" in message and server.mirrors[0] in message, message
+    assert words in message, message
+    assert not (tmp_path / "alone").exists() or list((tmp_path / "alone").iterdir()) == []
     reliability.count("download_faults")
 
 
@@ -92,7 +103,7 @@ def test_every_mirror_fails(server, tmp_path, failure, words):
     start = time.perf_counter()
     with pytest.raises(DownloadError) as info:
         fetch(server, tmp_path, timeout=0.5)
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < HANG
     message = str(info.value)
     assert "a.gz" in message and message.count(words) == 2, message
     assert server.mirrors[0] in message and server.mirrors[1] in message
@@ -199,7 +210,7 @@ def test_cancel_while_stalled_server_times_out(server, tmp_path):
     start = time.perf_counter()
     with pytest.raises(DownloadCancelled):
         fetch(server, tmp_path, progress=progress, cancel=event, timeout=0.5)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < HANG
     assert list(tmp_path.iterdir()) == []
     reliability.count("download_faults")
 
