@@ -1,5 +1,6 @@
 """Fuzzing the loaders: random bytes and mutated valid files either load as well-formed data or
-raise DataError. Any other exception (or a wrong dtype/shape on success) is a bug.
+raise DataError. Any other exception, or a load that returns other numbers than the file holds
+(read independently, the plain way), is a bug.
 
 Mutations: bit flips, byte overwrites, truncations, deletions, insertions and splices of a valid
 IDX (raw and gzip), Kaggle CSV and Keras NPZ (stored and deflated) file; for the CSV also cell
@@ -8,10 +9,12 @@ FUZZ_EXAMPLES=5000 in the environment runs a longer hunt (default 300 per test, 
 ``--hypothesis-show-statistics`` shows how often each outcome (loaded, or which error) came up.
 """
 
+import csv
 import gzip
 import io
 import os
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -64,13 +67,52 @@ def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
-def check_idx(array: np.ndarray) -> None:
+# What a file that loads holds, read the plain way, independently of core.data: a successful
+# load must return exactly these numbers (a loader that read 256 as 0, or dropped a row, fails).
+
+
+def idx_numbers(content: bytes) -> np.ndarray:
+    """An IDX file's array: gunzipped when it starts with gzip's magic, then magic, sizes, data."""
+    if content[:2] == b"\x1f\x8b":
+        content = gzip.decompress(content)
+    ndim = content[3]
+    dims = struct.unpack(f">{ndim}I", content[4 : 4 + 4 * ndim])
+    return np.frombuffer(content, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def csv_numbers(content: bytes) -> tuple[list[str], np.ndarray]:
+    """A CSV file's header and its data rows as float64 (n, columns); blank lines skipped."""
+    text = content.decode("utf-8-sig")
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""))
+            if any(cell.strip() for cell in row)]
+    values = np.array([[float(cell) for cell in row] for row in rows[1:]], np.float64)
+    return [cell.strip().strip('"') for cell in rows[0]], values.reshape(len(rows) - 1, -1)
+
+
+def npz_numbers(content: bytes) -> dict[str, np.ndarray]:
+    with np.load(io.BytesIO(content), allow_pickle=False) as npz:
+        return {name: npz[name] for name in npz.files}
+
+
+def same_numbers(loaded: np.ndarray, expected: np.ndarray, what: str) -> None:
+    expected = np.asarray(expected)
+    assert loaded.size == expected.size, f"{what}: {loaded.size} values, the file {expected.size}"
+    assert np.array_equal(loaded.reshape(-1).astype(np.float64),
+                          expected.reshape(-1).astype(np.float64)), \
+        f"{what}: the values loaded are not the file's"
+
+
+def check_idx(array: np.ndarray, content: bytes) -> None:
     assert isinstance(array, np.ndarray) and array.dtype == np.uint8
     assert array.shape[1:] == (28, 28) and array.ndim == 3 or array.ndim == 1 and array.max() <= 9
     assert len(array) > 0
+    expected = idx_numbers(content)
+    assert array.shape == expected.shape
+    same_numbers(array, expected, "IDX")
 
 
-def check_dataset(ds: Dataset, labelled: bool | None = None) -> None:
+def check_dataset(ds: Dataset, content: bytes | None = None, labelled: bool | None = None) -> None:
+    """A well-formed Dataset; with ``content`` (a CSV file's bytes) holding exactly its numbers."""
     assert isinstance(ds, Dataset) and len(ds) > 0
     assert ds.images.dtype == np.uint8 and ds.images.shape[1:] == (28, 28)
     assert ds.images.flags.c_contiguous
@@ -79,16 +121,35 @@ def check_dataset(ds: Dataset, labelled: bool | None = None) -> None:
     if ds.labels is not None:
         assert ds.labels.dtype == np.uint8 and ds.labels.shape == (len(ds),)
         assert ds.labels.max() <= 9
+    if content is not None:
+        header, values = csv_numbers(content)
+        assert (header[0] == "label") == (ds.labels is not None), header[0]
+        if ds.labels is not None:
+            same_numbers(ds.labels, values[:, 0], "CSV labels")
+            values = values[:, 1:]
+        same_numbers(ds.images, values, "CSV pixels")
 
 
-def check_mnist(m: MnistData) -> None:
+def check_mnist(m: MnistData, content: bytes) -> None:
+    """A well-formed MnistData holding exactly the numbers of the CSV or NPZ file ``content``."""
     assert isinstance(m, MnistData)
-    check_dataset(m.train, labelled=True)
-    if m.test is not None:
-        check_dataset(m.test, labelled=True)
+    if content[:2] != b"PK":  # a Kaggle CSV: one labelled training set
+        check_dataset(m.train, content, labelled=True)
+        assert m.test is None
+        return
+    arrays = npz_numbers(content)
+    for split, ds in (("train", m.train), ("test", m.test)):
+        if ds is None:
+            assert split == "test" and "x_test" not in arrays and "y_test" not in arrays
+            continue
+        check_dataset(ds, labelled=True)
+        same_numbers(ds.images, arrays[f"x_{split}"], f"x_{split}")
+        same_numbers(ds.labels, arrays[f"y_{split}"], f"y_{split}")
 
 
 def load_only_data_error(load, path: Path, content: bytes, check) -> None:
+    """``load(path)`` of a file holding ``content`` raises DataError naming the file, or returns
+    what ``check(result, content)`` accepts."""
     path.write_bytes(content)
     try:
         result = load(path)
@@ -99,7 +160,7 @@ def load_only_data_error(load, path: Path, content: bytes, check) -> None:
         outcome = message.replace(str(path), "").split(";")[0].split("(")[0].strip(" :")
         event(re.sub(r"0x[0-9a-f]+|'[^']*'|-?\d[\d,.e+]*", "#", outcome)[:60])
         return
-    check(result)
+    check(result, content)
     event("loaded")
 
 
@@ -200,4 +261,4 @@ def test_seeds_are_valid(folder, name):
     path.write_bytes(SEEDS[name])
     result = load_any(path) if name != "test.csv" else load_kaggle_csv(path)
     (check_idx if "idx" in name else check_mnist if "npz" in name or name == "train.csv"
-     else check_dataset)(result)
+     else check_dataset)(result, SEEDS[name])
