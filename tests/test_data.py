@@ -5,7 +5,6 @@ Every broken file must raise DataError whose message names the file and says wha
 
 import gzip
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +44,10 @@ from core.data import (
     load_keras_npz,
 )
 from core.errors import ConfigError, DataError
+
+# Seconds after which a load has hung. How fast loads are is benchmarks/bench_latency.py's business:
+# a unit test on a busy 2-core CI machine can only catch a hang.
+HANG = 10
 
 
 def raises_data_error(load, path, *words):
@@ -180,9 +183,8 @@ def test_broken_idx_file(tmp_path, case, gz):
     kind = "labels" if case in BROKEN_LABELS else "images"
     path = tmp_path / (IDX_NAMES["train", kind] + (".gz" if gz else ""))
     path.write_bytes(gzip.compress(content) if gz else content)
-    start = time.perf_counter()
-    raises_data_error(load_idx, path, word)
-    assert time.perf_counter() - start < 1, "a lying header must be refused before reading"
+    with reliability.time_limit(HANG, "a lying header must be refused before reading"):
+        raises_data_error(load_idx, path, word)
     # the same file inside a folder fails the same way
     other = "labels" if kind == "images" else "images"
     n = 4 if case not in ("label 255",) else 1
@@ -206,9 +208,18 @@ def test_gzip_bomb_stops_at_the_declared_size(tmp_path):
         for _ in range(200):
             f.write(bytes(2**20))
     assert (tmp_path / "bomb.gz").stat().st_size < 400_000
-    start = time.perf_counter()
-    raises_data_error(lambda p: load_idx(p, "images"), tmp_path / "bomb.gz", "trailing")
-    assert time.perf_counter() - start < 0.5
+    inflated = []
+    read = gzip.GzipFile.read
+
+    def counting(self, size=-1):
+        chunk = read(self, size)
+        inflated.append(len(chunk))
+        return chunk
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gzip.GzipFile, "read", counting)
+        raises_data_error(lambda p: load_idx(p, "images"), tmp_path / "bomb.gz", "trailing")
+    assert sum(inflated) <= len(good_images(4)) + 1  # the declared bytes and one more, no more
 
 
 def test_idx_count_mismatch(tmp_path, rng):
@@ -364,12 +375,10 @@ def test_csv_full_kaggle_size_loads_in_seconds(tmp_path, rng):
     body = kaggle_csv_text(images, labels).split("\n", 1)[1]
     path = write_text(tmp_path / "train.csv", "label," + CSV_HEADER + "\n" + body * 420)
     images, labels = np.tile(images, (420, 1, 1)), np.tile(labels, 420)
-    start = time.perf_counter()
-    ds = load_kaggle_csv(path)
-    elapsed = time.perf_counter() - start
+    with reliability.time_limit(60, "loading a 42,000-row CSV"):  # a hang; speed: bench_latency
+        ds = load_kaggle_csv(path)
     assert len(ds) == 42_000 and np.array_equal(ds.images, images)
     assert np.array_equal(ds.labels, labels)
-    assert elapsed < 10, f"42,000-row CSV took {elapsed:.1f} s"
 
 
 # ---------------------------------------------------------------------------------------- NPZ

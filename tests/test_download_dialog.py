@@ -120,7 +120,7 @@ def test_cancel_stops_the_download_and_keeps_nothing(qtbot, mnist_files, tmp_pat
         with qtbot.waitSignal(dialog.cancelled, timeout=5000):
             qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
             assert dialog.status.text() == "Cancelling…"
-        assert time.perf_counter() - t0 < 1.0
+        assert time.perf_counter() - t0 < 5.0  # a hang; speed: benchmarks/bench_latency.py
         assert dialog.result() == QDialog.DialogCode.Rejected
         assert not dialog.isVisible()
         assert workers.running_jobs() == []
