@@ -121,25 +121,57 @@ net = Network([784, 1024, 1024, 10], rng=np.random.default_rng(1))
 print("ready", flush=True)
 while True:
     save_model({path!r}, net)
+    print("saved", flush=True)
 """
+
+OLD, NEW = (784, 16, 10), (784, 1024, 1024, 10)
 
 
 def test_sigkill_mid_save_leaves_old_or_complete_new(net, tmp_path):
     path = tmp_path / "model.npz"
     save_model(path, net)  # the old model: a different architecture from the new one
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    outcomes = set()
-    for delay in (0.05, 0.15, 0.3, 0.5, 0.8):
+    outcomes = []
+    # the kill lands at an arbitrary point of a save: before the first save ends, or (waiting
+    # for "saved" first) after one new model is complete and in the middle of the next save
+    for delay, after_a_save in ((0.05, False), (0.15, False), (0.0, True), (0.05, True),
+                                (0.15, True)):
         proc = subprocess.Popen([sys.executable, "-c", KILLER.format(root=root, path=str(path))],
                                 stdout=subprocess.PIPE)
         assert proc.stdout.readline().strip() == b"ready"
-        time.sleep(delay)  # let it get into a save: the kill must land at an arbitrary point
+        if after_a_save:
+            assert proc.stdout.readline().strip() == b"saved"
+        time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         proc.stdout.close()
         model = load_model(path)  # never a broken file
-        outcomes.add(tuple(model.network.sizes))
-    assert outcomes <= {(784, 16, 10), (784, 1024, 1024, 10)}
+        outcomes.append(tuple(model.network.sizes))
+        # a temporary file the kill left behind sits beside the target, never elsewhere
+        assert all(p == path or p.name.startswith(".model.npz.") for p in tmp_path.iterdir())
+    assert set(outcomes) <= {OLD, NEW}
+    assert outcomes[2:] == [NEW] * 3, outcomes  # a completed save is never undone by a kill
+
+
+def test_the_temporary_file_is_written_beside_the_target(net, tmp_path, monkeypatch):
+    """os.replace is atomic only within one filesystem (and fails across two): the temporary
+    file must be in the target's own folder."""
+    import core.model_io as model_io
+
+    replaced = []
+    real = model_io.os.replace
+
+    def spy(src, dst, *args, **kwargs):
+        replaced.append((os.path.abspath(src), os.path.abspath(dst)))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(model_io.os, "replace", spy)
+    path = save_model(tmp_path / "beside.npz", net)
+    assert len(replaced) == 1
+    src, dst = replaced[0]
+    assert dst == os.path.abspath(path)
+    assert os.path.dirname(src) == os.path.dirname(dst), replaced
+    assert [p.name for p in tmp_path.iterdir()] == ["beside.npz"]
 
 
 def test_saved_model_is_an_ordinary_readable_file(net, tmp_path):
