@@ -42,7 +42,8 @@ def test_train_prints_an_epoch_line_each_epoch_and_saves(trained):
     assert "test accuracy:" in text
     model = load_model(out)
     assert model.network.sizes == [784, 128, 128, 10]
-    assert model.config.epochs == 2 and model.metrics["test_accuracy"] > 0.9
+    # seed-fixed (deterministic): 100% of the 300 test blobs on this machine
+    assert model.config.epochs == 2 and model.metrics["test_accuracy"] >= 0.98
     assert len(model.data_checksum) == 64
 
 

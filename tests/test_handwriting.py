@@ -2,7 +2,7 @@
 the window's own prediction (``prediction_changed``):
 
 - the skeleton proxy: MNIST test digits, thinned to pen strokes, at several sizes and positions
-  (at least 95% read correctly);
+  (at least 96.5% read correctly);
 - the styles proxy (``styles.py``): digits built from stroke templates of the styles MNIST's
   writers rarely used (slashed zeros, 1s with a lead-in or a flag and foot, crossed 7s, open-top
   4s, straight-tailed 9s, slanted writing), made without MNIST, 60% of the board's height.
@@ -26,7 +26,9 @@ pytestmark = [pytest.mark.mnist, pytest.mark.slow]
 N_DIGITS = 1000  # every 10th MNIST test digit, each at three sizes: 3,000 replays
 # (every 10th, not the first 1,000: the test set's first half is written more neatly than its
 # second, and the first 1,000 read about 0.7 points better than the whole set)
-TARGET = 0.95
+# The bundled model reads 97.07% (97.20 / 97.00 / 97.00% at the three sizes). Deterministic:
+# fixed digits, fixed strokes, a fixed model; the bar leaves room for a different BLAS only.
+TARGET = 0.965
 N_STYLE_DIGITS = 500  # 50 of each class, seed 0
 # The bundled model reads 96.4% of these; the set is deterministic (seed 0), so the margin only
 # has to absorb a retrained model's small differences, not sampling noise.
@@ -72,7 +74,7 @@ def test_bundled_model_reads_replayed_handwriting(window, qtbot, mnist_dir):
         assert result.total[size] == N_DIGITS
     assert result.accuracy >= TARGET, result.summary()
     # no size may lag far behind: a person draws small and large
-    assert min(result.accuracy_at(s) for s in SIZES) >= TARGET - 0.015, result.summary()
+    assert min(result.accuracy_at(s) for s in SIZES) >= TARGET - 0.005, result.summary()
 
 
 def test_bundled_model_reads_digits_in_the_styles_mnist_lacks(window, qtbot):

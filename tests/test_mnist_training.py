@@ -35,13 +35,18 @@ def test_real_mnist_loads(mnist):
     assert np.bincount(mnist.test.labels).tolist()[:3] == [980, 1135, 1032]
 
 
-def test_seed_preset_reaches_95_percent(mnist):
+# The runs are seed-fixed, so deterministic: the same numbers on every run of one machine (a
+# different BLAS may move them by a few hundredths of a point). The bars sit just below what
+# they reach, leaving room for that and not for a lost feature.
+
+
+def test_seed_preset_reaches_96_5_percent(mnist):
     acc, epochs = run(mnist, "seed", epochs=5)
-    assert acc >= 0.95, f"seed preset: {acc:.2%} on the test set"
-    assert epochs[-1].val_accuracy >= 0.95
+    assert acc >= 0.965, f"seed preset: {acc:.2%} on the test set (reaches 97.00%)"
+    assert epochs[-1].val_accuracy >= 0.965, epochs[-1]  # reaches 96.93%
 
 
-def test_default_preset_reaches_98_percent(mnist):
+def test_default_preset_reaches_98_5_percent(mnist):
     acc, epochs = run(mnist, "default")
     assert len(epochs) == 15
-    assert acc >= 0.98, f"default preset: {acc:.2%} on the test set"
+    assert acc >= 0.985, f"default preset: {acc:.2%} on the test set (reaches 98.69%)"

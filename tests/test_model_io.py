@@ -185,7 +185,8 @@ def test_saved_model_is_an_ordinary_readable_file(net, tmp_path):
 
 @pytest.mark.mnist
 def test_bundled_model_reads_mnist_test_set(mnist_dir):
-    """The model shipped in assets/ keeps >= 98% on the MNIST test set."""
+    """The model shipped in assets/ keeps >= 98.9% on the MNIST test set (it reads 98.93%;
+    deterministic: a fixed model, the fixed test set)."""
     from pathlib import Path
 
     from core.data import load_idx_folder
@@ -193,4 +194,5 @@ def test_bundled_model_reads_mnist_test_set(mnist_dir):
 
     model = load_model(Path(__file__).parent.parent / "assets" / "model.npz")
     test = load_idx_folder(mnist_dir).test
-    assert evaluate(model.network, test.images, test.labels)[1] >= 0.98
+    accuracy = evaluate(model.network, test.images, test.labels)[1]
+    assert accuracy >= 0.989, f"bundled model: {accuracy:.2%} on the MNIST test set"

@@ -140,7 +140,7 @@ def test_train_button_trains_and_shows_test_accuracy(window, qtbot, small_mnist)
     assert progress  # the curve was redrawn in place
     assert threads and all(t is gui for t in threads)
     assert "Test accuracy" in panel.result_label.text()
-    assert outcome.test_accuracy > 0.5  # the blobs are easy
+    assert outcome.test_accuracy >= 0.98  # seed-fixed (deterministic): 100% of the blobs
     # The trained network is the window's model now, unsaved.
     assert window.model.network is outcome.network
     assert window.isWindowModified()

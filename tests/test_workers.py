@@ -49,7 +49,8 @@ def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mn
     (outcome,) = outcomes
     assert outcome.network is network
     assert outcome.result.epochs_completed == 3
-    assert 0.5 < outcome.test_accuracy <= 1
+    # seed-fixed, so deterministic: 100% of the blobs on this machine; one miss in 50 allowed
+    assert 0.98 <= outcome.test_accuracy <= 1
     assert outcome.data_checksum and len(outcome.data_checksum) == 64
 
 
