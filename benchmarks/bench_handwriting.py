@@ -3,9 +3,9 @@
 ``--proxy skeleton`` (the default): every MNIST *test* digit is thinned to pen strokes, replayed
 as mouse events into the window's canvas at three sizes (45%, 60% and 75% of the board's height)
 and random positions, and the window's prediction (``prediction_changed``) is compared with the
-label. ``--proxy styles``: ``--n`` digits from the stroke templates of ``tests/styles.py`` (the
-styles MNIST's writers rarely used; no MNIST needed), 60% of the board's height. Then the latency
-from a mouse move to new probabilities is measured over 100 strokes.
+label. ``--proxy styles``: ``--n`` digits from the stroke templates of ``tests/helpers/styles.py``
+(the styles MNIST's writers rarely used; no MNIST needed), 60% of the board's height. Then the
+latency from a mouse move to new probabilities is measured over 100 strokes.
 
     MNIST_DIR=/path/to/mnist python benchmarks/bench_handwriting.py [--n 10000] [--model FILE]
     python benchmarks/bench_handwriting.py --proxy styles [--n 10000] [--seed 0]
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     if args.proxy == "styles":
-        from styles import STYLE_HEIGHT, style_digits
+        from helpers.styles import STYLE_HEIGHT, style_digits
 
         digits = style_digits(args.n, args.seed)
         images, labels, strokes = None, [d.label for d in digits], [d.strokes for d in digits]

@@ -3,14 +3,14 @@ model's own predictions counted one example at a time; ``ffn evaluate`` prints t
 
 import numpy as np
 import pytest
+from helpers.datafiles import IDX_NAMES, write_idx
+from helpers.synthetic import blobs
 
 from core.cli import main
 from core.evaluation import confusion_matrix, confusion_text, evaluate_model
 from core.model_io import load_model, save_model
 from core.training import TrainConfig, evaluate, train
 from ffn_gui.resources import bundled_model_path
-from tests.datafiles import IDX_NAMES, write_idx
-from tests.synthetic import blobs
 
 
 @pytest.fixture(scope="module")

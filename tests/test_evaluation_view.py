@@ -4,6 +4,7 @@ thumbnail is shown large and can be sent to the network views."""
 
 import numpy as np
 import pytest
+from helpers.synthetic import blobs
 from PySide6.QtCore import Qt
 
 from core.data import Dataset, MnistData
@@ -11,7 +12,6 @@ from core.model_io import Model
 from core.training import TrainConfig, train
 from ffn_gui.session import Session
 from ffn_gui.views.evaluation_view import EvaluationView
-from tests.synthetic import blobs
 
 
 @pytest.fixture(scope="module")

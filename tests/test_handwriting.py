@@ -3,7 +3,7 @@ the window's own prediction (``prediction_changed``):
 
 - the skeleton proxy: MNIST test digits, thinned to pen strokes, at several sizes and positions
   (at least 96.5% read correctly);
-- the styles proxy (``styles.py``): digits built from stroke templates of the styles MNIST's
+- the styles proxy (``helpers/styles.py``): digits built from stroke templates of the styles MNIST's
   writers rarely used (slashed zeros, 1s with a lead-in or a flag and foot, crossed 7s, open-top
   4s, straight-tailed 9s, slanted writing), made without MNIST, 60% of the board's height.
 
@@ -78,7 +78,7 @@ def test_bundled_model_reads_replayed_handwriting(window, qtbot, mnist_dir):
 
 
 def test_bundled_model_reads_digits_in_the_styles_mnist_lacks(window, qtbot):
-    from styles import STYLE_HEIGHT, style_digits
+    from helpers.styles import STYLE_HEIGHT, style_digits
 
     digits = style_digits(N_STYLE_DIGITS, seed=0)
     seen: list = []

@@ -1,8 +1,8 @@
-"""The styles proxy's digits (tests/styles.py): reproducible, every class and style present,
-drawn like a mouse (points a few pixels apart), and each readable as a digit-sized drawing."""
+"""The styles proxy's digits (tests/helpers/styles.py): reproducible, every class and style
+present, drawn like a mouse (points a few pixels apart), each readable as a digit-sized drawing."""
 
 import numpy as np
-from styles import STYLE_HEIGHT, TEMPLATES, make_digit, render_digit, style_digits
+from helpers.styles import STYLE_HEIGHT, TEMPLATES, make_digit, render_digit, style_digits
 
 from core.preprocess import to_mnist
 
