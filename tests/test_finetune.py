@@ -3,6 +3,7 @@ that a fine-tune teaches a network a new style without forgetting the old ones."
 
 import numpy as np
 import pytest
+from helpers.synthetic import blobs
 
 from core.data import Dataset, MnistData
 from core.finetune import (
@@ -14,7 +15,6 @@ from core.finetune import (
     plan_fine_tune,
 )
 from core.training import PRESETS, TrainConfig, train
-from tests.synthetic import blobs
 
 
 def test_a_fifth_of_each_digit_with_five_or_more_is_held_out(rng):

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import reliability
+from helpers.fuzz import mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_data_fuzz import mutated
 
 from core.errors import ModelFileError
 from core.model_io import Model, load_model, save_model

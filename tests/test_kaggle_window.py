@@ -3,12 +3,12 @@ submission written as N rows of ImageId,Label; a broken file is the engine's err
 
 import numpy as np
 import pytest
+from helpers.datafiles import write_kaggle_csv
+from helpers.synthetic import blobs
 
 from core.errors import DataError
 from core.training import TrainConfig, train
 from ffn_gui.kaggle import KaggleController
-from tests.datafiles import write_kaggle_csv
-from tests.synthetic import blobs
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ delete, relabel, import and export, and the notice for a damaged file."""
 
 import numpy as np
 import pytest
+from helpers.handwriting import replay_strokes
 from PySide6.QtCore import Qt
 
 from core.mydigits import MyDigits, default_path
@@ -10,7 +11,6 @@ from ffn_gui.canvas import DrawingCanvas
 from ffn_gui.my_digits import LabelBar, MyDigitsStore, label_drawing
 from ffn_gui.session import Session
 from ffn_gui.views.mydigits_view import MyDigitsView
-from tests.handwriting import replay_strokes
 
 
 @pytest.fixture
