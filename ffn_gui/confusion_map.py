@@ -67,7 +67,8 @@ class ConfusionMap(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         cell = self.cell_at(event.position())
-        if cell is not None and self.matrix is not None and event.button() == Qt.MouseButton.LeftButton:
+        left = event.button() == Qt.MouseButton.LeftButton
+        if cell is not None and self.matrix is not None and left:
             self.selected = cell
             self.update()
             self.cell_clicked.emit(*cell)

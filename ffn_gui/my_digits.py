@@ -75,7 +75,8 @@ class MyDigitsStore(QObject):
         try:
             return self.digits.export(path)
         except (FFNError, OSError) as error:
-            self.failed.emit(f"Cannot export to {path}: {getattr(error, 'strerror', None) or error}")
+            why = getattr(error, "strerror", None) or error
+            self.failed.emit(f"Cannot export to {path}: {why}")
             return []
 
     def report(self, report) -> None:

@@ -92,16 +92,24 @@ def test_a_clicked_thumbnail_is_shown_large_and_sent_to_the_network_views(view, 
     assert int(np.argmax(sent.args[0].probs)) == view.result.predicted[wrong[1]]
 
 
-def test_end_of_a_run_evaluates_the_new_model(view, qtbot, model_and_data):
+class Outcome:
+    def __init__(self, network):
+        self.network = network
+
+
+def test_end_of_a_run_evaluates_the_runs_network(view, qtbot, model_and_data):
     model, data = model_and_data
     session = view.session
     network = model.network.copy()
     for w in network.weights:
         w[...] = 0  # reads every digit as the same class
-    session.set_model(Model(network, name="blank"))
     with qtbot.waitSignal(view.evaluated, timeout=10_000):
-        session.run_finished.emit(object())
+        session.run_finished.emit(Outcome(network))  # before the window adopts it
     assert view.map.matrix.sum() == len(data.test) and (view.map.matrix > 0).any(axis=0).sum() == 1
+    refreshes = view.refreshes
+    session.set_model(Model(network, name="blank"))  # the window adopts it: nothing to redo
+    view.flush()
+    assert not view.evaluating and view.refreshes == refreshes
 
 
 def test_without_a_test_set_it_says_what_to_load(qtbot, model_and_data):

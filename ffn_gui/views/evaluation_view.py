@@ -66,9 +66,11 @@ class EvaluationView(View):
         self._job: workers.Job | None = None
         self._again = False
         self._stale = True
+        self._evaluating: tuple = (None, None)  # (network, test set) of the last evaluation
+        self._adopted = None  # a finished run's network, evaluated before it becomes the model
         self._build()
         session.run_finished.connect(self._on_run_finished)
-        session.model_changed.connect(self._on_input_changed)
+        session.model_changed.connect(self._on_model_changed)
         session.data_changed.connect(self._on_input_changed)
 
     def _build(self) -> None:
@@ -153,18 +155,21 @@ class EvaluationView(View):
             return None
         return test
 
-    def evaluate(self) -> bool:
-        """Start evaluating the current model on the test set (False when there is none)."""
+    def evaluate(self, network=None) -> bool:
+        """Start evaluating ``network`` (default: the current model's) on the test set (False
+        when there is none)."""
         model, test = self.session.model, self.test_set()
-        if model is None or test is None:
+        network = network if network is not None else getattr(model, "network", None)
+        if network is None or test is None:
             self._show_result()
             return False
         self._stale = False
+        self._evaluating = (network, test)
         if self.evaluating:
             self._again = True
             self._job.cancel()
             return True
-        worker = EvaluateWorker(model.network.copy(), test.images, test.labels)
+        worker = EvaluateWorker(network.copy(), test.images, test.labels)
         worker.progress.connect(self._on_progress)
         worker.succeeded.connect(self._on_result)
         worker.failed.connect(self._on_failed)
@@ -195,11 +200,18 @@ class EvaluationView(View):
         self._job = None
         if self._again:
             self._again = False
-            self.evaluate()
+            self.evaluate(self._evaluating[0])
 
     def _on_run_finished(self, outcome) -> None:
+        # The run's network: the window makes it the model only after this signal.
         if not isinstance(outcome, BaseException):
-            self.evaluate()
+            self._adopted = getattr(outcome, "network", None)
+            self.evaluate(self._adopted)
+
+    def _on_model_changed(self, model) -> None:
+        adopted, self._adopted = self._adopted, None
+        if adopted is None or getattr(model, "network", None) is not adopted:
+            self._on_input_changed()  # not the run's network, already being evaluated
 
     def _on_input_changed(self, *_args) -> None:
         self._stale = True
@@ -260,8 +272,9 @@ class EvaluationView(View):
         self.map.selected = None
         self.map.update()
         wrong = self.result.most_confidently_wrong()
-        self._show_gallery(wrong[:WRONG_SHOWN], f"Most confidently wrong: {min(len(wrong), WRONG_SHOWN):,} "
-                           f"of the {len(wrong):,} misread test digits, the surest first")
+        shown = min(len(wrong), WRONG_SHOWN)
+        self._show_gallery(wrong[:WRONG_SHOWN], f"Most confidently wrong: {shown:,} of the "
+                           f"{len(wrong):,} misread test digits, the surest first")
 
     def select(self, index: int | None) -> None:
         """Show test digit ``index`` large with its probabilities."""
