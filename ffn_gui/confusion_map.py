@@ -120,6 +120,8 @@ class ConfusionMap(QWidget):
             ticks.append(top)
         for v in ticks:
             y = bar.bottom() - bar.height() * math.log1p(v) / math.log1p(top)
+            if v != top and y - bar.top() < 14:
+                continue  # the largest count's label is there
             p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y))
             p.drawText(QRectF(bar.right() + 6, y - 9, self.LEGEND, 18),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f"{v:,}")

@@ -63,20 +63,23 @@ class DigitGallery(QListView):
 
     digit_clicked = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, wrap: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, *, wrap: bool = True,
+                 caption_lines: int = 2) -> None:
         super().__init__(parent)
         self.gallery = GalleryModel(self)
         self.setModel(self.gallery)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setIconSize(QSize(THUMB, THUMB))
-        self.setGridSize(QSize(THUMB + 30, THUMB + 38))
+        cell = QSize(THUMB + (30 if caption_lines else 8),
+                     THUMB + 6 + caption_lines * self.fontMetrics().height())
+        self.setGridSize(cell)
         self.setUniformItemSizes(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWrapping(wrap)
         if not wrap:
             self.setFlow(QListView.Flow.LeftToRight)
-            self.setFixedHeight(THUMB + 38 + self.horizontalScrollBar().sizeHint().height() + 6)
+            self.setFixedHeight(cell.height() + 22)  # and room for a scroll bar
         self.setWordWrap(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -89,7 +89,7 @@ class MyDigitsView(View):
         self.galleries: list[DigitGallery] = []
         for d in range(10):
             count = QLabel()
-            gallery = DigitGallery(wrap=False)
+            gallery = DigitGallery(wrap=False, caption_lines=0)
             gallery.digit_clicked.connect(self.select)
             grid.addWidget(count, d, 0)
             grid.addWidget(gallery, d, 1)
