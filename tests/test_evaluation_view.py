@@ -106,6 +106,7 @@ def test_end_of_a_run_evaluates_the_runs_network(view, qtbot, model_and_data):
     with qtbot.waitSignal(view.evaluated, timeout=10_000):
         session.run_finished.emit(Outcome(network))  # before the window adopts it
     assert view.map.matrix.sum() == len(data.test) and (view.map.matrix > 0).any(axis=0).sum() == 1
+    qtbot.waitUntil(lambda: not view.evaluating)  # its thread has ended
     refreshes = view.refreshes
     session.set_model(Model(network, name="blank"))  # the window adopts it: nothing to redo
     view.flush()
