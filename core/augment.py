@@ -371,13 +371,14 @@ def styled_redraw(
     from .strokes import skeletonize
 
     out = np.empty(images.shape, np.uint8)
-    for start in range(0, len(images), 1024):
+    chunk = 256  # a loop over images in Python: smaller chunks, so Stop is heard as soon
+    for start in range(0, len(images), chunk):
         if stop is not None and stop():
             return None
-        part = images[start : start + 1024]
+        part = images[start : start + chunk]
         skel = skeletonize(part.astype(np.float32) / 255 if part.dtype == np.uint8 else part)
         skel = np.pad(skel, ((0, 0), (PAD, PAD), (PAD, PAD)))
-        for one, label in zip(skel, labels[start : start + 1024]):
+        for one, label in zip(skel, labels[start : start + chunk]):
             add_style_strokes(one, int(label), rng)
         ink = ink_along(skel, width)
         for k, img in enumerate(ink):

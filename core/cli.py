@@ -98,6 +98,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from .data import load_data
     from .model_io import save_model
+    from .preprocess import as_read_by
     from .training import EpochProgress, evaluate, preset, train
 
     overrides = {k: getattr(args, k) for k in (
@@ -137,7 +138,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         last = result.history[-1]
         metrics.update(train_accuracy=last.train_accuracy, val_accuracy=last.val_accuracy)
     if data.test is not None and data.test.labels is not None:
-        _, acc = evaluate(network, data.test.images, data.test.labels)
+        _, acc = evaluate(network, as_read_by(network, data.test.images), data.test.labels)
         metrics["test_accuracy"] = acc
         print(f"test accuracy: {acc:.2%}")
     save_model(out, network, config=config, metrics=metrics,
@@ -176,6 +177,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
     from .model_io import load_model
+    from .preprocess import as_read_by
     from .training import as_inputs
 
     model = load_model(args.model)
@@ -185,7 +187,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         from .data import load_kaggle_csv
 
         data = load_kaggle_csv(path, kind="test")
-        labels = model.network.predict(as_inputs(data.images))
+        labels = model.network.predict(as_inputs(as_read_by(model.network, data.images)))
         out = Path(args.out or "submission.csv")
         _write_atomic(out, "ImageId,Label\n" + "".join(
             f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1)))
@@ -196,6 +198,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     image = read_image(path)
     x = raw_to_input(image) if args.raw else to_mnist(image)
+    if x is not None and not args.raw:
+        x = as_read_by(model.network, x)
     if x is None:
         raise _Fail(f"{path}: the image is empty (no ink found): nothing to read")
     probs = model.network.predict_proba(np.asarray(x, np.float32).reshape(1, 784))[0]

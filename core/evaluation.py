@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .network import Network
+from .preprocess import as_read_by
 
 N_CLASSES = 10
 
@@ -105,7 +106,8 @@ def evaluate_model(
     for start in range(0, n, chunk):
         if stop is not None and stop():
             return None
-        rows = images[start : start + chunk].reshape(-1, 784).astype(np.float32)
+        rows = as_read_by(network, images[start : start + chunk])
+        rows = rows.reshape(-1, 784).astype(np.float32)
         rows *= np.float32(1 / 255)
         p = network.predict_proba(rows)
         probs[start : start + chunk] = p

@@ -303,6 +303,7 @@ def _load_open(f: BinaryIO, path: Path, where: str) -> Model:
             config = TrainConfig.from_dict(header["config"])
         except (ConfigError, TypeError, ValueError) as e:
             raise ModelFileError(f"{where} has an invalid training config: {e}") from None
+    net.deskew = bool(config is not None and config.deskew)
     metrics = header.get("metrics") or {}
     if not isinstance(metrics, dict):
         raise ModelFileError(f"{where} has malformed metrics")

@@ -53,6 +53,7 @@ class Network:
             raise ConfigError(f"unknown initialisation {init!r}; choose one of {', '.join(INITS)}")
         self.init = init
         self.dtype = np.dtype(dtype)
+        self.deskew = False  # trained on deskewed digits (core.preprocess.as_read_by)
         rng = np.random.default_rng() if rng is None else rng
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []

@@ -36,7 +36,7 @@ CENTRE = 14.0  # where MNIST's centre of mass sits, (row, col), pixel centres at
 INK_THRESHOLD = 0.05  # a pixel above this (on 0..1) is ink, for the bounding box
 MIN_INK = 0.5  # total ink below this (in fully inked pixels) is an empty drawing
 MAX_SLANT = 1.0  # |alpha| is capped here: a flat stroke (mu02 near 0) has no meaningful slant
-CHUNK = 4096  # images deskewed per step (bounds the temporaries to a few tens of MB)
+CHUNK = 256  # images deskewed per step (the temporaries stay in the cache)
 
 
 def _as_float(image: np.ndarray) -> np.ndarray:
@@ -182,3 +182,17 @@ def deskew(images: np.ndarray) -> np.ndarray:
     of mass, so that its principal axis is vertical. (28, 28) or (N, 28, 28), uint8 or float;
     the result has the same shape and dtype (float in [0, 1] stays in [0, 1])."""
     return shear(images, -slant(images))
+
+
+def reads_deskewed(network) -> bool:
+    """True when ``network`` was trained on deskewed digits (``network.deskew``, set by training
+    and by ``model_io.load_model`` from the model's config; copies of a network keep it)."""
+    return bool(getattr(network, "deskew", False))
+
+
+def as_read_by(network, images: np.ndarray) -> np.ndarray:
+    """MNIST-style digits (28, 28) or (N, 28, 28) as ``network`` reads them: deskewed when it
+    was trained deskewed, else unchanged. Every path from digits to a model's inputs (training,
+    testing, ``ffn evaluate``/``predict``, the window) goes through this, so a model and its
+    preprocessing never disagree."""
+    return deskew(images) if reads_deskewed(network) else images

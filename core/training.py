@@ -59,6 +59,7 @@ class TrainConfig:
     momentum: float = 0.9
     schedule: str = "constant"
     augment: bool = False
+    deskew: bool = False  # train (and read) on digits sheared upright: core.preprocess.deskew
     validation: int = 10_000
     seed: int = 0
 
@@ -167,11 +168,13 @@ PRESETS: dict[str, TrainConfig] = {
         l2=1e-4,
         schedule="cosine",
         augment=True,
+        deskew=True,
     ),
 }
 PRESET_HELP = {
     "seed": "the notes: sigmoid, quadratic cost, SGD, batch 10, α = 3.0",
-    "default": "ReLU, softmax + cross-entropy, Adam, batch 128, cosine schedule, augmentation",
+    "default": "ReLU, softmax + cross-entropy, Adam, batch 128, cosine schedule, augmentation, "
+               "deskewing",
 }
 
 
@@ -287,6 +290,13 @@ def evaluate(
     return total_cost / n, correct / n
 
 
+def _deskewed(split):
+    from .data import Dataset
+    from .preprocess import deskew
+
+    return Dataset(deskew(split.images), split.labels, getattr(split, "source", ""))
+
+
 def train(
     network: Network,
     config: TrainConfig,
@@ -326,6 +336,9 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
         )
     report = on_progress or (lambda p: None)
     control = control or TrainControl()
+    network.deskew = config.deskew  # what it is trained on is what it reads (preprocess.as_read_by)
+    if config.deskew:
+        train_set, valid_set = _deskewed(train_set), valid_set and _deskewed(valid_set)
     rng = np.random.default_rng([config.seed, 1])
     dtype = network.dtype
 
@@ -353,7 +366,8 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     if config.augment:
         from .augment import augment, pen_variants
 
-        pens = pen_variants(train_set.images, rng, stop=control._stop.is_set)
+        pens = pen_variants(train_set.images, rng, stop=control._stop.is_set,
+                            labels=train_set.labels)
         if pens is None:  # Stop while the pen redraws were being made (a few seconds)
             return TrainResult((), True, 0.0)
         pen_rows, pen_images = pens

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.network import Network
-from core.preprocess import raw_to_input, to_mnist
+from core.preprocess import as_read_by, raw_to_input, to_mnist
 
 N_CLASSES = 10
 INPUT_SIDE = 28
@@ -32,11 +32,15 @@ class Predictor:
     def __init__(self, network: Network | None, preprocess: bool = True) -> None:
         self.network = network
         self.preprocess = preprocess
+        # MNIST-style input deskewed too when the network was trained on deskewed digits
+        # (core.preprocess.as_read_by); False shows what it makes of the slanted drawing.
+        self.deskew = True
 
     def to_input(self, image: np.ndarray) -> np.ndarray | None:
         """The float32 (28, 28) input for ``image``, or None when nothing is drawn."""
         if self.preprocess:
-            return to_mnist(image)
+            x = to_mnist(image)
+            return as_read_by(self.network, x) if x is not None and self.deskew else x
         x = raw_to_input(image)
         return x if float(x.max()) > 0.05 else None
 

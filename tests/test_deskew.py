@@ -89,3 +89,43 @@ def test_mnist_digits_sheared_either_way_deskew_alike(mnist_test_images, amount)
     assert np.mean(worst <= 2.0) >= 0.998
     assert np.abs(slant(want)).max() <= 0.1  # upright, but for digits capped at MAX_SLANT
     assert np.abs(slant(digits)).max() <= MAX_SLANT + 1e-9
+
+
+# --- a model trained on deskewed digits reads deskewed digits, wherever it reads ---------------
+
+
+def test_a_deskewed_model_says_so_in_its_file_and_every_reader_deskews(tmp_path):
+    from ffn_gui.prediction import Predictor
+
+    from core.data import Dataset
+    from core.evaluation import evaluate_model
+    from core.model_io import load_model, save_model
+    from core.preprocess import as_read_by, reads_deskewed, to_mnist
+    from core.training import TrainConfig, train
+
+    digits = (np.stack(drawn_digits() * 5) * 255).astype(np.uint8)
+    labels = np.array([1, 7, 4, 0] * 5, np.uint8)
+    slanted = shear(digits, 0.4)
+    for flag in (False, True):
+        config = TrainConfig(hidden=(8,), epochs=1, validation=0, batch_size=4, deskew=flag)
+        network = config.make_network()
+        assert not reads_deskewed(network)
+        train(network, config, Dataset(np.ascontiguousarray(slanted), labels))
+        assert reads_deskewed(network) is flag and reads_deskewed(network.copy()) is flag
+        path = save_model(tmp_path / f"m{flag}.npz", network, config=config)
+        loaded = load_model(path).network
+        assert reads_deskewed(loaded) is flag
+        np.testing.assert_array_equal(as_read_by(loaded, slanted),
+                                      deskew(slanted) if flag else slanted)
+        # ffn evaluate and the window's evaluation view: the same probabilities as by hand
+        want = loaded.predict_proba(as_read_by(loaded, slanted).reshape(-1, 784) / 255)
+        got = evaluate_model(loaded, slanted, labels).probs
+        np.testing.assert_allclose(got, want, atol=1e-5)
+        # the window: the board's drawing, centred as MNIST, then deskewed for this model
+        board = np.kron(slanted[1] / 255, np.ones((10, 10)))
+        predictor = Predictor(loaded)
+        _, seen = predictor.predict(board)
+        np.testing.assert_allclose(seen, deskew(to_mnist(board)) if flag else to_mnist(board),
+                                   atol=1e-6)
+        predictor.deskew = False  # the View menu's toggle
+        np.testing.assert_allclose(predictor.predict(board)[1], to_mnist(board), atol=1e-6)
