@@ -313,7 +313,7 @@ def pen_variants(
 
 # --- styles MNIST's writers rarely used, drawn on MNIST's skeletons ---------------------------
 
-STYLE_SHARE = {0: 0.3, 1: 0.5, 7: 0.4}  # of the redrawn digits of a class, those given a style
+STYLE_SHARE = {0: 0.5, 1: 0.6, 7: 0.4}  # of the redrawn digits of a class, those given a style
 PAD = 6  # the skeleton is drawn on in a frame this much larger on every side
 
 
