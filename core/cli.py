@@ -98,7 +98,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from .data import load_data
     from .model_io import save_model
-    from .preprocess import as_read_by
     from .training import EpochProgress, evaluate, preset, train
 
     overrides = {k: getattr(args, k) for k in (
@@ -138,7 +137,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         last = result.history[-1]
         metrics.update(train_accuracy=last.train_accuracy, val_accuracy=last.val_accuracy)
     if data.test is not None and data.test.labels is not None:
-        _, acc = evaluate(network, as_read_by(network, data.test.images), data.test.labels)
+        _, acc = evaluate(network, data.test.images, data.test.labels)
         metrics["test_accuracy"] = acc
         print(f"test accuracy: {acc:.2%}")
     save_model(out, network, config=config, metrics=metrics,

@@ -125,10 +125,13 @@ class TrainConfig:
         return self
 
     def make_network(self) -> Network:
-        """A fresh network for this config, its weights drawn from the seed."""
+        """A fresh network for this config, its weights drawn from the seed (and reading
+        deskewed digits if the config deskews)."""
         self.validate()
         rng = np.random.default_rng([self.seed, 0])
-        return Network(self.sizes, self.activation, self.cost, self.init, rng=rng)
+        network = Network(self.sizes, self.activation, self.cost, self.init, rng=rng)
+        network.deskew = self.deskew
+        return network
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -277,7 +280,16 @@ def as_inputs(images: np.ndarray, dtype=np.float32) -> np.ndarray:
 def evaluate(
     network: Network, images: np.ndarray, labels: np.ndarray, chunk: int = 10_000
 ) -> tuple[float, float]:
-    """(mean cost per example, accuracy) of ``network`` on a labelled set."""
+    """(mean cost per example, accuracy) of ``network`` on a labelled set of MNIST-style digits,
+    read as the network reads them (deskewed first for a network trained deskewed)."""
+    from .preprocess import as_read_by
+
+    return _evaluate(network, as_read_by(network, images), labels, chunk)
+
+
+def _evaluate(network: Network, images: np.ndarray, labels: np.ndarray,
+              chunk: int = 10_000) -> tuple[float, float]:
+    """``evaluate`` on images already as the network reads them."""
     total_cost, correct = 0.0, 0
     for i in range(0, len(labels), chunk):
         X = as_inputs(images[i : i + chunk], network.dtype)
@@ -461,12 +473,12 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
             )
         train_cost = train_acc = math.nan
         if train_metrics:
-            train_cost, train_acc = evaluate(
+            train_cost, train_acc = _evaluate(
                 network, train_set.images[metric_rows], np.asarray(train_set.labels)[metric_rows]
             )
         val_cost = val_acc = None
         if valid_set is not None and len(valid_set.labels):
-            val_cost, val_acc = evaluate(network, valid_set.images, valid_set.labels)
+            val_cost, val_acc = _evaluate(network, valid_set.images, valid_set.labels)
         t = elapsed()
         progress = EpochProgress(
             epoch, config.epochs, train_cost, train_acc, val_cost, val_acc,

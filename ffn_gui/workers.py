@@ -35,7 +35,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 import core.augment  # noqa: F401
 from core.network import Network
-from core.preprocess import as_read_by
 from core.training import (
     EpochProgress,
     TrainConfig,
@@ -236,8 +235,7 @@ class TrainWorker(Worker):
                 flush(time.perf_counter())
         test_cost = test_accuracy = None
         if test_set is not None and test_set.labels is not None and len(test_set.labels):
-            test_cost, test_accuracy = evaluate(network, as_read_by(network, test_set.images),
-                                                test_set.labels)
+            test_cost, test_accuracy = evaluate(network, test_set.images, test_set.labels)
         checksum = train_all.checksum() if hasattr(train_all, "checksum") else None
         self.succeeded.emit(
             TrainOutcome(

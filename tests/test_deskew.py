@@ -101,15 +101,16 @@ def test_a_deskewed_model_says_so_in_its_file_and_every_reader_deskews(tmp_path)
     from core.evaluation import evaluate_model
     from core.model_io import load_model, save_model
     from core.preprocess import as_read_by, reads_deskewed, to_mnist
-    from core.training import TrainConfig, train
+    from core.training import TrainConfig, evaluate, train
 
     digits = (np.stack(drawn_digits() * 5) * 255).astype(np.uint8)
     labels = np.array([1, 7, 4, 0] * 5, np.uint8)
     slanted = shear(digits, 0.4)
     for flag in (False, True):
         config = TrainConfig(hidden=(8,), epochs=1, validation=0, batch_size=4, deskew=flag)
-        network = config.make_network()
-        assert not reads_deskewed(network)
+        network = config.make_network()  # even untrained, it reads as it will be trained
+        assert reads_deskewed(network) is flag
+        network.deskew = not flag  # training sets it from the config
         train(network, config, Dataset(np.ascontiguousarray(slanted), labels))
         assert reads_deskewed(network) is flag and reads_deskewed(network.copy()) is flag
         path = save_model(tmp_path / f"m{flag}.npz", network, config=config)
@@ -121,6 +122,7 @@ def test_a_deskewed_model_says_so_in_its_file_and_every_reader_deskews(tmp_path)
         want = loaded.predict_proba(as_read_by(loaded, slanted).reshape(-1, 784) / 255)
         got = evaluate_model(loaded, slanted, labels).probs
         np.testing.assert_allclose(got, want, atol=1e-5)
+        assert evaluate(loaded, slanted, labels)[1] == np.mean(want.argmax(axis=1) == labels)
         # the window: the board's drawing, centred as MNIST, then deskewed for this model
         board = np.kron(slanted[1] / 255, np.ones((10, 10)))
         predictor = Predictor(loaded)
