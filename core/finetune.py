@@ -122,7 +122,10 @@ def accuracy(network: Network, dataset: Dataset | None) -> float | None:
     """The share of ``dataset`` that ``network`` reads right (None for no data)."""
     if dataset is None or dataset.labels is None or not len(dataset):
         return None
-    return float((network.predict(dataset.inputs()) == dataset.labels).mean())
+    from .preprocess import as_read_by
+
+    x = as_read_by(network, dataset.images).reshape(len(dataset), -1) / np.float32(255)
+    return float((network.predict(x) == dataset.labels).mean())
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 
 from core.evaluation import evaluate_model
+from core.preprocess import as_read_by
 
 from .workers import Worker
 
@@ -73,7 +74,8 @@ class KaggleWorker(_ChunkedWorker):
         for start in range(0, n, self.chunk):
             if self.cancelled:
                 return
-            rows = data.images[start : start + self.chunk].reshape(-1, 784).astype(np.float32)
+            rows = as_read_by(self.network, data.images[start : start + self.chunk])
+            rows = rows.reshape(-1, 784).astype(np.float32)
             rows *= np.float32(1 / 255)
             labels[start : start + self.chunk] = self.network.predict(rows)
             self._progress(min(start + self.chunk, n), n)

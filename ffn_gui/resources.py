@@ -14,7 +14,12 @@ ICON_FILE = "icon.svg"
 
 
 def assets_dir() -> Path:
-    """The folder holding the bundled assets."""
+    """The folder holding the bundled assets: a checkout's own ``assets/`` when ffn_gui runs from
+    a checkout (an editable install elsewhere would otherwise hand out that other checkout's
+    files), else the installed package's."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "assets").is_dir():
+        return checkout / "assets"
     try:
         folder = Path(str(resources.files("ffn_gui.assets")))
     except (ModuleNotFoundError, TypeError):

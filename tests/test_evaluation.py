@@ -109,6 +109,7 @@ def test_ffn_evaluate_prints_the_same_numbers(half_trained, tmp_path, capsys):
 @pytest.mark.mnist
 def test_bundled_model_on_mnist_test_set(mnist_dir):
     from core.data import load_idx_folder
+    from core.preprocess import as_read_by
 
     data = load_idx_folder(mnist_dir)
     network = load_model(bundled_model_path()).network
@@ -117,4 +118,4 @@ def test_bundled_model_on_mnist_test_set(mnist_dir):
     assert result.accuracy == pytest.approx(acc) and result.accuracy > 0.97
     np.testing.assert_array_equal(
         result.confusion, confusion_matrix(data.test.labels, network.predict(
-            data.test.inputs())))
+            as_read_by(network, data.test.images).reshape(-1, 784) / np.float32(255))))

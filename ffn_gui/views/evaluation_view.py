@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.preprocess import as_read_by
 from ffn_gui import workers
 from ffn_gui.confusion_map import ConfusionMap
 from ffn_gui.eval_workers import EvaluateWorker
@@ -302,7 +303,8 @@ class EvaluationView(View):
         """Make the selected test digit the session's drawing (the network views show it)."""
         if self.selected is None or self.result is None:
             return
-        x28 = (self.images[self.selected] / np.float32(255)).astype(np.float32)
         reader = self.session.reader
+        digit = as_read_by(reader, self.images[self.selected])  # as the network reads it
+        x28 = (digit / np.float32(255)).astype(np.float32)
         probs = None if reader is None else reader.predict_proba(x28.reshape(1, 784))[0]
         self.session.set_drawing(Drawing(image=x28, x28=x28, probs=probs, network=reader))
