@@ -26,13 +26,15 @@ pytestmark = [pytest.mark.mnist, pytest.mark.slow]
 N_DIGITS = 1000  # every 10th MNIST test digit, each at three sizes: 3,000 replays
 # (every 10th, not the first 1,000: the test set's first half is written more neatly than its
 # second, and the first 1,000 read about 0.7 points better than the whole set)
-# The bundled model reads 97.07% (97.20 / 97.00 / 97.00% at the three sizes). Deterministic:
+# The bundled model reads 96.87% (96.70 / 97.00 / 96.90% at the three sizes; the one before it
+# 97.07%, though 96.2% against 96.4% now on all 10,000 test digits). Deterministic:
 # fixed digits, fixed strokes, a fixed model; the bar leaves room for a different BLAS only.
 TARGET = 0.965
 N_STYLE_DIGITS = 500  # 50 of each class, seed 0
-# The bundled model reads 96.4% of these; the set is deterministic (seed 0), so the margin only
-# has to absorb a retrained model's small differences, not sampling noise.
-STYLE_TARGET = 0.955
+# The bundled model reads 99.2% of these (the one before it, trained without deskewing or style
+# strokes, 96.4%); the set is deterministic (seed 0), so the margin only has to absorb a
+# retrained model's small differences, not sampling noise.
+STYLE_TARGET = 0.985
 
 
 @pytest.fixture
