@@ -340,3 +340,17 @@ def test_the_step_size_follows_a_training_panel_set_to_sgd(qtbot):
     window.show()
     qtbot.waitUntil(view.isVisible)
     assert view.alpha.value() == 2.5
+
+
+def test_values_map_to_the_colour_maps_lookup_table():
+    from ffn_gui.views import colors
+
+    lut = colors.SIGNED.getLookupTable(0, 1, 256, alpha=True)
+    rgba = colors.signed_rgba(np.array([[-1.0, 0.0], [1.0, np.nan]]), 1.0)
+    assert rgba.shape == (2, 2, 4) and rgba.dtype == np.uint8
+    assert np.array_equal(rgba[0, 0], lut[0]) and np.array_equal(rgba[1, 0], lut[255])
+    assert np.array_equal(rgba[0, 1], lut[128])  # 0 is the middle: white
+    assert rgba[1, 1, 3] == 0  # no cell: transparent
+    seq = colors.sequential_rgba(np.array([5.0, -3.0]), 0.0, 1.0)  # clipped to the ends
+    viridis = colors.SEQUENTIAL.getLookupTable(0, 1, 256, alpha=True)
+    assert np.array_equal(seq, viridis[[255, 0]])
