@@ -81,6 +81,9 @@ def main() -> int:
     window.training_panel.controls["epochs"].setValue(epochs)
     app.processEvents()
     views = [window.show_view(name) for name in view_names]
+    for view in views:  # the weights view follows the drawing only when sorted by activation
+        if hasattr(view, "sort"):
+            view.sort.setChecked(True)
     view_lat = watch_views(window, views)
 
     # The strokes, as a queue of mouse events in canvas coordinates.
