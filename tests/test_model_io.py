@@ -185,7 +185,7 @@ def test_saved_model_is_an_ordinary_readable_file(net, tmp_path):
 
 @pytest.mark.mnist
 def test_bundled_model_reads_mnist_test_set(mnist_dir):
-    """The model shipped in assets/ keeps >= 98.9% on the MNIST test set (it reads 98.93%;
+    """The model shipped in assets/ keeps >= 99.1% on the MNIST test set (it reads 99.16%;
     deterministic: a fixed model, the fixed test set)."""
     from pathlib import Path
 
@@ -195,4 +195,4 @@ def test_bundled_model_reads_mnist_test_set(mnist_dir):
     model = load_model(Path(__file__).parent.parent / "assets" / "model.npz")
     test = load_idx_folder(mnist_dir).test
     accuracy = evaluate(model.network, test.images, test.labels)[1]
-    assert accuracy >= 0.989, f"bundled model: {accuracy:.2%} on the MNIST test set"
+    assert accuracy >= 0.991, f"bundled model: {accuracy:.2%} on the MNIST test set"
