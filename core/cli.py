@@ -94,11 +94,10 @@ def _fmt_time(seconds: float) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from .data import load_data
     from .model_io import save_model
-    from .training import EpochProgress, evaluate, preset, train
+    from .run import train_run
+    from .training import EpochProgress, preset
 
     overrides = {k: getattr(args, k) for k in (
         "epochs", "hidden", "activation", "cost", "init", "optimizer", "learning_rate",
@@ -112,13 +111,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise _Fail(f"--out {out}: folder {out.parent} does not exist")
     data = load_data(args.data)
     config.validate(n_examples=len(data.train))
-    train_set, valid_set = data.train, None
-    if config.validation:
-        train_set, valid_set = data.train.split(
-            config.validation, np.random.default_rng([config.seed, 2])
-        )
-    print(f"data: {len(train_set):,} train · {len(valid_set) if valid_set else 0:,} validation"
-          f" · {len(data.test) if data.test else 0:,} test — from {data.source}")
+    print(f"data: {len(data.train) - config.validation:,} train · {config.validation:,} "
+          f"validation · {len(data.test) if data.test else 0:,} test — from {data.source}")
     network = config.make_network()
     print(f"network: {network.describe()}, {config.optimizer} α={config.learning_rate:g} "
           f"batch {config.batch_size}, {config.epochs} epochs (preset {args.preset})",
@@ -131,17 +125,11 @@ def cmd_train(args: argparse.Namespace) -> int:
                   f"{p.train_accuracy:6.2%}{valid}  elapsed {_fmt_time(p.elapsed)}  "
                   f"ETA {_fmt_time(p.eta)}", flush=True)
 
-    result = train(network, config, train_set, valid_set, on_progress=report)
-    metrics: dict = {"epochs": result.epochs_completed, "train_seconds": round(result.elapsed, 1)}
-    if result.history:
-        last = result.history[-1]
-        metrics.update(train_accuracy=last.train_accuracy, val_accuracy=last.val_accuracy)
-    if data.test is not None and data.test.labels is not None:
-        _, acc = evaluate(network, data.test.images, data.test.labels)
-        metrics["test_accuracy"] = acc
-        print(f"test accuracy: {acc:.2%}")
-    save_model(out, network, config=config, metrics=metrics,
-               data_checksum=data.train.checksum(), name=args.name)
+    outcome = train_run(config, data, network, on_progress=report)
+    if outcome.test_accuracy is not None:
+        print(f"test accuracy: {outcome.test_accuracy:.2%}")
+    save_model(out, network, config=config, metrics=outcome.metrics,
+               data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")
     return 0
 
@@ -167,9 +155,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _check_inputs(model) -> None:
-    if model.network.sizes[0] != 784 or model.network.sizes[-1] != 10:
-        raise _Fail(f"model {model.name!r} maps {model.network.sizes[0]} inputs to "
-                    f"{model.network.sizes[-1]} outputs; MNIST needs 784 → 10")
+    from .training import mnist_problem
+
+    problem = mnist_problem(model.network)
+    if problem:
+        raise _Fail(f"model {model.name!r} {problem}")
 
 
 def cmd_predict(args: argparse.Namespace) -> int:

@@ -21,7 +21,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+# Everything a run needs is imported here, never inside it: a module's import holds the GIL
+# throughout, and importing augment in a window's training thread stalled the window.
+from .augment import augment, pen_variants
 from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
@@ -187,6 +191,25 @@ def preset(name: str, **overrides) -> TrainConfig:
     return replace(PRESETS[name], **overrides).validate()
 
 
+def mnist_problem(network: Network) -> str | None:
+    """Why ``network`` cannot read MNIST digits (not 784 inputs → 10 outputs), or None."""
+    n_in, n_out = network.sizes[0], network.sizes[-1]
+    if n_in == N_INPUTS and n_out == N_CLASSES:
+        return None
+    return (f"maps {n_in} inputs to {n_out} outputs; MNIST needs {N_INPUTS} inputs (28×28) "
+            f"and {N_CLASSES} outputs (the digits)")
+
+
+def continue_problem(network: Network, config: TrainConfig) -> str | None:
+    """Why training with ``config`` cannot go on from ``network``'s weights, or None: the
+    layer sizes, the activation and the cost must be the config's."""
+    if (network.sizes == list(config.sizes) and network.activation.name == config.activation
+            and network.cost.name == config.cost):
+        return None
+    return (f"the network ({network.describe()}) does not match the settings "
+            f"({'-'.join(map(str, config.sizes))} {config.activation}, {config.cost} cost)")
+
+
 # --- progress ------------------------------------------------------------------------------
 
 
@@ -326,8 +349,6 @@ def train(
     window showing the run keeps the other core. ``train_metrics=False`` skips measuring the
     train cost and accuracy at epoch ends (they are reported as NaN); benchmarks use it to time
     training alone."""
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(limits=1, user_api="blas"):
         return _train(network, config, train_set, valid_set, on_progress=on_progress,
                       control=control, progress_interval=progress_interval,
@@ -337,8 +358,9 @@ def train(
 def _train(network, config, train_set, valid_set, *, on_progress, control, progress_interval,
            train_metrics) -> TrainResult:
     config.validate()
-    if network.sizes[0] != N_INPUTS or network.sizes[-1] != N_CLASSES:
-        raise ConfigError(f"the network must map {N_INPUTS} inputs to {N_CLASSES} classes")
+    problem = mnist_problem(network)
+    if problem:
+        raise ConfigError(f"cannot train: the network {problem}")
     n = len(train_set.labels)
     if n < 1:
         raise ConfigError("there are no training examples")
@@ -376,8 +398,6 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     scale = dtype.type(1 / 255)
 
     if config.augment:
-        from .augment import augment, pen_variants
-
         pens = pen_variants(train_set.images, rng, stop=control._stop.is_set,
                             labels=train_set.labels)
         if pens is None:  # Stop while the pen redraws were being made (a few seconds)

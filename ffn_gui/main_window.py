@@ -36,7 +36,7 @@ from threadpoolctl import threadpool_limits
 
 from core.errors import ConfigError, FFNError
 from core.network import Network
-from core.training import PRESETS, TrainConfig, TrainControl
+from core.training import PRESETS, TrainConfig, TrainControl, continue_problem, mnist_problem
 
 from . import resources, workers
 from .canvas import DrawingCanvas
@@ -405,11 +405,9 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             m = load_model(path)
-            if m.network.sizes[0] != 784 or m.network.sizes[-1] != 10:
-                raise ConfigError(
-                    f"{path} maps {m.network.sizes[0]} inputs to {m.network.sizes[-1]} "
-                    "outputs; this app needs 784 inputs (28×28) and 10 outputs (the digits)"
-                )
+            problem = mnist_problem(m.network)
+            if problem:
+                raise ConfigError(f"{path} {problem}")
         except FFNError as error:
             self.show_error("Cannot open the model", str(error))
             return False
@@ -454,13 +452,8 @@ class MainWindow(QMainWindow):
         if config is None:
             self.training_panel.set_continue_available(False)
             return
-        same = (net.sizes == config.sizes and net.activation.name == config.activation
-                and net.cost.name == config.cost)
-        reason = "" if same else (
-            f"The current model ({net.describe()}) does not match the settings "
-            f"({'-'.join(map(str, config.sizes))} {config.activation}, {config.cost} cost)."
-        )
-        self.training_panel.set_continue_available(same, reason)
+        reason = continue_problem(net, config)
+        self.training_panel.set_continue_available(reason is None, reason or "")
 
     # --- data --------------------------------------------------------------------------------
 
@@ -653,18 +646,8 @@ class MainWindow(QMainWindow):
         panel = self.training_panel
         if outcome is not None:
             panel.finish_run(outcome)
-            last = outcome.result.history[-1] if outcome.result.history else None
-            metrics = {"epochs": outcome.result.epochs_completed,
-                       "stopped": outcome.result.stopped,
-                       "elapsed": round(outcome.result.elapsed, 2)}
-            if last is not None:
-                metrics["train_accuracy"] = last.train_accuracy
-                if last.val_accuracy is not None:
-                    metrics["val_accuracy"] = last.val_accuracy
-            if outcome.test_accuracy is not None:
-                metrics["test_accuracy"] = outcome.test_accuracy
             name = self.model.name if self._continued and not self.model.bundled else UNTITLED
-            self.set_model(ModelState(outcome.network, name, outcome.config, metrics,
+            self.set_model(ModelState(outcome.network, name, outcome.config, dict(outcome.metrics),
                                       data_checksum=outcome.data_checksum), modified=True)
             how = "stopped" if outcome.result.stopped else "finished"
             self.statusBar().showMessage(f"Training {how}: {self.model.describe()}", 10000)

@@ -23,26 +23,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-# Importing a module holds the GIL for its whole execution: threadpoolctl's and augment's
-# imports took up to 80 ms in the first run's training thread, a visible stall of the window.
-# So they are imported with this module, at start-up.
-import numpy as np
-import threadpoolctl  # noqa: F401
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
-import core.augment  # noqa: F401
 from core.network import Network
-from core.training import (
-    EpochProgress,
-    TrainConfig,
-    TrainControl,
-    TrainResult,
-    evaluate,
-    train,
-)
+from core.run import RunOutcome, train_run
+from core.training import EpochProgress, TrainConfig, TrainControl
 
 # Every job whose thread has not yet been reaped (the test suite checks this is empty).
 _jobs: set[Job] = set()
@@ -139,17 +126,8 @@ def start(worker: Worker, parent: QObject | None = None) -> Job:
 # --- training ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrainOutcome:
-    """What a finished (or stopped) run hands back to the window."""
-
-    network: Network
-    config: TrainConfig
-    result: TrainResult
-    test_cost: float | None
-    test_accuracy: float | None
-    data_source: str
-    data_checksum: str | None
+# What a finished (or stopped) run hands back to the window: core's own outcome.
+TrainOutcome = RunOutcome
 
 
 class TrainWorker(Worker):
@@ -193,14 +171,6 @@ class TrainWorker(Worker):
         self.control.stop()
 
     def work(self) -> None:
-        config, network = self.config, self.network
-        train_all = getattr(self.data, "train", self.data)
-        test_set = getattr(self.data, "test", None)
-        if config.validation:
-            rng = np.random.default_rng([config.seed, 2])
-            train_set, valid_set = train_all.split(config.validation, rng)
-        else:
-            train_set, valid_set = train_all, None
         pending: list = []
         last_emit = last_snapshot = -float("inf")
 
@@ -212,7 +182,7 @@ class TrainWorker(Worker):
             last_emit = now
             if epoch_end or now - last_snapshot >= self.snapshot_interval:
                 last_snapshot = now
-                self.snapshot.emit(network.copy())
+                self.snapshot.emit(self.network.copy())
 
         def on_progress(p) -> None:
             pending.append(p)
@@ -221,33 +191,12 @@ class TrainWorker(Worker):
                 flush(now)
 
         try:
-            result = train(
-                network,
-                config,
-                train_set,
-                valid_set,
-                on_progress=on_progress,
-                control=self.control,
-                progress_interval=self.progress_interval,
-            )
+            outcome = train_run(self.config, self.data, self.network, on_progress=on_progress,
+                                control=self.control, progress_interval=self.progress_interval)
         finally:
             if pending:
                 flush(time.perf_counter())
-        test_cost = test_accuracy = None
-        if test_set is not None and test_set.labels is not None and len(test_set.labels):
-            test_cost, test_accuracy = evaluate(network, test_set.images, test_set.labels)
-        checksum = train_all.checksum() if hasattr(train_all, "checksum") else None
-        self.succeeded.emit(
-            TrainOutcome(
-                network,
-                config,
-                result,
-                test_cost,
-                test_accuracy,
-                str(getattr(self.data, "source", "")),
-                checksum,
-            )
-        )
+        self.succeeded.emit(outcome)
 
 
 # --- data --------------------------------------------------------------------------------------

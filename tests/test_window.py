@@ -240,7 +240,7 @@ def test_a_worker_exception_reaches_the_user_and_the_app_stays_usable(
     before = window.model
     with monkeypatch.context() as patch, \
             qtbot.waitSignal(window.training_finished, timeout=10_000) as blocker:
-        patch.setattr(workers, "train", boom)
+        patch.setattr(workers, "train_run", boom)
         window.start_training()
     assert isinstance(blocker.args[0], RuntimeError)
     assert window.errors == [("Training failed", "the disk caught fire")]
