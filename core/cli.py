@@ -8,7 +8,6 @@ inside the commands, so ``ffn --help`` answers at once.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,13 +24,13 @@ def _positive_int(text: str) -> int:
 
 
 def _hidden(text: str) -> tuple[int, ...]:
-    parts = [p for p in text.replace(" ", "").split(",") if p]
+    from .errors import ConfigError
+    from .text import parse_hidden
+
     try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give hidden layer sizes as whole numbers, e.g. '128,128'"
-        ) from None
+        return parse_hidden(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,17 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fmt_time(seconds: float) -> str:
-    seconds = int(round(seconds))
-    m, s = divmod(seconds, 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from .data import load_data
     from .model_io import save_model
     from .run import train_run
+    from .text import format_duration
     from .training import EpochProgress, preset
 
     overrides = {k: getattr(args, k) for k in (
@@ -122,8 +115,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         if isinstance(p, EpochProgress):
             valid = f"  valid {p.val_accuracy:6.2%}" if p.val_accuracy is not None else ""
             print(f"epoch {p.epoch:>3}/{p.epochs}  cost {p.train_cost:.4f}  train "
-                  f"{p.train_accuracy:6.2%}{valid}  elapsed {_fmt_time(p.elapsed)}  "
-                  f"ETA {_fmt_time(p.eta)}", flush=True)
+                  f"{p.train_accuracy:6.2%}{valid}  elapsed {format_duration(p.elapsed)}  "
+                  f"ETA {format_duration(p.eta)}", flush=True)
 
     outcome = train_run(config, data, network, on_progress=report)
     if outcome.test_accuracy is not None:
@@ -183,15 +176,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
         print(f"wrote {len(labels):,} predictions to {out}")
         return 0
     from .images import read_image
-    from .preprocess import raw_to_input, to_mnist
+    from .predictor import Predictor
 
     image = read_image(path)
-    x = raw_to_input(image) if args.raw else to_mnist(image)
-    if x is not None and not args.raw:
-        x = as_read_by(model.network, x)
-    if x is None:
+    probs, _ = Predictor(model.network, preprocess=not args.raw).predict(image)
+    if probs is None:
         raise _Fail(f"{path}: the image is empty (no ink found): nothing to read")
-    probs = model.network.predict_proba(np.asarray(x, np.float32).reshape(1, 784))[0]
     digit = int(np.argmax(probs))
     print(f"digit: {digit}  (confidence {probs[digit]:.1%})")
     for d, p in enumerate(probs):
@@ -200,22 +190,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    import tempfile
+    from .atomic import write_atomic
 
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.is_dir():
         raise _Fail(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as f:
-            f.write(text)
-        from .model_io import _UMASK
-
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def cmd_download(args: argparse.Namespace) -> int:

@@ -7,6 +7,11 @@ the batch (divide by N for the mean). Swapping the cost never touches backprop.
   δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)                                   (BP1)
 - ``CrossEntropyCost``: softmax output layer and C = −Σ y ln aᴸ, for which δᴸ = aᴸ − y.
   The softmax and its logarithm subtract the row maximum, so no input overflows.
+
+A cost is a class with ``name``, ``label`` and ``tooltip`` (what the window and ``ffn train
+--help`` show), ``outputs_probabilities`` (its outputs sum to 1) and the static methods
+``output``, ``value``, ``delta`` and ``fused`` (aᴸ, C and δᴸ from one pass, for the training
+step). ``register_cost`` adds one; nothing else needs editing.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from .errors import ConfigError
 
 class QuadraticCost:
     name = "quadratic"
+    label = "quadratic"
+    tooltip = ("The notes' ½‖a − y‖² on sigmoid outputs. It learns slowly when an output is "
+               "confidently wrong.")
+    outputs_probabilities = False
 
     @staticmethod
     def output(z: np.ndarray) -> np.ndarray:
@@ -61,6 +70,10 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 class CrossEntropyCost:
     name = "cross_entropy"
+    label = "cross-entropy (softmax)"
+    tooltip = ("−Σ y ln a on softmax outputs: a large gradient exactly when an output is "
+               "confidently wrong, and outputs that are probabilities.")
+    outputs_probabilities = True
 
     @staticmethod
     def output(z: np.ndarray) -> np.ndarray:
@@ -88,7 +101,18 @@ class CrossEntropyCost:
         return a, cost, a - y
 
 
-COSTS = {"quadratic": QuadraticCost, "cross_entropy": CrossEntropyCost}
+COSTS: dict[str, type] = {}
+
+
+def register_cost(cost: type) -> type:
+    """Make the cost class ``cost`` available everywhere by its ``name``; usable as a class
+    decorator."""
+    COSTS[cost.name] = cost
+    return cost
+
+
+register_cost(QuadraticCost)
+register_cost(CrossEntropyCost)
 
 
 def get_cost(name: str):

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import platformdirs
 
+from . import npy
 from .errors import ConfigError, DataError, FFNError
 
 T = TypeVar("T")
@@ -602,28 +603,11 @@ def _read_npz(zf: zipfile.ZipFile, path: Path) -> dict[str, np.ndarray]:
 
 
 def _read_npy(fp: BinaryIO, path: Path, key: str) -> np.ndarray:
-    fmt = np.lib.format
-    try:
-        version = fmt.read_magic(fp)
-    except ValueError:
-        raise DataError(f"{path}: array {key!r} is not a .npy array (bad magic string)") from None
-    if version not in ((1, 0), (2, 0)):
-        raise DataError(f"{path}: array {key!r} has unsupported .npy version {version}")
-    read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
-    try:
-        shape, fortran, dtype = read_header(fp)
-    except Exception as e:  # numpy parses the header with ast/tokenize: anything can come out
-        raise DataError(f"{path}: array {key!r} has a corrupt .npy header "
-                        f"({type(e).__name__}: {e})") from None
-    if any(n < 0 for n in shape):
-        raise DataError(f"{path}: array {key!r} has a corrupt header (negative size {shape})")
-    if dtype.hasobject:
-        raise DataError(f"{path}: array {key!r} holds Python objects (pickled data), which are "
-                        "not loaded for safety; save plain numeric arrays")
+    shape, fortran, dtype = npy.read_header(fp, path, key, DataError)
     if dtype.kind not in "biuf" or dtype.fields is not None or dtype.subdtype is not None:
         raise DataError(f"{path}: array {key!r} has unsupported dtype {dtype}; expected "
                         "integers or floats")
-    size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    size = npy.nbytes(shape, dtype)
     if size > MAX_BYTES:
         raise DataError(f"{path}: array {key!r} of shape {shape} would take "
                         f"{size / 2**30:.1f} GiB, too large (the limit is "

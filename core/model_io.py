@@ -9,8 +9,8 @@ Layout: arrays ``w0, b0, w1, b1, ...`` (``w{l}.shape == (sizes[l+1], sizes[l])``
      "data_checksum": "sha256 of the training data" | null, "params_sha256": "...",
      "created": "ISO time"}
 
-Saving is atomic (a temporary file in the same folder, flushed, then ``os.replace``), so a crash
-leaves either the old file or the complete new one. Loading never unpickles
+Saving is atomic (``atomic.atomic_open``), so a crash leaves either the old file or the
+complete new one. Loading never unpickles
 (``allow_pickle=False``), refuses archives whose arrays would expand past a size limit before
 reading them, checks each member's .npy header against the member's size before any array is
 allocated, and checks every field and shape; anything else is a ``ModelFileError`` naming the
@@ -24,9 +24,7 @@ import datetime
 import errno
 import hashlib
 import json
-import math
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +32,13 @@ from typing import BinaryIO
 
 import numpy as np
 
+from . import npy
 from .activations import ACTIVATIONS
+from .atomic import atomic_open
 from .costs import COSTS
 from .data import open_regular
 from .errors import ConfigError, FFNError, ModelFileError
-from .network import Network, validate_sizes
+from .network import INITS, Network, validate_sizes
 from .training import TrainConfig
 
 FORMAT = "ffn-gui-model"
@@ -46,8 +46,6 @@ FORMAT_VERSION = 1
 MAX_BYTES = 256 * 2**20  # no model we make comes near; a bigger archive is refused unread
 MAX_HEADER_BYTES = 1 * 2**20
 MAX_MEMBERS = 1000  # a header and a w, b pair per layer
-_UMASK = os.umask(0o022)  # read once (the only portable way is to set it), then put back
-os.umask(_UMASK)
 
 
 @dataclass
@@ -96,21 +94,8 @@ def save_model(
     arrays = {"header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)}
     for l, (w, b) in enumerate(zip(network.weights, network.biases)):
         arrays[f"w{l}"], arrays[f"b{l}"] = w, b
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a saved model is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_open(path) as f:
+        np.savez_compressed(f, **arrays)
     return path
 
 
@@ -159,30 +144,14 @@ def _check_members(zf: zipfile.ZipFile, where: str) -> set[str]:
     if twice:
         raise ModelFileError(f"{where} holds {twice[0][:60]!r} twice (a damaged or tampered "
                              "archive)")
-    fmt = np.lib.format
     for info in infos:
         key = info.filename.removesuffix(".npy")
         if not info.filename.endswith(".npy") or "/" in key:
             raise ModelFileError(f"{where} holds {info.filename[:60]!r}, which is not one of a "
                                  "model's arrays")
         with zf.open(info) as member:
-            try:
-                version = fmt.read_magic(member)
-                if version not in ((1, 0), (2, 0)):
-                    raise ModelFileError(f"{where}: array {key} has an unsupported .npy "
-                                         f"version {version}")
-                read_header = fmt.read_array_header_1_0 if version == (1, 0) else \
-                    fmt.read_array_header_2_0
-                shape, _, dtype = read_header(member)
-            except (ModelFileError, zipfile.BadZipFile, OSError):
-                raise
-            except Exception as e:  # numpy parses the header with ast: anything can come out
-                raise ModelFileError(f"{where}: array {key} has a corrupt .npy header "
-                                     f"({type(e).__name__}: {e})") from None
-            if dtype.hasobject:
-                raise ModelFileError(f"{where}: array {key} holds Python objects (pickled data); "
-                                     "model files are never unpickled")
-            declared = math.prod(shape) * dtype.itemsize
+            shape, _, dtype = npy.read_header(member, where, key, ModelFileError)
+            declared = npy.nbytes(shape, dtype)
             if member.tell() + declared != info.file_size:
                 raise ModelFileError(
                     f"{where}: array {key} declares shape {shape} ({declared:,} bytes) but its "
@@ -271,18 +240,10 @@ def _load_open(f: BinaryIO, path: Path, where: str) -> Model:
                 f"{where} has arrays that do not belong to a {'-'.join(map(str, sizes))} "
                 f"network: {', '.join(extra[:5])}"
             )
-        net = object.__new__(Network)
-        net.sizes = sizes
-        net.activation = ACTIVATIONS[activation]
-        from .costs import get_cost
-
-        net.cost = get_cost(cost)
-        net.init = header.get("init", "scaled") if header.get("init") in ("normal", "scaled") \
-            else "scaled"
-        net.dtype = np.dtype(dtype)
-        net.weights, net.biases = [], []
+        params: dict[str, list[np.ndarray]] = {"w": [], "b": []}
         for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
-            for key, shape, out in ((f"w{l}", (y, x), net.weights), (f"b{l}", (y,), net.biases)):
+            for kind, shape in (("w", (y, x)), ("b", (y,))):
+                key = f"{kind}{l}"
                 a = npz[key]
                 if a.shape != shape:
                     raise ModelFileError(
@@ -293,7 +254,9 @@ def _load_open(f: BinaryIO, path: Path, where: str) -> Model:
                     raise ModelFileError(f"{where}: array {key} holds {a.dtype}, not floats")
                 if not np.isfinite(a).all():
                     raise ModelFileError(f"{where}: array {key} holds non-finite values (NaN/inf)")
-                out.append(np.ascontiguousarray(a, dtype=net.dtype))
+                params[kind].append(a)
+    init = header.get("init") if header.get("init") in INITS else "scaled"
+    net = Network.from_params(params["w"], params["b"], activation, cost, init, dtype)
     checksum = header.get("params_sha256")
     if checksum is not None and checksum != params_checksum(net):
         raise ModelFileError(f"{where} is corrupt: its weights do not match their checksum")

@@ -26,7 +26,6 @@ import io
 import json
 import os
 import struct
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from .atomic import write_atomic
 from .errors import DataError
 
 FORMAT, VERSION = "ffn-gui my digits", 1
@@ -289,32 +289,3 @@ def set_aside(path: Path) -> Path:
             os.rename(path, aside)  # an OSError here leaves the file where it was, untouched
             return aside
     raise DataError(f"{path}: too many damaged copies beside it; move some away")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data``: temporary file in the same folder, fsync, os.replace."""
-    from .model_io import _UMASK
-
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; this is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)  # the rename itself reaches the disk
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)

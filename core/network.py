@@ -43,17 +43,10 @@ class Network:
         """Create a network with random weights.
 
         ``init="normal"`` is the notes' N(0, 1) for every weight and bias. ``init="scaled"``
-        draws weights from N(0, 1/fan_in) (N(0, 2/fan_in), He, for ReLU) and zero biases, which
-        keeps zˡ of order one in deep layers so sigmoids do not start saturated.
+        draws weights from N(0, gain/fan_in) (the activation's gain: 2 for ReLU, He) and zero
+        biases, which keeps zˡ of order one in deep layers so sigmoids do not start saturated.
         """
-        self.sizes = validate_sizes(sizes)
-        self.activation = get_activation(activation)
-        self.cost = get_cost(cost)
-        if init not in INITS:
-            raise ConfigError(f"unknown initialisation {init!r}; choose one of {', '.join(INITS)}")
-        self.init = init
-        self.dtype = np.dtype(dtype)
-        self.deskew = False  # trained on deskewed digits (core.preprocess.as_read_by)
+        self._describe(sizes, activation, cost, init, dtype)
         rng = np.random.default_rng() if rng is None else rng
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
@@ -62,11 +55,47 @@ class Network:
                 w = rng.standard_normal((y, x))
                 b = rng.standard_normal(y)
             else:
-                gain = 2.0 if activation == "relu" else 1.0
-                w = rng.standard_normal((y, x)) * np.sqrt(gain / x)
+                w = rng.standard_normal((y, x)) * np.sqrt(self.activation.gain / x)
                 b = np.zeros(y)
             self.weights.append(w.astype(self.dtype))
             self.biases.append(b.astype(self.dtype))
+
+    @classmethod
+    def from_params(
+        cls,
+        weights: Sequence[np.ndarray],
+        biases: Sequence[np.ndarray],
+        activation: str = "sigmoid",
+        cost: str = "quadratic",
+        init: str = "scaled",
+        dtype: type = np.float32,
+    ) -> Network:
+        """A network around given weights and biases (a loaded model), converted to ``dtype``.
+        The layer sizes follow from the shapes; ConfigError if they do not chain."""
+        if not weights or len(weights) != len(biases):
+            raise ConfigError("a network needs one weight matrix and one bias vector per layer")
+        sizes = [np.shape(weights[0])[-1]] + [np.shape(w)[0] for w in weights]
+        net = object.__new__(cls)
+        net._describe(sizes, activation, cost, init, dtype)
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            shapes = (sizes[l + 1], sizes[l]), (sizes[l + 1],)
+            if (np.shape(w), np.shape(b)) != shapes:
+                raise ConfigError(f"layer {l}: weights {np.shape(w)} and biases {np.shape(b)} "
+                                  f"do not chain; a {'-'.join(map(str, sizes))} network "
+                                  f"needs {shapes[0]} and {shapes[1]}")
+        net.weights = [np.ascontiguousarray(w, dtype=net.dtype) for w in weights]
+        net.biases = [np.ascontiguousarray(b, dtype=net.dtype) for b in biases]
+        return net
+
+    def _describe(self, sizes, activation: str, cost: str, init: str, dtype) -> None:
+        self.sizes = validate_sizes(sizes)
+        self.activation = get_activation(activation)
+        self.cost = get_cost(cost)
+        if init not in INITS:
+            raise ConfigError(f"unknown initialisation {init!r}; choose one of {', '.join(INITS)}")
+        self.init = init
+        self.dtype = np.dtype(dtype)
+        self.deskew = False  # trained on deskewed digits (core.preprocess.as_read_by)
 
     # --- forward -----------------------------------------------------------------------------
 
@@ -87,7 +116,7 @@ class Network:
         they are the outputs divided by their sum (the ten sigmoids are not a distribution).
         """
         a = self.feedforward(X).astype(np.float64)
-        if self.cost.name != "cross_entropy":
+        if not self.cost.outputs_probabilities:
             a = a / np.maximum(a.sum(axis=1, keepdims=True), 1e-300)
         return a
 
@@ -161,11 +190,6 @@ class Network:
         clone.weights = [w.copy() for w in self.weights]
         clone.biases = [b.copy() for b in self.biases]
         return clone
-
-    def load_params_from(self, other: Network) -> None:
-        """Copy ``other``'s weights and biases into this network's arrays, in place."""
-        for mine, theirs in zip(self.params, other.params):
-            np.copyto(mine, theirs)
 
     def describe(self) -> str:
         return (

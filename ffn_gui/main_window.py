@@ -36,12 +36,13 @@ from threadpoolctl import threadpool_limits
 
 from core.errors import ConfigError, FFNError
 from core.network import Network
+from core.predictor import Predictor
 from core.training import PRESETS, TrainConfig, TrainControl, continue_problem, mnist_problem
 
 from . import resources, workers
 from .canvas import DrawingCanvas
 from .download_dialog import DownloadDialog
-from .prediction import PredictionPane, Predictor
+from .prediction import PredictionPane
 from .settings import Settings
 from .training_panel import TrainingPanel
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ConfigError
+from core.text import format_duration, parse_hidden
 from core.training import (
     PRESET_HELP,
     PRESETS,
@@ -100,15 +101,7 @@ TIPS = {
 
 
 def _parse_hidden(text: str) -> tuple[int, ...]:
-    parts = [p.strip() for p in text.replace(";", ",").split(",")]
-    if parts == [""]:
-        return ()
-    try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise ConfigError(
-            "write whole numbers separated by commas, e.g. 128, 64 (empty: no hidden layer)"
-        ) from None
+    return parse_hidden(text)
 
 
 def _parse_float(text: str, what: str) -> float:
@@ -120,15 +113,6 @@ def _parse_float(text: str, what: str) -> float:
 
 def _format_float(x: float) -> str:
     return f"{x:g}"
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds or seconds == float("inf"):
-        return "–"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def _error_label() -> QLabel:

@@ -95,11 +95,10 @@ def test_mnist_digits_sheared_either_way_deskew_alike(mnist_test_images, amount)
 
 
 def test_a_deskewed_model_says_so_in_its_file_and_every_reader_deskews(tmp_path):
-    from ffn_gui.prediction import Predictor
-
     from core.data import Dataset
     from core.evaluation import evaluate_model
     from core.model_io import load_model, save_model
+    from core.predictor import Predictor
     from core.preprocess import as_read_by, reads_deskewed, to_mnist
     from core.training import TrainConfig, evaluate, train
 
