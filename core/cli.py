@@ -33,6 +33,25 @@ def _hidden(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+class _Registered:
+    """The names in one of core's registries (activations, costs, optimisers), as argparse
+    choices, looked up only when a command needs them: ``ffn --help`` imports no NumPy."""
+
+    def __init__(self, module: str, registry: str) -> None:
+        self.module, self.registry = module, registry
+
+    def _names(self) -> list[str]:
+        import importlib
+
+        return list(getattr(importlib.import_module(f"core.{self.module}"), self.registry))
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ffn",
@@ -48,11 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seed = the notes' network; default = the best found (default)")
     t.add_argument("--epochs", type=_positive_int)
     t.add_argument("--hidden", type=_hidden, metavar="SIZES", help="hidden layers, e.g. 128,128")
-    t.add_argument("--activation", choices=["sigmoid", "tanh", "relu"])
-    t.add_argument("--cost", choices=["quadratic", "cross_entropy"])
+    t.add_argument("--activation", choices=_Registered("activations", "ACTIVATIONS"),
+                   metavar="NAME", help="%(choices)s")
+    t.add_argument("--cost", choices=_Registered("costs", "COSTS"), metavar="NAME",
+                   help="%(choices)s")
     t.add_argument("--init", choices=["normal", "scaled"],
                    help="normal = the notes' N(0,1); scaled = N(0,1/fan_in) (He for ReLU)")
-    t.add_argument("--optimizer", choices=["sgd", "momentum", "adam"])
+    t.add_argument("--optimizer", choices=_Registered("optimizers", "OPTIMIZERS"),
+                   metavar="NAME", help="%(choices)s")
     t.add_argument("--lr", type=float, dest="learning_rate", metavar="α", help="learning rate")
     t.add_argument("--batch-size", type=_positive_int, dest="batch_size")
     t.add_argument("--l2", type=float, help="L2 weight decay λ")

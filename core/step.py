@@ -20,6 +20,10 @@ checks the two agree), arranged for speed at the notes' mini-batches of 10:
 - At small batches OpenBLAS multiplies a Fortran-ordered δ by ``wT.T`` about twice as fast as
   a C-ordered one, so BP2 first copies δ (a few hundred numbers) to Fortran order.
 
+Each optimiser gives its own form of the update (``fused_scale``, ``fused_direction``; see
+``core/optimizers.py``). One that does not (``fused = False``) is trained by the readable
+``Network.backprop`` and ``Optimizer.step``, with the same roll back: correct, only slower.
+
 Shapes: X (m, 784) float32 rows; Y (m, 10) one-hot rows.
 """
 
@@ -30,7 +34,7 @@ import math
 import numpy as np
 
 from .network import Network
-from .optimizers import SGD, Adam, Momentum, Optimizer
+from .optimizers import Optimizer
 
 SPARSE_MAX_BATCH = 1024  # past this, batches light most pixels: no need to look
 SPARSE_MAX_FRACTION = 0.8
@@ -57,14 +61,17 @@ class _Params:
 
 class TrainStep:
     def __init__(self, network: Network, optimizer: Optimizer) -> None:
-        self.net, self.opt = network, optimizer
-        self.kind = type(optimizer)
-        if self.kind not in (SGD, Momentum, Adam):
+        if not isinstance(optimizer, Optimizer):  # neither a fused update nor a readable step
             raise TypeError(f"no fused step for {type(optimizer).__name__}")
+        self.net, self.opt = network, optimizer
+        self._saved: tuple | None = None  # what the last step overwrote, to roll it back
+        if not optimizer.fused:
+            self.rows_only = False
+            return
         # Plain SGD updates only the first-layer rows a sparse batch lights, in place, so that
         # layer's weights live apart; the other optimisers move every weight, so they get the
         # gradient with its zero rows written out.
-        self.rows_only = self.kind is SGD and not optimizer.l2
+        self.rows_only = optimizer.stateless and not optimizer.l2
         self.first = 1 if self.rows_only else 0  # the first layer whose weights are in _Params
         shapes = [w.T.shape for w in network.weights]
         make = lambda: _Params(shapes[self.first :], [len(b) for b in network.biases],  # noqa: E731
@@ -79,16 +86,9 @@ class TrainStep:
         if self.rows_only:
             self.w0 = np.ascontiguousarray(network.weights[0].T)
             self.spare_w0 = np.zeros_like(self.w0)
-        if self.kind is Momentum:
-            self.velocity = np.zeros_like(self.params.flat)
-        if self.kind is Adam:
-            self.t = 0
-            self.m1 = np.zeros_like(self.params.flat)
-            self.m2 = np.zeros_like(self.params.flat)
         self.wT: list[np.ndarray] = []
         self.b = network.biases
         self._bind()
-        self._saved: tuple | None = None  # what the last step overwrote, to roll it back
 
     def _bind(self) -> None:
         """Point the network (weights[l] = wT[l].T, Fortran-ordered) at the current arrays."""
@@ -120,6 +120,8 @@ class TrainStep:
 
         ``columns``: when given (from ``lit_columns``), X holds only those input columns; the
         caller has dropped the columns that are zero in every example of the batch."""
+        if not self.opt.fused:
+            return self._readable(X, Y, max_cost, columns)
         net, wT, b = self.net, self.wT, self.b
         m = len(X)
         L = len(wT)
@@ -148,11 +150,7 @@ class TrainStep:
         if not cost / m <= max_cost:  # also true for NaN
             return cost
         small = m <= SMALL_BATCH
-        if self.kind is Adam:
-            self.t += 1
-            delta *= (1.0 - self.opt.beta1) / m  # gradients come out as (1 − β₁) ∂C/∂w
-        else:
-            delta *= -self.opt.learning_rate / m  # every gradient below is now an update
+        delta *= self.opt.fused_scale(m)  # every gradient below comes out scaled
         grad_w, grad_b = self.grad.w, self.grad.b
         rows = None
         for l in range(L - 1, -1, -1):
@@ -188,30 +186,8 @@ class TrainStep:
     def _update(self) -> None:
         """Write the new parameters to the spare ones and swap them in. The gradient is
         scratch."""
-        p, new, g, opt = self.params.flat, self.spare.flat, self.grad.flat, self.opt
-        if self.kind is Momentum:
-            v = self.velocity
-            v *= opt.momentum
-            v += g
-            g = v
-        elif self.kind is Adam:
-            # Adam with g' = (1 − β₁)ḡ (folded into δᴸ) and v = m₂/c, c = (1 − β₂)/(1 − β₁)²,
-            # so that m₁ ← β₁m₁ + g' and v ← β₂v + g'² need no multiply by (1 − β), and the step
-            # −α̂ m₁/(√m₂ + ε̂) = −(α̂/√c) m₁/(√v + ε̂/√c). Nine passes, no temporary.
-            b1, b2, t = opt.beta1, opt.beta2, self.t
-            root_c = math.sqrt(1 - b2) / (1 - b1)
-            step = opt.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) / root_c
-            eps = opt.eps * math.sqrt(1 - b2**t) / root_c
-            m1, v = self.m1, self.m2
-            m1 *= b1
-            m1 += g
-            g *= g
-            v *= b2
-            v += g
-            np.sqrt(v, out=g)
-            g += eps
-            g *= -1.0 / step
-            np.divide(m1, g, out=g)
+        p, new, opt = self.params.flat, self.spare.flat, self.opt
+        g = opt.fused_direction(self.grad.flat)
         if opt.l2:
             k = self.params.n_weights
             np.multiply(p[:k], 1.0 - opt.learning_rate * opt.l2, out=new[:k])
@@ -221,11 +197,32 @@ class TrainStep:
             np.add(p, g, out=new)
         self.params, self.spare = self.spare, self.params
 
+    def _readable(self, X: np.ndarray, Y: np.ndarray, max_cost: float,
+                  columns: np.ndarray | None) -> float:
+        """The step of an optimiser without a fused form: backprop, then its own ``step``."""
+        if columns is not None:  # put back the unlit columns, which are zero
+            full = np.zeros((len(X), self.net.sizes[0]), X.dtype)
+            full[:, columns] = X
+            X = full
+        grad_w, grad_b, cost = self.net.backprop_with_cost(X, Y)
+        if not cost / len(X) <= max_cost:  # also true for NaN
+            return cost
+        params = self.net.params
+        self._saved = ([p.copy() for p in params], None)
+        grads = [g for pair in zip(grad_w, grad_b) for g in pair]
+        self.opt.step(params, grads, len(X))
+        return cost
+
     def roll_back(self) -> None:
         """Restore the weights and biases the last step overwrote."""
         if self._saved is None:
             return
         old, rows = self._saved
+        if not self.opt.fused:
+            for p, kept in zip(self.net.params, old):
+                np.copyto(p, kept)
+            self._saved = None
+            return
         self.spare, self.params = self.params, old
         if rows is not None:
             where, w0 = rows

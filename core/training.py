@@ -379,9 +379,8 @@ def _train(network, config, train_set, valid_set, *, on_progress, control, progr
     pixels = None if config.augment else np.ascontiguousarray(train_set.images).reshape(n, -1)
     Y_all = one_hot(np.asarray(train_set.labels), dtype)
     metric_rows = np.sort(rng.permutation(n)[: min(n, TRAIN_METRIC_SIZE)])
-    optimizer = make_optimizer(
-        config.optimizer, config.learning_rate, config.l2, config.momentum
-    )
+    optimizer = make_optimizer(config.optimizer, config.learning_rate, config.l2, **{
+        k: getattr(config, k) for k in OPTIMIZERS[config.optimizer].hyperparameters})
     m = config.batch_size
     batches = -(-n // m)
     step = TrainStep(network, optimizer)
