@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import _only_data_errors, _open_binary, _read_upto
+from .data.files import _only_data_errors, _open_binary, _read_upto
 from .errors import DataError
 
 FORMATS = ("PNG", "JPEG", "BMP")

@@ -32,6 +32,7 @@ from helpers.datafiles import (
 )
 
 import core.data as data
+from core.data import find, kaggle
 from core.data import (
     Dataset,
     MnistData,
@@ -272,7 +273,7 @@ def test_idx_unreadable_paths(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(data.os, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     raises_data_error(load_idx, locked, "permission")
     raises_data_error(load_kaggle_csv, locked, "permission")
     raises_data_error(load_keras_npz, locked, "permission")
@@ -306,7 +307,7 @@ def test_csv_test_file(tmp_path, rng):
 
 
 def test_csv_larger_than_one_chunk(tmp_path, rng):
-    images, labels = fake_mnist(data._CSV_ROWS + 7, rng)
+    images, labels = fake_mnist(kaggle._CSV_ROWS + 7, rng)
     ds = load_kaggle_csv(write_kaggle_csv(tmp_path / "train.csv", images, labels))
     assert np.array_equal(ds.images, images) and np.array_equal(ds.labels, labels)
 
@@ -431,7 +432,7 @@ def test_default_data_dir():
 
 def test_find_mnist_order(tmp_path, rng, monkeypatch):
     explicit, env, default = tmp_path / "explicit", tmp_path / "env", tmp_path / "default"
-    monkeypatch.setattr(data, "default_data_dir", lambda: default)
+    monkeypatch.setattr(find, "default_data_dir", lambda: default)
     monkeypatch.setenv("MNIST_DIR", str(env))
     with pytest.raises(DataError) as info:
         find_mnist()
@@ -448,7 +449,7 @@ def test_find_mnist_order(tmp_path, rng, monkeypatch):
 
 
 def test_find_mnist_explicit_path_is_not_second_guessed(tmp_path, rng, monkeypatch):
-    monkeypatch.setattr(data, "default_data_dir", lambda: tmp_path / "default")
+    monkeypatch.setattr(find, "default_data_dir", lambda: tmp_path / "default")
     write_mnist_folder(tmp_path / "default", 3, 0, rng)
     raises_data_error(find_mnist, tmp_path / "nowhere", "does not exist")
     (tmp_path / "empty").mkdir()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import errno
 import gzip
+import importlib
 import io
 import json
 import os
@@ -35,7 +36,6 @@ import pytest
 from helpers import broken, mirrors, reliability
 from helpers.datafiles import IDX_NAMES, fake_mnist, idx_bytes, kaggle_csv_text, write_idx
 
-import core.data as data
 import core.download as download
 from core.data import (
     UNFORESEEN,
@@ -206,11 +206,14 @@ def run_matrix(cases: dict[str, Case], tmp_path: Path, error: type[Exception]) -
 
 
 def changing(target: str, action: Callable[[Path], None], load: Callable[[Path], object]):
-    """``load`` with ``action(path)`` done to the file just after ``core.data.<target>`` has
-    first run: the file changes size while it is being read."""
+    """``load`` with ``action(path)`` done to the file just after ``core.data.<target>`` (a
+    "module.function" of the package) has first run: the file changes size while it is being
+    read."""
+    module, name = target.split(".")
 
     def run(path: Path):
-        real = getattr(data, target)
+        where = importlib.import_module(f"core.data.{module}")
+        real = getattr(where, name)
         done = []
 
         def then_change(*args, **kwargs):
@@ -219,7 +222,7 @@ def changing(target: str, action: Callable[[Path], None], load: Callable[[Path],
                 done.append(action(path))
             return result
 
-        with mock.patch.object(data, target, then_change):
+        with mock.patch.object(where, name, then_change):
             return load(path)
 
     return run
@@ -350,11 +353,12 @@ def idx_cases() -> dict[str, Case]:
         "labels named as images": Case(write(TRAIN_IMAGES, idx_bytes(LABELS)), load_idx),
         "a zip named .gz": Case(write(TRAIN_IMAGES + ".gz", zip_of([("x", valid)])), load_idx),
         # (larger than a read buffer, so that the change is not read around)
-        "grows while read": Case(write(TRAIN_IMAGES, big), changing("_read_upto", grow, load_idx)),
+        "grows while read": Case(write(TRAIN_IMAGES, big),
+                                 changing("idx._read_upto", grow, load_idx)),
         "shrinks while read": Case(write(TRAIN_IMAGES, big),
-                                   changing("_read_upto", shrink, load_idx)),
+                                   changing("idx._read_upto", shrink, load_idx)),
         "gz shrinks while read": Case(write(TRAIN_IMAGES + ".gz", gzip.compress(big)),
-                                      changing("_read_upto", shrink, load_idx)),
+                                      changing("idx._read_upto", shrink, load_idx)),
     }
     for kind in SPECIAL:
         ours[f"{kind} named as an IDX file"] = Case(special(TRAIN_IMAGES + ".gz", kind),
@@ -445,9 +449,9 @@ def csv_cases() -> dict[str, Case]:
         "gzip named .csv": Case(write("train.csv", gzip.compress(CSV.encode())),
                                 load_kaggle_csv),
         "shrinks while read": Case(write("train.csv", CSV.encode()),
-                                   changing("_check_csv_header", shrink, load_kaggle_csv)),
+                                   changing("kaggle._check_csv_header", shrink, load_kaggle_csv)),
         "grows garbage while read": Case(write("train.csv", CSV.encode()), changing(
-            "_check_csv_header", lambda p: p.open("ab").write(b"\xff\xfe" * 3000),
+            "kaggle._check_csv_header", lambda p: p.open("ab").write(b"\xff\xfe" * 3000),
             load_kaggle_csv)),
         "unknown extension": Case(write("digits.txt", CSV.encode()), load_data),
     }
@@ -516,7 +520,7 @@ def npz_cases() -> dict[str, Case]:
             npz_members(), zipfile.ZIP_DEFLATED)[:700]), load_keras_npz),
         "gzip named .npz": Case(write("mnist.npz", gzip.compress(good)), load_keras_npz),
         "shrinks while read": Case(write("mnist.npz", good),
-                                   changing("_read_npy", shrink, load_keras_npz)),
+                                   changing("keras._read_npy", shrink, load_keras_npz)),
     }
     for kind in SPECIAL:
         ours[f"{kind} named mnist.npz"] = Case(special("mnist.npz", kind), load_keras_npz)
