@@ -186,77 +186,105 @@ def _load_open(f: BinaryIO, path: Path, where: str) -> Model:
         raise ModelFileError(f"{where} has no header: not an ffn-gui model")
     f.seek(0)
     with np.load(f, allow_pickle=False) as npz:
-        raw = npz["header"]
-        if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > MAX_HEADER_BYTES:
-            raise ModelFileError(f"{where} has a malformed header")
-        try:
-            header = json.loads(raw.tobytes().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ModelFileError(f"{where} has a header that is not valid JSON") from None
-        except RecursionError:
-            raise ModelFileError(f"{where} has a header nested too deeply to be a model's") \
-                from None
-        except ValueError as e:  # e.g. an integer of more than 4300 digits
-            raise ModelFileError(f"{where} has a header that cannot be read ({e})") from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise ModelFileError(f"{where} is not an ffn-gui model (unknown format)")
-        version = header.get("format_version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise ModelFileError(f"{where} has no valid format version")
-        if version > FORMAT_VERSION:
-            raise ModelFileError(
-                f"{where} was written by a newer ffn-gui (format version {version}; this one "
-                f"reads up to {FORMAT_VERSION}): update ffn-gui to open it"
-            )
-        if version < 1:
-            raise ModelFileError(f"{where} has an invalid format version {version}")
-        sizes = header.get("sizes")
-        try:
-            if not isinstance(sizes, list) or not all(
-                isinstance(s, int) and not isinstance(s, bool) for s in sizes
-            ):
-                raise ConfigError("layer sizes must be a list of whole numbers")
-            sizes = validate_sizes(sizes)
-        except ConfigError as e:
-            raise ModelFileError(f"{where} has invalid layer sizes {sizes!r}: {e}") from None
-        activation, cost = header.get("activation"), header.get("cost")
-        if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise ModelFileError(f"{where} names an unknown activation {str(activation)[:40]!r}")
-        if not isinstance(cost, str) or cost not in COSTS:
-            raise ModelFileError(f"{where} names an unknown cost {str(cost)[:40]!r}")
-        dtype = header.get("dtype", "float32")
-        if not isinstance(dtype, str) or dtype not in ("float32", "float64"):
-            raise ModelFileError(f"{where} has an unsupported dtype {dtype!r}")
-        expected = {"header"}
-        for l in range(len(sizes) - 1):
-            expected |= {f"w{l}", f"b{l}"}
-        missing = sorted(expected - names)
-        if missing:
-            more = f" and {len(missing) - 8:,} more" if len(missing) > 8 else ""
-            raise ModelFileError(f"{where} is missing arrays: {', '.join(missing[:8])}{more}")
-        extra = sorted(names - expected)
-        if extra:
-            raise ModelFileError(
-                f"{where} has arrays that do not belong to a {'-'.join(map(str, sizes))} "
-                f"network: {', '.join(extra[:5])}"
-            )
-        params: dict[str, list[np.ndarray]] = {"w": [], "b": []}
-        for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
-            for kind, shape in (("w", (y, x)), ("b", (y,))):
-                key = f"{kind}{l}"
-                a = npz[key]
-                if a.shape != shape:
-                    raise ModelFileError(
-                        f"{where}: array {key} has shape {a.shape}, but a "
-                        f"{'-'.join(map(str, sizes))} network needs {shape} (layers do not chain)"
-                    )
-                if a.dtype.kind != "f":
-                    raise ModelFileError(f"{where}: array {key} holds {a.dtype}, not floats")
-                if not np.isfinite(a).all():
-                    raise ModelFileError(f"{where}: array {key} holds non-finite values (NaN/inf)")
-                params[kind].append(a)
+        header = _read_header(npz, where)
+        sizes, activation, cost, dtype = _network_fields(header, where)
+        _check_names(names, sizes, where)
+        weights, biases = _read_params(npz, sizes, where)
     init = header.get("init") if header.get("init") in INITS else "scaled"
-    net = Network.from_params(params["w"], params["b"], activation, cost, init, dtype)
+    net = Network.from_params(weights, biases, activation, cost, init, dtype)
+    return _model(header, net, path, where)
+
+
+def _read_header(npz, where: str) -> dict:
+    """The JSON header, checked to be an ffn-gui model's of a format version this reads."""
+    raw = npz["header"]
+    if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > MAX_HEADER_BYTES:
+        raise ModelFileError(f"{where} has a malformed header")
+    try:
+        header = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelFileError(f"{where} has a header that is not valid JSON") from None
+    except RecursionError:
+        raise ModelFileError(f"{where} has a header nested too deeply to be a model's") \
+            from None
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise ModelFileError(f"{where} has a header that cannot be read ({e})") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ModelFileError(f"{where} is not an ffn-gui model (unknown format)")
+    version = header.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ModelFileError(f"{where} has no valid format version")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{where} was written by a newer ffn-gui (format version {version}; this one "
+            f"reads up to {FORMAT_VERSION}): update ffn-gui to open it"
+        )
+    if version < 1:
+        raise ModelFileError(f"{where} has an invalid format version {version}")
+    return header
+
+
+def _network_fields(header: dict, where: str) -> tuple[list[int], str, str, str]:
+    """(sizes, activation, cost, dtype) from the header, each checked."""
+    sizes = header.get("sizes")
+    try:
+        if not isinstance(sizes, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in sizes
+        ):
+            raise ConfigError("layer sizes must be a list of whole numbers")
+        sizes = validate_sizes(sizes)
+    except ConfigError as e:
+        raise ModelFileError(f"{where} has invalid layer sizes {sizes!r}: {e}") from None
+    activation, cost = header.get("activation"), header.get("cost")
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise ModelFileError(f"{where} names an unknown activation {str(activation)[:40]!r}")
+    if not isinstance(cost, str) or cost not in COSTS:
+        raise ModelFileError(f"{where} names an unknown cost {str(cost)[:40]!r}")
+    dtype = header.get("dtype", "float32")
+    if not isinstance(dtype, str) or dtype not in ("float32", "float64"):
+        raise ModelFileError(f"{where} has an unsupported dtype {dtype!r}")
+    return sizes, activation, cost, dtype
+
+
+def _check_names(names: set[str], sizes: list[int], where: str) -> None:
+    """The archive holds exactly the header and a w, b pair per layer."""
+    expected = {"header"}
+    for l in range(len(sizes) - 1):
+        expected |= {f"w{l}", f"b{l}"}
+    missing = sorted(expected - names)
+    if missing:
+        more = f" and {len(missing) - 8:,} more" if len(missing) > 8 else ""
+        raise ModelFileError(f"{where} is missing arrays: {', '.join(missing[:8])}{more}")
+    extra = sorted(names - expected)
+    if extra:
+        raise ModelFileError(
+            f"{where} has arrays that do not belong to a {'-'.join(map(str, sizes))} "
+            f"network: {', '.join(extra[:5])}"
+        )
+
+
+def _read_params(npz, sizes: list[int], where: str) -> tuple[list, list]:
+    """The weights and biases, each of the shape the sizes say, finite floats."""
+    params: dict[str, list[np.ndarray]] = {"w": [], "b": []}
+    for l, (x, y) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for kind, shape in (("w", (y, x)), ("b", (y,))):
+            key = f"{kind}{l}"
+            a = npz[key]
+            if a.shape != shape:
+                raise ModelFileError(
+                    f"{where}: array {key} has shape {a.shape}, but a "
+                    f"{'-'.join(map(str, sizes))} network needs {shape} (layers do not chain)"
+                )
+            if a.dtype.kind != "f":
+                raise ModelFileError(f"{where}: array {key} holds {a.dtype}, not floats")
+            if not np.isfinite(a).all():
+                raise ModelFileError(f"{where}: array {key} holds non-finite values (NaN/inf)")
+            params[kind].append(a)
+    return params["w"], params["b"]
+
+
+def _model(header: dict, net: Network, path: Path, where: str) -> Model:
+    """The Model, after checking the weights against their checksum and the other fields."""
     checksum = header.get("params_sha256")
     if checksum is not None and checksum != params_checksum(net):
         raise ModelFileError(f"{where} is corrupt: its weights do not match their checksum")

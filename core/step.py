@@ -122,7 +122,7 @@ class TrainStep:
         caller has dropped the columns that are zero in every example of the batch."""
         if not self.opt.fused:
             return self._readable(X, Y, max_cost, columns)
-        net, wT, b = self.net, self.wT, self.b
+        net, wT = self.net, self.wT
         m = len(X)
         L = len(wT)
         act = net.activation
@@ -131,22 +131,8 @@ class TrainStep:
             nz = self.lit_columns(X.any(axis=0))
             if nz is not None:
                 x0 = np.take(X, nz, axis=1)
-        # Forward pass, keeping zs and activations (BP needs both).
-        if nz is not None:
-            w0 = np.take(wT[0], nz, axis=0)  # a copy: also the rows SGD overwrites
-            z = x0 @ w0
-        else:
-            w0 = wT[0]
-            z = X @ w0
-        z += b[0]
-        zs, acts = [z], [x0]
-        for l in range(1, L):
-            a = act.fn(z)
-            acts.append(a)
-            z = a @ wT[l]
-            z += b[l]
-            zs.append(z)
-        _, cost, delta = net.cost.fused(z, Y)  # aᴸ, C, BP1
+        zs, acts, w0 = self._forward(x0, nz)
+        _, cost, delta = net.cost.fused(zs[-1], Y)  # aᴸ, C, BP1
         if not cost / m <= max_cost:  # also true for NaN
             return cost
         small = m <= SMALL_BATCH
@@ -182,6 +168,23 @@ class TrainStep:
         self._saved = (self.spare, rows)
         self._bind()
         return cost
+
+    def _forward(self, x0: np.ndarray, nz: np.ndarray | None):
+        """The forward pass, keeping zs and activations (BP needs both), and the first layer's
+        weights it used (only the lit rows ``nz`` when given: a copy, also the rows SGD
+        overwrites)."""
+        wT, b, fn = self.wT, self.b, self.net.activation.fn
+        w0 = wT[0] if nz is None else np.take(wT[0], nz, axis=0)
+        z = x0 @ w0
+        z += b[0]
+        zs, acts = [z], [x0]
+        for l in range(1, len(wT)):
+            a = fn(z)
+            acts.append(a)
+            z = a @ wT[l]
+            z += b[l]
+            zs.append(z)
+        return zs, acts, w0
 
     def _update(self) -> None:
         """Write the new parameters to the spare ones and swap them in. The gradient is

@@ -21,25 +21,22 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 # Everything a run needs is imported here, never inside it: a module's import holds the GIL
 # throughout, and importing augment in a window's training thread stalled the window.
 from .augment import augment, pen_variants
+from .batches import Batches
 from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
-from .step import SPARSE_MAX_BATCH, TrainStep
+from .step import TrainStep
 
 N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
 TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
-# A run has diverged when a batch's mean cost is non-finite or exceeds this many times the larger
-# of the first batch's mean cost and the cost of guessing, ln 10 ≈ 2.3 (for cross-entropy, 50
-# times that means the right class gets probability e^-115). Not the first batch's cost alone:
-# a trained network's is tiny, and a later batch's can be a hundred times more without anything
-# wrong. The quadratic cost is bounded by 5 and never trips it; its failure mode is saturation,
-# not overflow.
+# A run has diverged when a batch's mean cost is non-finite or over this many times the larger
+# of the first batch's and the cost of guessing (ln 10): a trained network's first cost alone is
+# so small that a later batch's can be a hundred times more with nothing wrong.
 DIVERGENCE_FACTOR = 50.0
 GUESSING_COST = math.log(10)
 # With augmentation, this share of the digits that have a uniform-pen redraw (see
@@ -159,11 +156,15 @@ class TrainConfig:
         return replace(cls(), **d).validate()
 
 
+# The notes' preset is called "seed" (the network the project grew from; users type
+# --preset seed). It has nothing to do with TrainConfig.seed, the random seed.
+NOTES_PRESET = "seed"
+
 PRESETS: dict[str, TrainConfig] = {
     # The owner's notes: 784-128-128-10 sigmoid neurons, quadratic cost, the plain update rule
     # w ← w − (α/m)Σ∇w with mini-batches of 10 and α = 3.0. Weights start scaled by 1/√fan_in
     # (see README: with the notes' N(0, 1) the 784-input layer starts saturated).
-    "seed": TrainConfig(),
+    NOTES_PRESET: TrainConfig(),
     # The best configuration found for the same 784-128-128-10 shape (see README).
     "default": TrainConfig(
         activation="relu",
@@ -179,7 +180,7 @@ PRESETS: dict[str, TrainConfig] = {
     ),
 }
 PRESET_HELP = {
-    "seed": "the notes: sigmoid, quadratic cost, SGD, batch 10, α = 3.0",
+    NOTES_PRESET: "the notes: sigmoid, quadratic cost, SGD, batch 10, α = 3.0",
     "default": "ReLU, softmax + cross-entropy, Adam, batch 128, cosine schedule, augmentation, "
                "deskewing",
 }
@@ -345,164 +346,141 @@ def train(
 ) -> TrainResult:
     """Train ``network`` in place with mini-batch gradient descent as ``config`` says.
 
-    BLAS runs on one thread meanwhile: at these matrix sizes more threads are slower, and a
-    window showing the run keeps the other core. ``train_metrics=False`` skips measuring the
-    train cost and accuracy at epoch ends (they are reported as NaN); benchmarks use it to time
-    training alone."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _train(network, config, train_set, valid_set, on_progress=on_progress,
-                      control=control, progress_interval=progress_interval,
-                      train_metrics=train_metrics)
+    BLAS runs on as many threads as the caller allows (``threadpoolctl``): the window keeps
+    training to one, so that a core stays free for drawing. ``train_metrics=False`` skips
+    measuring the train cost and accuracy at epoch ends (they are reported as NaN); benchmarks
+    use it to time training alone."""
+    run = _Run(network, config, train_set, valid_set, on_progress, control, progress_interval)
+    return run.train(train_metrics)
 
 
-def _train(network, config, train_set, valid_set, *, on_progress, control, progress_interval,
-           train_metrics) -> TrainResult:
-    config.validate()
-    problem = mnist_problem(network)
-    if problem:
-        raise ConfigError(f"cannot train: the network {problem}")
-    n = len(train_set.labels)
-    if n < 1:
-        raise ConfigError("there are no training examples")
-    if config.batch_size > n:
-        raise ConfigError(
-            f"batch size {config.batch_size} is larger than the {n} training examples"
-        )
-    report = on_progress or (lambda p: None)
-    control = control or TrainControl()
-    network.deskew = config.deskew  # what it is trained on is what it reads (preprocess.as_read_by)
-    if config.deskew:
-        train_set, valid_set = _deskewed(train_set), valid_set and _deskewed(valid_set)
-    rng = np.random.default_rng([config.seed, 1])
-    dtype = network.dtype
+class _Run:
+    """One call of ``train``: the step, the data in the form it is read, and the clock."""
 
-    pixels = None if config.augment else np.ascontiguousarray(train_set.images).reshape(n, -1)
-    Y_all = one_hot(np.asarray(train_set.labels), dtype)
-    metric_rows = np.sort(rng.permutation(n)[: min(n, TRAIN_METRIC_SIZE)])
-    optimizer = make_optimizer(config.optimizer, config.learning_rate, config.l2, **{
-        k: getattr(config, k) for k in OPTIMIZERS[config.optimizer].hyperparameters})
-    m = config.batch_size
-    batches = -(-n // m)
-    step = TrainStep(network, optimizer)
-    # Without augmentation, batches are gathered from the uint8 images a chunk of about 512
-    # rows at a time (one call for many small batches) and scaled to [0, 1] in reused buffers:
-    # no float copy of the whole training set, a quarter of the memory traffic. For small
-    # batches, which light only some of the pixels, the chunk's uint8 rows also tell each
-    # batch's lit pixels at once, and only those columns are scaled and handed to the step.
-    chunk = m * max(1, 512 // m)
-    u8_buf = np.empty((chunk, N_INPUTS), np.uint8)
-    x_buf = np.empty((chunk, N_INPUTS), dtype)
-    by_columns = m <= SPARSE_MAX_BATCH
-    lit_buf = np.empty((chunk // m, N_INPUTS), np.uint8)
-    scale = dtype.type(1 / 255)
-
-    if config.augment:
-        pens = pen_variants(train_set.images, rng, stop=control._stop.is_set,
-                            labels=train_set.labels)
-        if pens is None:  # Stop while the pen redraws were being made (a few seconds)
-            return TrainResult((), True, 0.0)
-        pen_rows, pen_images = pens
-
-    history: list[EpochProgress] = []
-    start = time.perf_counter()
-    paused_for = 0.0
-    elapsed = lambda: time.perf_counter() - start - paused_for  # noqa: E731
-    examples = 0
-    cost_limit = math.inf
-    stopped, running, clock = control._stop.is_set, control._running.is_set, time.perf_counter
-    for epoch in range(1, config.epochs + 1):
-        if config.schedule == "cosine":
-            optimizer.learning_rate = config.learning_rate * 0.5 * (
-                1 + math.cos(math.pi * (epoch - 1) / config.epochs)
+    def __init__(self, network, config, train_set, valid_set, on_progress, control,
+                 progress_interval) -> None:
+        config.validate()
+        problem = mnist_problem(network)
+        if problem:
+            raise ConfigError(f"cannot train: the network {problem}")
+        n = len(train_set.labels)
+        if n < 1:
+            raise ConfigError("there are no training examples")
+        if config.batch_size > n:
+            raise ConfigError(
+                f"batch size {config.batch_size} is larger than the {n} training examples"
             )
-        order = rng.permutation(n)
+        network.deskew = config.deskew  # what it is trained on is what it reads (as_read_by)
+        if config.deskew:
+            train_set, valid_set = _deskewed(train_set), valid_set and _deskewed(valid_set)
+        self.network, self.config, self.n = network, config, n
+        self.train_set, self.valid_set = train_set, valid_set
+        self.report = on_progress or (lambda p: None)
+        self.control = control or TrainControl()
+        self.progress_interval = progress_interval
+        self.rng = np.random.default_rng([config.seed, 1])
+        self.Y = one_hot(np.asarray(train_set.labels), network.dtype)
+        self.metric_rows = np.sort(self.rng.permutation(n)[: min(n, TRAIN_METRIC_SIZE)])
+        self.optimizer = make_optimizer(config.optimizer, config.learning_rate, config.l2, **{
+            k: getattr(config, k) for k in OPTIMIZERS[config.optimizer].hyperparameters})
+        self.step = TrainStep(network, self.optimizer)
+        self.batches = None if config.augment else Batches(
+            np.ascontiguousarray(train_set.images).reshape(n, -1), config.batch_size,
+            network.dtype)
+        self.cost_limit = math.inf
+        self.examples = 0
+        self.paused_for = 0.0
+
+    def elapsed(self) -> float:
+        """Seconds of training so far, pauses excluded."""
+        return time.perf_counter() - self.start - self.paused_for
+
+    def train(self, train_metrics: bool) -> TrainResult:
+        config, control = self.config, self.control
+        self.pens = None
         if config.augment:
-            source = train_set.images[order]
-            swap = rng.random(len(pen_rows)) < PEN_PROBABILITY
-            position = np.empty(n, np.intp)
-            position[order] = np.arange(n)
-            source[position[pen_rows[swap]]] = pen_images[swap]
-            X = augment(source, rng).astype(dtype, copy=False)
-        else:
-            X = None
-        Y = Y_all[order]
+            self.pens = pen_variants(self.train_set.images, self.rng, stop=control._stop.is_set,
+                                     labels=self.train_set.labels)
+            if self.pens is None:  # Stop while the pen redraws were being made (a few seconds)
+                return TrainResult((), True, 0.0)
+        history: list[EpochProgress] = []
+        self.start = time.perf_counter()
+        for epoch in range(1, config.epochs + 1):
+            if config.schedule == "cosine":
+                self.optimizer.learning_rate = config.learning_rate * 0.5 * (
+                    1 + math.cos(math.pi * (epoch - 1) / config.epochs)
+                )
+            self._epoch(epoch)
+            if control.stopped:
+                break
+            history.append(self._epoch_end(epoch, train_metrics))
+            self.report(history[-1])
+        return TrainResult(tuple(history), control.stopped, self.elapsed())
+
+    def _epoch_batches(self, order: np.ndarray):
+        """(Xb, columns) for each mini-batch of the epoch, in ``order``."""
+        if self.batches is not None:
+            return self.batches.epoch(order)
+        m, pen_rows, pen_images = self.config.batch_size, *self.pens
+        source = self.train_set.images[order]
+        swap = self.rng.random(len(pen_rows)) < PEN_PROBABILITY
+        position = np.empty(self.n, np.intp)
+        position[order] = np.arange(self.n)
+        source[position[pen_rows[swap]]] = pen_images[swap]
+        X = augment(source, self.rng).astype(self.network.dtype, copy=False)
+        return ((X[k : k + m], None) for k in range(0, self.n, m))
+
+    def _epoch(self, epoch: int) -> None:
+        """One pass over the training set, reporting a BatchProgress every progress_interval
+        seconds; returns early on Stop."""
+        control, step, m = self.control, self.step, self.config.batch_size
+        order = self.rng.permutation(self.n)
+        Y = self.Y[order]
+        batches = -(-self.n // m)
+        stopped, running, clock = control._stop.is_set, control._running.is_set, time.perf_counter
         cost_sum, cost_n, last_report = 0.0, 0, -math.inf
-        for k in range(batches):
+        for k, (Xb, columns) in enumerate(self._epoch_batches(order)):
             if stopped() or not running():  # two cheap checks; the slow path only if needed
-                paused_for += control.wait_while_paused()
+                self.paused_for += control.wait_while_paused()
                 if stopped():
-                    break
-            columns = None
-            if X is not None:
-                Xb = X[k * m : (k + 1) * m]
-            else:
-                j, mb = (k * m) % chunk, min(m, n - k * m)
-                if j == 0:
-                    rows = order[k * m : k * m + chunk]
-                    got = u8_buf[: len(rows)]
-                    np.take(pixels, rows, axis=0, out=got)
-                    if by_columns:  # each batch's lit pixels, in one call
-                        full = len(rows) // m
-                        np.maximum.reduce(got[: full * m].reshape(full, m, N_INPUTS), axis=1,
-                                          out=lit_buf[:full])
-                        if len(rows) > full * m:
-                            np.maximum.reduce(got[full * m :], axis=0, out=lit_buf[full])
-                    else:
-                        np.multiply(got, scale, out=x_buf[: len(rows)])
-                if by_columns:
-                    columns = step.lit_columns(lit_buf[j // m])
-                if columns is not None:
-                    Xb = x_buf.reshape(-1)[: mb * len(columns)].reshape(mb, len(columns))
-                    np.multiply(np.take(u8_buf[j : j + mb], columns, axis=1), scale, out=Xb)
-                else:
-                    Xb = x_buf[j : j + mb]
-                    if by_columns:
-                        np.multiply(u8_buf[j : j + mb], scale, out=Xb)
-            Yb = Y[k * m : (k + 1) * m]
-            cost = step(Xb, Yb, cost_limit, columns)
-            if cost_limit == math.inf:
-                cost_limit = DIVERGENCE_FACTOR * max(cost / len(Xb), GUESSING_COST)
-            if not cost / len(Xb) <= cost_limit:  # also true for NaN
+                    return
+            mb = len(Xb)
+            cost = step(Xb, Y[k * m : k * m + mb], self.cost_limit, columns)
+            if self.cost_limit == math.inf:
+                self.cost_limit = DIVERGENCE_FACTOR * max(cost / mb, GUESSING_COST)
+            if not cost / mb <= self.cost_limit:  # also true for NaN
                 step.roll_back()
                 raise TrainingDiverged(
                     "training diverged (learning rate too high?): the cost rose to "
-                    f"{cost / len(Xb):.4g} per example "
-                    f"in epoch {epoch}, batch {k + 1}; the weights of the last good step "
-                    "were restored"
+                    f"{cost / mb:.4g} per example in epoch {epoch}, batch {k + 1}; the weights "
+                    "of the last good step were restored"
                 )
-            mb = len(Xb)
-            examples += mb
+            self.examples += mb
             cost_sum += cost
             cost_n += mb
             now = clock()
-            if now - last_report >= progress_interval:
+            if now - last_report >= self.progress_interval:
                 last_report = now
-                report(
-                    BatchProgress(epoch, config.epochs, k + 1, batches, cost_sum / cost_n,
-                                  examples, elapsed())
-                )
+                self.report(BatchProgress(epoch, self.config.epochs, k + 1, batches,
+                                          cost_sum / cost_n, self.examples, self.elapsed()))
                 cost_sum, cost_n = 0.0, 0
-        if control.stopped:
-            break
+
+    def _epoch_end(self, epoch: int, train_metrics: bool) -> EpochProgress:
+        network, train_set, valid_set = self.network, self.train_set, self.valid_set
         if not all(np.isfinite(p).all() for p in network.params):
-            step.roll_back()
+            self.step.roll_back()
             raise TrainingDiverged(
                 "training diverged (learning rate too high?): the weights became non-finite; "
                 "the weights of the last good step were restored"
             )
         train_cost = train_acc = math.nan
         if train_metrics:
-            train_cost, train_acc = _evaluate(
-                network, train_set.images[metric_rows], np.asarray(train_set.labels)[metric_rows]
-            )
+            rows = self.metric_rows
+            train_cost, train_acc = _evaluate(network, train_set.images[rows],
+                                              np.asarray(train_set.labels)[rows])
         val_cost = val_acc = None
         if valid_set is not None and len(valid_set.labels):
             val_cost, val_acc = _evaluate(network, valid_set.images, valid_set.labels)
-        t = elapsed()
-        progress = EpochProgress(
-            epoch, config.epochs, train_cost, train_acc, val_cost, val_acc,
-            optimizer.learning_rate, t, t / epoch * (config.epochs - epoch),
-        )
-        history.append(progress)
-        report(progress)
-    return TrainResult(tuple(history), control.stopped, elapsed())
+        t, epochs = self.elapsed(), self.config.epochs
+        return EpochProgress(epoch, epochs, train_cost, train_acc, val_cost, val_acc,
+                             self.optimizer.learning_rate, t, t / epoch * (epochs - epoch))

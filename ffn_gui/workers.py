@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from threadpoolctl import threadpool_limits
 
 from core.network import Network
 from core.run import RunOutcome, train_run
@@ -191,8 +192,12 @@ class TrainWorker(Worker):
                 flush(now)
 
         try:
-            outcome = train_run(self.config, self.data, self.network, on_progress=on_progress,
-                                control=self.control, progress_interval=self.progress_interval)
+            # The window trains on one BLAS thread: it keeps a core free for drawing, and more
+            # threads spin for a core that is busy (README, Speed).
+            with threadpool_limits(limits=1, user_api="blas"):
+                outcome = train_run(self.config, self.data, self.network,
+                                    on_progress=on_progress, control=self.control,
+                                    progress_interval=self.progress_interval)
         finally:
             if pending:
                 flush(time.perf_counter())

@@ -44,6 +44,17 @@ def mnist_test_images(mnist_dir) -> np.ndarray:
     return load_idx(mnist_dir / "t10k-images-idx3-ubyte.gz", kind="images")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_blas_thread():
+    """The suite trains on one BLAS thread, as the window and ``ffn train`` do: core takes the
+    threads its caller allows, and a second one spinning for a busy core slows training many
+    times over. A test may allow more inside its own ``threadpool_limits``."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)

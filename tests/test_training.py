@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from helpers.synthetic import blobs
 
+from core import batches, training
 from core import step as step_module
-from core import training
 from core.errors import ConfigError, TrainingDiverged
 from core.training import (
     PRESETS,
@@ -113,7 +113,7 @@ def test_batches_of_their_lit_pixels_train_as_whole_batches(name, batch, n, rng,
     looked.clear()
     # The reference: a truly dense step. Neither the loop nor the step itself looks for lit
     # pixels (the step would otherwise find them and run its sparse code on both sides).
-    monkeypatch.setattr(training, "SPARSE_MAX_BATCH", 0)
+    monkeypatch.setattr(batches, "SPARSE_MAX_BATCH", 0)
     monkeypatch.setattr(step_module, "SPARSE_MAX_BATCH", 0)
     train(whole, cfg, train_set)
     assert calls and all(width == 784 and not given for width, given in calls)
