@@ -17,11 +17,14 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from core.preprocess import INK_THRESHOLD
+
 GRID = 28  # input pixels per side
 RESOLUTION = 280  # internal image pixels per side: 10 per input pixel
 SCALE = RESOLUTION / GRID
 ERASE_MARGIN = 1.0  # image pixels the eraser reaches beyond the ink's own edge, each side
-EMPTY_BELOW = 12  # a board whose brightest pixel is at most this (of 255) has no ink
+# A board with no pixel above core's ink threshold (preprocess) has no ink: the same 12 of 255.
+EMPTY_BELOW = INK_THRESHOLD * 255
 
 
 @dataclass
