@@ -117,11 +117,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings | None = None, *, search_data: bool = True) -> None:
         super().__init__()
-        # The window's NumPy work is small (a 280x280 resample, one forward pass); with several
-        # BLAS threads each call wakes spinning helper threads, which on two cores made the
-        # stroke -> answer latency jitter (p95 4 ms instead of 0.3 ms, measured with
-        # benchmarks/bench_gui.py's replay). Training runs on one BLAS thread anyway
-        # (core.training). Restored when the window closes.
+        # One BLAS thread for the whole process, the training thread included: training keeps
+        # a core free for drawing, and the window's small NumPy calls would otherwise wake
+        # spinning helper threads and make the stroke -> answer latency jitter. Restored when
+        # the window closes.
         self._blas = threadpool_limits(limits=1, user_api="blas")
         self.settings = settings or Settings()
         self.data = None

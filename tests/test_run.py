@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import numpy as np
@@ -160,3 +161,59 @@ def test_the_command_line_and_the_window_save_the_same_model(blob_folder, tmp_pa
     for a, b in zip(cli.network.params, gui.network.params):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-4)
     assert cli.data_checksum == gui.data_checksum == load_data(blob_folder).train.checksum()
+
+
+# --- BLAS threads are the caller's choice -------------------------------------------------------
+
+
+def blas_threads() -> set[int]:
+    from threadpoolctl import threadpool_info
+
+    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to allow two threads")
+@pytest.mark.parametrize("limit", [1, 2])
+def test_training_runs_on_the_blas_threads_its_caller_allows(small_mnist, limit):
+    from threadpoolctl import threadpool_limits
+
+    seen = set()
+    with threadpool_limits(limits=limit, user_api="blas"):
+        train_run(replace(CONFIG, epochs=1), small_mnist(600, 100),
+                  on_progress=lambda p: seen.update(blas_threads()))
+    assert seen == {limit}
+
+
+def test_the_window_trains_on_one_blas_thread(qtbot, small_mnist, monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    from ffn_gui import MainWindow
+
+    monkeypatch.setattr(MainWindow, "ask_save_changes", lambda self: "discard")
+    seen = []
+    with threadpool_limits(limits=2, user_api="blas"):  # as a process that allows two
+        window = MainWindow(search_data=False)
+        qtbot.addWidget(window)
+        window.training_progress.connect(lambda items: seen.append(blas_threads()))
+        window.training_panel.set_config(replace(CONFIG, epochs=2))
+        with qtbot.waitSignal(window.training_finished, timeout=60_000):
+            assert window.start_training(small_mnist(600, 100))
+        window.close()
+    assert seen and all(s == {1} for s in seen)
+
+
+def test_ffn_train_trains_on_the_threads_it_measured_fastest(blob_folder, tmp_path, monkeypatch):
+    import core.cli
+    import core.run
+
+    seen = []
+    real = core.run.train_run
+
+    def recording(*args, **kwargs):
+        seen.append(blas_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core.run, "train_run", recording)
+    assert main(["train", "--data", str(blob_folder), "--epochs", "1", "--hidden", "8",
+                 "--validation", "100", "--no-augment", "--out", str(tmp_path / "m.npz")]) == 0
+    assert seen == [{core.cli.TRAIN_BLAS_THREADS}]
