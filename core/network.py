@@ -196,10 +196,6 @@ class Network:
             f"{'-'.join(map(str, self.sizes))} {self.activation.name}, {self.cost.name} cost"
         )
 
-    @property
-    def n_params(self) -> int:
-        return sum(p.size for p in self.params)
-
     def _as_input(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1:

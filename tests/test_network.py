@@ -143,7 +143,7 @@ def test_shapes_follow_the_notes(rng):
     p = net.predict_proba(X)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert net.predict(X).shape == (5,)
-    assert net.n_params == 784 * 128 + 128 + 128 * 128 + 128 + 128 * 10 + 10
+    assert sum(p.size for p in net.params) == 784 * 128 + 128 + 128 * 128 + 128 + 128 * 10 + 10
 
 
 def test_initialisations(rng):
