@@ -28,7 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.activations import ACTIVATIONS
+from core.costs import COSTS
 from core.errors import ConfigError
+from core.optimizers import OPTIMIZERS
 from core.text import format_duration, parse_hidden
 from core.training import (
     PRESET_HELP,
@@ -46,10 +49,7 @@ CUSTOM = "custom"
 PAUSED = "Paused – "
 ERROR_COLOR = "#dc2626"
 
-ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
-COSTS = {"quadratic": "quadratic", "cross_entropy": "cross-entropy (softmax)"}
 INITS = {"scaled": "scaled (1/√fan-in)", "normal": "normal N(0, 1)"}
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 SCHEDULES = {"constant": "constant", "cosine": "cosine decay"}
 
 TIPS = {
@@ -215,6 +215,16 @@ class TrainingPanel(QWidget):
             combo.addItem(text, key)
         return combo
 
+    @staticmethod
+    def _registry_combo(registry: dict) -> QComboBox:
+        """A choice of core's registered activations, costs or optimisers: each by its label,
+        with its tooltip."""
+        combo = QComboBox()
+        for name, item in registry.items():
+            combo.addItem(item.label, name)
+            combo.setItemData(combo.count() - 1, item.tooltip, Qt.ItemDataRole.ToolTipRole)
+        return combo
+
     def _build_settings_box(self) -> QGroupBox:
         box = QGroupBox("Network and training")
         outer = QVBoxLayout(box)
@@ -266,10 +276,10 @@ class TrainingPanel(QWidget):
 
         left = [
             ("hidden", "&Hidden layers", hidden),
-            ("activation", "&Activation", self._combo(ACTIVATIONS)),
-            ("cost", "&Cost", self._combo(COSTS)),
+            ("activation", "&Activation", self._registry_combo(ACTIVATIONS)),
+            ("cost", "&Cost", self._registry_combo(COSTS)),
             ("init", "&Initial weights", self._combo(INITS)),
-            ("optimizer", "&Optimiser", self._combo(OPTIMIZERS)),
+            ("optimizer", "&Optimiser", self._registry_combo(OPTIMIZERS)),
             ("learning_rate", "&Learning rate", learning_rate),
             ("momentum", "&Momentum", momentum),
         ]
@@ -468,7 +478,9 @@ class TrainingPanel(QWidget):
         general = errors.get("config")
         self.config_error_label.setText(general or "")
         self.config_error_label.setVisible(bool(general))
-        self.controls["momentum"].setEnabled(values["optimizer"] == "momentum")
+        optimizer = OPTIMIZERS.get(values["optimizer"])
+        self.controls["momentum"].setEnabled(
+            optimizer is not None and "momentum" in optimizer.hyperparameters)
         self._sync_preset(values if not errors else None, preset_hint)
         self._refresh_buttons()
         if not self._updating:

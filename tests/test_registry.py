@@ -101,3 +101,32 @@ def test_they_are_offered_by_ffn_train_help(registered, capsys):
 def test_fused_optimisers_are_the_built_in_ones():
     assert all(OPTIMIZERS[n].fused for n in ("sgd", "momentum", "adam"))
     assert SGD.stateless and not ReadableSGD.fused
+
+
+def test_they_are_offered_by_the_training_panel_and_train_from_it(registered, qtbot,
+                                                                   small_mnist):
+    from PySide6.QtCore import Qt
+
+    from ffn_gui.training_panel import TrainingPanel
+
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    activation, optimizer = panel.controls["activation"], panel.controls["optimizer"]
+    i = activation.findData("test_softsign")
+    assert i >= 0 and activation.itemText(i) == "softsign (test)"
+    assert activation.itemData(i, Qt.ItemDataRole.ToolTipRole) == "z / (1 + |z|)"
+    j = optimizer.findData("test_readable_sgd")
+    assert j >= 0 and optimizer.itemText(j) == ReadableSGD.label
+    # every registered choice is offered, each with its label and tooltip
+    assert [activation.itemData(k) for k in range(activation.count())] == list(ACTIVATIONS)
+    assert [optimizer.itemText(k) for k in range(optimizer.count())] == \
+        [o.label for o in OPTIMIZERS.values()]
+    panel.set_n_examples(600)
+    panel.set_config(replace(CONFIG, activation="test_softsign", optimizer="test_readable_sgd",
+                             epochs=1))
+    assert not panel.controls["momentum"].isEnabled()  # not one of its hyperparameters
+    config = panel.config()
+    assert config.activation == "test_softsign" and config.optimizer == "test_readable_sgd"
+    assert train_run(config, small_mnist(600, 100)).test_accuracy > 0.5
+    optimizer.setCurrentIndex(optimizer.findData("momentum"))
+    assert panel.controls["momentum"].isEnabled()
