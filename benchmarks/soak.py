@@ -1,5 +1,7 @@
 """Thread soak: start/stop, start/pause/stop, start/close-window and double-clicked Train,
-many times over, in the real window (offscreen).
+many times over, in the real window (offscreen). Each start/close-window cycle shows the next
+of the window's views (``ffn_gui.views.VIEWS``) while the run goes on, so every view is closed
+mid-run, busy with the run's snapshots.
 
     python benchmarks/soak.py [--cycles 100]
 
@@ -82,6 +84,11 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
 
     errors: list[str] = []
     crashes = 0
+    from ffn_gui.views import VIEWS
+
+    # Only a window that hosts the views can show them (the shell's show_view).
+    view_names = [v.name for v in VIEWS] if hasattr(MainWindow, "show_view") else []
+    views_closed = dict.fromkeys(view_names, 0)
 
     def make_window():
         w = MainWindow(search_data=False)
@@ -111,7 +118,13 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
             else:
                 assert w.start_training(), "could not start"
             w.progress_seen = False
+            if kind == "close" and view_names:
+                name = view_names[sum(views_closed.values()) % len(view_names)]
+                view = w.show_view(name)
+                views_closed[name] += 1
             _wait(app, lambda: w.progress_seen or finished, 2)  # let the run get going
+            if kind == "close" and view_names:
+                _wait(app, lambda: view.refreshes > 0, 2)
             if kind == "pause":
                 w.pause_training()
                 app.processEvents()
@@ -162,12 +175,15 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
     growth = rss_mb() - start_rss
     qInstallMessageHandler(previous_handler)
     result = {"cycles": done, "crashes": crashes + len(qt_warnings), "leftover_threads": leftover,
+              "views_closed_mid_run": views_closed,
               "memory_growth_mb": round(growth, 1), "seconds": round(time.monotonic() - t0, 1),
               "errors": errors[:5], "qt_warnings": qt_warnings[:5]}
     report(f"cycles completed: {', '.join(f'{k} {v}' for k, v in done.items())} "
            f"({sum(done.values())} in {result['seconds']} s)")
     report(f"crashes: {result['crashes']}  (exceptions {crashes}, Qt warnings {len(qt_warnings)})")
     report(f"leftover threads: {leftover}")
+    report("views shown when the window was closed mid-run: "
+           + (", ".join(f"{k} {v}" for k, v in views_closed.items()) or "none"))
     report(f"memory growth: {growth:+.1f} MB after warm-up (target < 50 MB)")
     for line in result["errors"] + result["qt_warnings"]:
         report(f"  {line}")
