@@ -94,6 +94,7 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
         w = MainWindow(search_data=False)
         w.show_error = lambda title, text: errors.append(f"{title}: {text}")
         w.ask_save_changes = lambda: "discard"
+        w.ask_train_over = lambda: ("discard", False)  # each cycle trains over the last run
         w.set_data(data)
         w.training_panel.set_config(TrainConfig(hidden=(32,), epochs=200, batch_size=10,
                                                 validation=500, learning_rate=1.0))

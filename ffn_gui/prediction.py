@@ -24,7 +24,7 @@ class ProbabilityBars(QWidget):
         self._probs: np.ndarray | None = None
         self._winner = -1
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumSize(160, 10 * 16)
+        self.setMinimumSize(140, 10 * 12)
 
     def set_probabilities(self, probs: np.ndarray | None) -> None:
         self._probs = None if probs is None else np.asarray(probs, float).copy()
@@ -130,6 +130,20 @@ class InputView(QWidget):
         painter.end()
 
 
+class ModelLine(QLabel):
+    """Two wrapped lines at most (the whole text in the tooltip). Its height does not follow
+    its width, so a long model name cannot push the pane off a small screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 2)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+
 class PredictionPane(QWidget):
     """The network's guess: big digit, confidence, ten bars, the input it saw, a status line."""
 
@@ -139,11 +153,11 @@ class PredictionPane(QWidget):
 
         self.digit_label = QLabel("?")
         big = QFont(self.font())
-        big.setPixelSize(72)
+        big.setPixelSize(56)
         big.setBold(True)
         self.digit_label.setFont(big)
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.digit_label.setMinimumWidth(80)
+        self.digit_label.setMinimumWidth(48)
         self.digit_label.setAccessibleName("Predicted digit")
 
         self.confidence_label = QLabel("Draw a digit")
@@ -152,38 +166,47 @@ class PredictionPane(QWidget):
         self.confidence_label.setFont(medium)
         self.confidence_label.setAccessibleName("Confidence")
 
-        self.status_label = QLabel("")
-        self.status_label.setWordWrap(True)
+        self.status_label = ModelLine()
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.status_label.setAccessibleName("Model")
 
         self.bars = ProbabilityBars()
-        self.input_view = InputView()
-        sees = QLabel("Network input (28×28)")
-        sees.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.input_view = InputView(zoom=3)
+        self._lay_out()
+        self.set_probabilities(None)
 
+    def _lay_out(self) -> None:
+        sees = QLabel("Network input")
+        sees.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # Compact, so that the board and the pane fit a 640-pixel-high screen: the guess and
+        # the input the network saw on the left, the ten bars beside them, the model line below.
+        self.corner = QHBoxLayout()  # the window puts the view's ⓘ here
+        self.corner.addStretch(1)
         guess = QVBoxLayout()
         guess.setSpacing(2)
-        guess.addWidget(self.digit_label)
-        guess.addWidget(self.confidence_label, alignment=Qt.AlignmentFlag.AlignHCenter)
-        seen = QVBoxLayout()
-        seen.setSpacing(2)
-        seen.addWidget(self.input_view, alignment=Qt.AlignmentFlag.AlignHCenter)
-        seen.addWidget(sees, alignment=Qt.AlignmentFlag.AlignHCenter)
+        said = QHBoxLayout()
+        said.addWidget(self.digit_label)
+        said.addWidget(self.confidence_label)
+        guess.addLayout(said)
+        guess.addWidget(self.input_view, alignment=Qt.AlignmentFlag.AlignHCenter)
+        guess.addWidget(sees, alignment=Qt.AlignmentFlag.AlignHCenter)
+        guess.addStretch(1)
+        bars = QVBoxLayout()
+        bars.addLayout(self.corner)
+        bars.addWidget(self.bars, 1)
         top = QHBoxLayout()
-        top.addLayout(guess, 1)
-        top.addLayout(seen)
+        top.addLayout(guess)
+        top.addLayout(bars, 1)
 
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top, 1)
         layout.addWidget(rule)
-        layout.addWidget(self.bars, 1)
         layout.addWidget(self.status_label)
-        self.set_probabilities(None)
 
     def set_probabilities(self, probs: np.ndarray | None) -> None:
         """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None."""
@@ -215,7 +238,9 @@ class PredictionPane(QWidget):
 
     def set_status(self, text: str) -> None:
         """A line under the bars saying which network answers, e.g. "bundled model"."""
-        self.status_label.setText(text)
+        if self.status_label.text() != text:  # setText re-lays the pane out even for the same
+            self.status_label.setText(text)
+            self.status_label.setToolTip(text)
 
     def probabilities(self) -> np.ndarray | None:
         return None if self._probs is None else self._probs.copy()

@@ -89,9 +89,10 @@ class Settings:
     # --- training settings -------------------------------------------------------------------
 
     def train_settings(self) -> tuple[str, TrainConfig]:
-        """The last preset name ("custom" or a preset) and hyperparameters."""
+        """The preset the settings came from and the hyperparameters (which may differ from
+        the preset's). Files from before "(modified)" presets may say "custom"."""
         name = self._str("training/preset") or DEFAULT_PRESET
-        if name != "custom" and name not in PRESETS:
+        if name not in PRESETS:
             name = DEFAULT_PRESET
         text = self._str("training/config")
         if text is None:
@@ -134,14 +135,32 @@ class Settings:
     def set_geometry(self, data: QByteArray) -> None:
         self.store.setValue("window/geometry", data)
 
-    def window_state(self) -> QByteArray | None:
-        return self._bytes("window/state")
-
-    def set_window_state(self, data: QByteArray) -> None:
-        self.store.setValue("window/state", data)
-
     def splitter_state(self) -> QByteArray | None:
+        """The board | panel splitter."""
         return self._bytes("window/splitter")
 
     def set_splitter_state(self, data: QByteArray) -> None:
         self.store.setValue("window/splitter", data)
+
+    def view_splitter_state(self) -> QByteArray | None:
+        """The panel / views splitter."""
+        return self._bytes("window/view_splitter")
+
+    def set_view_splitter_state(self, data: QByteArray) -> None:
+        self.store.setValue("window/view_splitter", data)
+
+    def current_view(self) -> str | None:
+        """The name of the view tab in front when the window last closed."""
+        return self._str("window/current_view")
+
+    def set_current_view(self, name: str) -> None:
+        self.store.setValue("window/current_view", name)
+
+    # --- questions ---------------------------------------------------------------------------
+
+    def ask_before_training_over(self) -> bool:
+        """Whether Train asks before a fresh run replaces a trained model nobody saved."""
+        return self._str("ask/train_over") != "no"
+
+    def set_ask_before_training_over(self, ask: bool) -> None:
+        self.store.setValue("ask/train_over", "yes" if ask else "no")

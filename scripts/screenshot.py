@@ -71,7 +71,7 @@ def main() -> int:
     replay_digit(None, window.canvas, digit_strokes(digit), height_frac=0.62)
 
     window.start_training()
-    plots = window.training_panel.plots
+    plots = window.plots
     wait_until(lambda: plots.n_epoch_points >= args.epoch - 1
                and plots.batch_cost.n and plots.batch_cost.x[plots.batch_cost.n - 1]
                > args.epoch - 0.5, args.timeout)

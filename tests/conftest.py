@@ -154,13 +154,14 @@ def small_mnist():
 def window(qtbot, monkeypatch):
     """A shown ``MainWindow()`` as a new user gets it, after its start-up search for MNIST has
     ended (none is found: the folders are isolated). Errors go to ``window.errors`` instead of
-    a dialog; closing with an unsaved model discards it."""
+    a dialog; closing with an unsaved model, or training over it, discards it."""
     from ffn_gui import MainWindow
 
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(MainWindow, "show_error", lambda self, title, text: errors.append(
         (title, text)))
     monkeypatch.setattr(MainWindow, "ask_save_changes", lambda self: "discard")
+    monkeypatch.setattr(MainWindow, "ask_train_over", lambda self: ("discard", False))
     w = MainWindow()
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: not w.loading_data, timeout=10_000)

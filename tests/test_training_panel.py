@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from core.training import PRESETS, BatchProgress, EpochProgress, TrainResult
 from ffn_gui.training_panel import TrainingPanel
@@ -69,17 +70,39 @@ def test_validation_and_batch_size_are_checked_against_the_data(panel):
     assert panel.errors() == {}
     panel.controls["batch_size"].setValue(4500)
     assert "batch_size" in panel.errors()
-    assert "larger than the 4000" in panel.error_labels["batch_size"].text()
+    assert "larger than the 4,000" in panel.error_labels["batch_size"].text()
     panel.controls["batch_size"].setValue(100)
     assert panel.train_button.isEnabled()
 
 
-def test_changing_a_control_switches_to_custom_and_back(panel):
+def test_changing_a_control_marks_the_preset_modified_and_back(panel):
     panel.controls["epochs"].setValue(7)
-    assert panel.preset_name() == "custom"
+    assert panel.preset_name() == "default" and panel.preset_modified
+    assert panel.preset_combo.currentText() == "default (modified)"
     assert panel.config().epochs == 7
     panel.controls["epochs"].setValue(PRESETS["default"].epochs)
-    assert panel.preset_name() == "default"
+    assert panel.preset_name() == "default" and not panel.preset_modified
+    assert panel.preset_combo.currentText() == "default"
+
+
+def test_a_modified_preset_is_restorable_and_never_silently_overwritten(panel):
+    assert [panel.preset_combo.itemData(i) for i in range(panel.preset_combo.count())] == \
+        list(PRESETS)  # no "custom" entry that does nothing when chosen
+    panel.set_preset("seed")
+    panel.controls["epochs"].setValue(3)
+    assert panel.preset_combo.currentText() == "seed (modified)"
+    index = panel.preset_combo.findData("seed")
+    panel.preset_combo.activated.emit(index)  # the user chooses "seed" again: restored
+    assert panel.config() == PRESETS["seed"] and not panel.preset_modified
+    assert panel.back_button.isVisible()
+    QTest.mouseClick(panel.back_button, Qt.MouseButton.LeftButton)  # the edit comes back
+    assert panel.config() == replace(PRESETS["seed"], epochs=3)
+    assert panel.preset_combo.currentText() == "seed (modified)"
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("default"))
+    assert panel.config() == PRESETS["default"]
+    assert panel.back_button.isVisible() and "kept" in panel.preset_help.text()
+    panel.back_button.click()
+    assert panel.config() == replace(PRESETS["seed"], epochs=3)
 
 
 def test_choosing_a_preset_loads_it(panel):
@@ -96,7 +119,7 @@ def test_set_config_round_trips(panel):
                      l2=1e-5, seed=9, validation=0)
     panel.set_config(config)
     assert panel.config() == config
-    assert panel.preset_name() == "custom"
+    assert panel.preset_modified
     assert panel.controls["momentum"].isEnabled()
 
 
@@ -111,15 +134,18 @@ def test_progress_and_the_end_of_a_run(panel):
     panel.start_run(config)
     assert not panel.settings_box.isEnabled()
     assert panel.stop_button.isEnabled() and not panel.train_button.isEnabled()
+    assert panel.progress_label.text() == "Preparing augmented digits…"  # default augments
     panel.show_progress(BatchProgress(1, 2, 50, 100, 0.9, 6400, 10.0))
     assert panel.progress_bar.format() == "Epoch 1/2"
     assert panel.progress_bar.value() == 250
     assert "0:10 elapsed" in panel.progress_label.text()
-    assert "ETA 0:30" in panel.progress_label.text()
+    assert "ETA estimating…" in panel.progress_label.text()  # one report measures no rate
+    for k, t in ((60, 12.0), (70, 14.0), (80, 16.0)):  # 5% of the run every 2 s
+        panel.show_progress(BatchProgress(1, 2, k, 100, 0.8, 128 * k, t))
+    assert "ETA 0:24" in panel.progress_label.text()  # 60% left at 2.5% a second
     epoch1 = EpochProgress(1, 2, 0.5, 0.9, 0.55, 0.89, 0.002, 20.0, 20.0)
     panel.show_progress((BatchProgress(1, 2, 100, 100, 0.6, 12800, 19.0), epoch1))
     assert "validation 89.00%" in panel.result_label.text()
-    assert panel.plots.n_epoch_points == 1 and panel.plots.n_batch_points == 2
 
     panel.set_paused(True)
     assert panel.pause_button.text() == "Resume"
@@ -135,7 +161,6 @@ def test_progress_and_the_end_of_a_run(panel):
     panel.finish_run(outcome)
     assert "Test accuracy 93.75%" in panel.result_label.text()
     assert panel.progress_bar.format() == "Done: 2/2 epochs"
-    assert panel.plots.test_accuracy == 0.9375
     assert panel.settings_box.isEnabled() and panel.train_button.isEnabled()
 
 
@@ -146,22 +171,6 @@ def test_buttons_emit_requests(panel, qtbot):
                            (panel.open_csv_button, panel.open_csv_clicked)):
         with qtbot.waitSignal(signal, timeout=1000):
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def test_plots_update_in_place(panel):
-    plots = panel.plots
-    curves = [s.curve for s in plots.batch_series + plots.epoch_series]
-    plots.reset(3)
-    buffer = plots.smooth_cost.x
-    for k in range(1, 200):
-        plots.add_progress(BatchProgress(1, 3, k, 200, 1.0 / k, k * 10, k * 0.1))
-    assert plots.smooth_cost.x is buffer  # preallocated for the run: no reallocation
-    assert plots.n_batch_points == 199
-    x, y = plots.smooth_cost.curve.getData()
-    assert len(x) == 199 and y[-1] < y[0]
-    plots.reset(1)
-    assert plots.n_batch_points == 0 and plots.n_epoch_points == 0
-    assert [s.curve for s in plots.batch_series + plots.epoch_series] == curves
 
 
 def test_data_limits_are_checked_even_while_another_control_is_invalid(panel):

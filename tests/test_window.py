@@ -108,7 +108,7 @@ def test_undo_redo_restore_strokes(window, qtbot):
 
 
 def test_keyboard_shortcuts_exist_for_frequent_actions(window):
-    keys = {a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
+    keys = {k.toString() for a in window.actions() for k in a.shortcuts()}
     for key in ("Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+Shift+S", "Ctrl+Z", "Ctrl+Shift+Z", "Del",
                 "Ctrl+T", "Space", "Esc", "Ctrl+Q"):
         assert key in keys, key
@@ -119,7 +119,7 @@ def test_train_button_trains_and_shows_test_accuracy(window, qtbot, small_mnist)
     configure(window, **SMALL_RUN)
     panel = window.training_panel
     assert panel.train_button.isEnabled(), panel.errors()
-    progress = record(window.training_panel.plots.smooth_cost.curve.sigPlotChanged)
+    progress = record(window.plots.smooth_cost.curve.sigPlotChanged)
     gui = QThread.currentThread()
     threads = []  # where the window handled the worker's reports: the GUI thread only
     window.training_progress.connect(lambda items: threads.append(QThread.currentThread()))
@@ -131,7 +131,7 @@ def test_train_button_trains_and_shows_test_accuracy(window, qtbot, small_mnist)
     assert outcome.result.epochs_completed == 2 and not outcome.result.stopped
     assert workers.running_jobs() == []
 
-    plots = panel.plots
+    plots = window.plots
     assert plots.n_epoch_points == 2
     assert plots.n_batch_points >= 2  # at least the first report of each epoch
     assert len(plots.val_accuracy) == 2
@@ -168,7 +168,7 @@ def _start_long_run(window, qtbot, small_mnist):
     window.set_data(small_mnist(2000, 100))
     configure(window, **LONG_RUN)
     assert window.start_training()
-    qtbot.waitUntil(lambda: len(window.training_panel.plots.batch_cost) > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.plots.batch_cost) > 0, timeout=10_000)
 
 
 def test_stop_ends_a_run_within_a_second(window, qtbot, small_mnist):
@@ -278,7 +278,8 @@ def test_open_corrupt_model_shows_error_and_keeps_the_model(window, tmp_path):
 
 def test_save_and_open_round_trip(window, qtbot, tmp_path):
     assert window.new_network()
-    assert window.isWindowModified()
+    assert not window.isWindowModified()  # an untrained network holds nothing to lose
+    window.set_model(window.model, modified=True)  # as if trained
     draw(window.canvas, SEVEN_TOP + SEVEN_LEG[1:])
     probs = window.prediction_pane.probabilities()
     path = tmp_path / "mine.npz"
@@ -294,8 +295,17 @@ def test_save_and_open_round_trip(window, qtbot, tmp_path):
     assert window.model.name == "mine"
 
 
+def test_quitting_with_a_new_untrained_network_asks_nothing(window, monkeypatch):
+    asked = []
+    monkeypatch.setattr(window, "ask_save_changes", lambda: asked.append(1) or "cancel")
+    assert window.new_network()
+    assert window.close()  # nothing in it to lose: no "changes that are not saved"
+    assert asked == []
+
+
 def test_quitting_with_an_unsaved_model_asks_first(window, monkeypatch, tmp_path):
     window.new_network()
+    window.set_model(window.model, modified=True)  # as a run leaves it: training in no file
     answers = ["cancel"]
     asked = []
     monkeypatch.setattr(window, "ask_save_changes", lambda: asked.append(1) or answers[0])
@@ -310,7 +320,8 @@ def test_quitting_with_an_unsaved_model_asks_first(window, monkeypatch, tmp_path
 
 def test_settings_persist_and_corrupt_settings_fall_back(window, qtbot, monkeypatch):
     configure(window, hidden="64, 32", epochs=3)
-    assert window.training_panel.preset_name() == "custom"
+    assert window.training_panel.preset_name() == "default"
+    assert window.training_panel.preset_modified
     window.close()
 
     monkeypatch.setattr(MainWindow, "ask_save_changes", lambda self: "discard")
@@ -318,7 +329,9 @@ def test_settings_persist_and_corrupt_settings_fall_back(window, qtbot, monkeypa
     qtbot.addWidget(again)
     config = again.training_panel.config()
     assert config.hidden == (64, 32) and config.epochs == 3
-    assert again.training_panel.preset_name() == "custom"
+    assert again.training_panel.preset_name() == "default"
+    assert again.training_panel.preset_modified
+    assert again.training_panel.preset_combo.currentText() == "default (modified)"
     again.close()
 
     store = Settings().store

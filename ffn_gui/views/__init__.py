@@ -11,9 +11,11 @@ from .base import View
 from .evaluation_view import EvaluationView
 from .mydigits_view import MyDigitsView
 from .network_view import NetworkView
+from .plots_view import PlotsView
 from .weights_view import WeightsView
 
 VIEWS: list[type[View]] = [
+    PlotsView,
     NetworkView,
     WeightsView,
     BackpropView,

@@ -1,0 +1,92 @@
+"""The window's dialogs, one function each: messages (never blocking), questions and file
+pickers. The window calls them through its own methods (``show_error``, ``show_message``,
+``ask_save_changes``, ``ask_train_over``, ``ask_path``), which tests replace or drive.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox
+
+MODEL_FILTER = "ffn-gui models (*.npz);;All files (*)"
+Button = QMessageBox.StandardButton
+
+ABOUT = (
+    "<p><b>ffn-gui</b>: draw a digit and watch a feed-forward network, written from scratch "
+    "in NumPy, read it, and learn MNIST live.</p>"
+    "<p><b>The notes</b> are the owner's notes on a Nielsen-style network (after Michael "
+    "Nielsen's <i>Neural Networks and Deep Learning</i>): 784 inputs (the 28×28 pixels), two "
+    "hidden layers of 128 sigmoid neurons and 10 outputs, trained on the quadratic cost "
+    "½‖a − y‖² by backpropagation, its four equations BP1–BP4 (the output error, the error "
+    "passed back a layer, and the gradients for the biases and the weights), with stochastic "
+    "gradient descent on mini-batches of 10 at α = 3.0. The <i>seed</i> preset is that "
+    "network; <i>default</i> is the best found for the same shape.</p>"
+)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def show_box(parent, icon, title: str, text: str) -> QMessageBox:
+    """A message that does not block: the window goes on while it is shown."""
+    box = QMessageBox(icon, title, text, Button.Close if icon == QMessageBox.Icon.NoIcon
+                      else Button.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setTextFormat(Qt.TextFormat.RichText if text.lstrip().startswith("<")
+                      else Qt.TextFormat.AutoText)
+    box.open()
+    return box
+
+
+def ask_save_changes(parent, name: str) -> str:
+    """"save", "discard" or "cancel" for a model with training in no file."""
+    answer = QMessageBox.question(
+        parent, "Unsaved model",
+        f"The model “{name}” holds training that is not saved in a file. Save it first?",
+        Button.Save | Button.Discard | Button.Cancel, Button.Save)
+    return {Button.Save: "save", Button.Discard: "discard"}.get(answer, "cancel")
+
+
+def ask_train_over(parent, name: str) -> tuple[str, bool]:
+    """Before Train replaces an unsaved trained model: ("save" | "discard" | "cancel", whether
+    the user asked not to be asked again)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace the trained model?",
+                      f"Train starts a fresh network and replaces “{name}”, whose training is "
+                      "not saved in a file. Save it first?",
+                      Button.Save | Button.Discard | Button.Cancel, parent)
+    box.setDefaultButton(Button.Save)
+    box.button(Button.Discard).setText("Train without saving")
+    again = QCheckBox("Don't ask again")
+    box.setCheckBox(again)
+    answer = box.exec()
+    choice = {Button.Save: "save", Button.Discard: "discard"}.get(Button(answer), "cancel")
+    return choice, again.isChecked() and choice != "cancel"
+
+
+def ask_path(parent, kind: str, start: Path, suggested_name: str) -> str | None:
+    """A path from a file dialog: kind is "open-model", "save-model", "folder" or "csv"."""
+    if kind == "open-model":
+        path, _ = QFileDialog.getOpenFileName(parent, "Open model", str(start), MODEL_FILTER)
+    elif kind == "save-model":
+        path, _ = QFileDialog.getSaveFileName(parent, "Save model",
+                                              str(start / f"{suggested_name}.npz"), MODEL_FILTER)
+    elif kind == "folder":
+        path = QFileDialog.getExistingDirectory(parent, "Open a folder of MNIST IDX files",
+                                                str(Path.home()))
+    else:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open Kaggle train.csv", str(Path.home()),
+                                              "CSV files (*.csv)")
+    return path or None
+
+
+def shortcuts_html(rows) -> str:
+    """The F1 table: keys, what they do, and the fine print."""
+    cells = "".join(
+        f"<tr><td><b>{escape(keys)}</b></td><td>&nbsp;&nbsp;{escape(text)}</td>"
+        f"<td>&nbsp;&nbsp;<small>{escape(tip)}</small></td></tr>" for keys, text, tip in rows)
+    return ("<table>" + cells + "</table><p>Alt with a menu's underlined letter opens it; "
+            "Alt with a setting's underlined letter jumps to it.</p>")

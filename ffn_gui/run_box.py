@@ -1,0 +1,214 @@
+"""The run box: Train, Pause and Stop, "continue from the current model", progress and result.
+
+It follows a run through the ``Session`` (``run_started``, ``run_progress``, ``run_finished``)
+and the current model (``model_changed``): once another model replaces the one a run made, its
+result is labelled as the previous run's. The ETA comes from the measured rate of progress
+(``EtaEstimator``), "estimating…" until there is enough of it to measure.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.training import BatchProgress, EpochProgress, TrainConfig
+
+from .theme import secondary_text
+
+PAUSED = "Paused – "
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None or seconds != seconds or seconds == float("inf"):
+        return "–"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def fraction_done(p: BatchProgress | EpochProgress) -> float:
+    if isinstance(p, BatchProgress):
+        return (p.epoch - 1 + p.batch / p.batches) / p.epochs
+    return p.epoch / p.epochs
+
+
+class EtaEstimator:
+    """Seconds left, from the rate measured between progress reports. The first report is
+    only the start of the measurement (it carries the run's warm-up); there is no estimate
+    until ``min_reports`` more have come over at least ``min_seconds``."""
+
+    def __init__(self, min_reports: int = 3, min_seconds: float = 1.0) -> None:
+        self.min_reports = min_reports
+        self.min_seconds = min_seconds
+        self.reset()
+
+    def reset(self) -> None:
+        self._first: tuple[float, float] | None = None  # (elapsed, fraction done)
+        self._last: tuple[float, float] | None = None
+        self._n = 0
+
+    def add(self, p: BatchProgress | EpochProgress) -> None:
+        point = (p.elapsed, fraction_done(p))
+        if self._first is None:
+            self._first = point
+        else:
+            self._n += 1
+        self._last = point
+
+    def eta(self) -> float | None:
+        if self._first is None or self._n < self.min_reports:
+            return None
+        (t0, d0), (t1, d1) = self._first, self._last
+        if t1 - t0 < self.min_seconds or d1 <= d0:
+            return None
+        return (1.0 - d1) * (t1 - t0) / (d1 - d0)
+
+
+class RunBox(QGroupBox):
+    train_clicked = Signal()
+    pause_clicked = Signal()
+    stop_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Run", parent)
+        self.eta = EtaEstimator()
+        self._paused = False
+        self._run_network = None  # the network the last finished run made
+        self._result = ""  # the last run's result line, as shown
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_buttons())
+        self.continue_box = QCheckBox("Continue from the current model")
+        self.continue_box.setToolTip(
+            "Train the model in the window further instead of a fresh network. Possible when "
+            "its layers, activation and cost match the settings."
+        )
+        layout.addWidget(self.continue_box)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("Not started")
+        layout.addWidget(self.progress_bar)
+        self.progress_label = QLabel(" ")
+        self.progress_label.setWordWrap(True)
+        secondary_text(self.progress_label)
+        layout.addWidget(self.progress_label)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        self.train_button = QPushButton("Train")
+        self.train_button.setDefault(True)
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        for button in (self.train_button, self.pause_button, self.stop_button):
+            button.setMinimumHeight(30)
+            buttons.addWidget(button)
+        self.train_button.clicked.connect(self.train_clicked)
+        self.pause_button.clicked.connect(self.pause_clicked)
+        self.stop_button.clicked.connect(self.stop_clicked)
+        self.pause_button.setToolTip("Pause the run between two mini-batches (Space)")
+        self.stop_button.setToolTip("Stop the run and keep the network as it is now (Esc)")
+        return buttons
+
+    # --- a run -------------------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        self._paused = paused
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setToolTip(
+            ("Resume the run" if paused else "Pause the run between two mini-batches")
+            + " (Space)"
+        )
+        text = self.progress_bar.format().removeprefix(PAUSED)
+        self.progress_bar.setFormat(PAUSED + text if paused else text)
+
+    def start_run(self, config: TrainConfig) -> None:
+        """Reset the progress for a new run."""
+        self.eta.reset()
+        self._run_network = None
+        self._paused = False
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(f"Epoch 1/{config.epochs}")
+        self.progress_label.setText("Preparing augmented digits…" if config.augment
+                                    else "Starting…")
+        self._result = ""
+        self.result_label.setText("")
+
+    def show_progress(self, items) -> None:
+        """Show progress reports (one, or a sequence oldest first)."""
+        if isinstance(items, BatchProgress | EpochProgress):
+            items = (items,)
+        if not items:
+            return
+        for p in items:
+            self.eta.add(p)
+        epochs = [p for p in items if isinstance(p, EpochProgress)]
+        if epochs:
+            e = epochs[-1]
+            val = f" · validation {100 * e.val_accuracy:.2f}%" if e.val_accuracy is not None else ""
+            self.result_label.setText(f"Epoch {e.epoch}: train {100 * e.train_accuracy:.2f}%{val}")
+        p = items[-1]
+        epoch = p.epoch if isinstance(p, BatchProgress) else min(p.epoch + 1, p.epochs)
+        self.progress_bar.setValue(int(round(1000 * fraction_done(p))))
+        paused = PAUSED if self._paused else ""
+        self.progress_bar.setFormat(f"{paused}Epoch {epoch}/{p.epochs}")
+        eta = self.eta.eta()
+        left = "estimating…" if eta is None else format_duration(eta)
+        self.progress_label.setText(f"{format_duration(p.elapsed)} elapsed · ETA {left}")
+
+    def finish_run(self, outcome=None, error: BaseException | None = None) -> None:
+        """Show the end of a run: the test accuracy, or that it stopped or failed."""
+        self._paused = False
+        self.pause_button.setText("Pause")
+        if error is not None:
+            self.progress_bar.setFormat("Failed")
+            text = str(error)
+            self.progress_label.setText(text[:1].upper() + text[1:])
+            return
+        result = outcome.result
+        epochs = outcome.config.epochs
+        self.progress_bar.setFormat(
+            f"Stopped after {result.epochs_completed}/{epochs} epochs"
+            if result.stopped
+            else f"Done: {result.epochs_completed}/{epochs} epochs"
+        )
+        if not result.stopped:
+            self.progress_bar.setValue(self.progress_bar.maximum())
+        self.progress_label.setText(f"{format_duration(result.elapsed)} of training")
+        parts = []
+        if outcome.test_accuracy is not None:
+            parts.append(f"<b>Test accuracy {100 * outcome.test_accuracy:.2f}%</b>")
+        if result.history:
+            last = result.history[-1]
+            parts.append(f"train {100 * last.train_accuracy:.2f}%")
+            if last.val_accuracy is not None:
+                parts.append(f"validation {100 * last.val_accuracy:.2f}%")
+        self._result = " · ".join(parts)
+        self._run_network = outcome.network
+        self.result_label.setText(self._result)
+
+    def model_changed(self, model) -> None:
+        """Another model than the last run's: its result is labelled as the previous run's."""
+        if self._run_network is None or not self._result:
+            return
+        if model.network is self._run_network:
+            self.result_label.setText(self._result)
+        else:
+            self.result_label.setText(f"<i>Previous run (not the model shown):</i> {self._result}")
+            self.progress_bar.setFormat("Previous run")

@@ -1,0 +1,64 @@
+"""The tab area that hosts the views of ``ffn_gui.views.VIEWS``, each with its ⓘ button.
+
+Views are built with the window's ``Session``, in ``VIEWS`` order, one tab each. Only the
+current tab is visible, so only it refreshes (``View``'s rule); the others catch up when shown.
+Each tab carries a small ⓘ button; it and Help → What am I looking at? call ``on_help(view)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QStyle, QTabBar, QTabWidget, QToolButton, QWidget
+
+from .views import VIEWS
+from .views.base import View
+
+
+def info_button(view: View, on_help: Callable[[View], None]) -> QToolButton:
+    """The small ⓘ that explains ``view``."""
+    button = QToolButton()
+    if button.fontMetrics().inFontUcs4(ord("ⓘ")):
+        button.setText("ⓘ")
+    else:  # a font without the glyph would show a box: the style's information icon instead
+        button.setIcon(button.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
+        button.setIconSize(QSize(14, 14))
+    button.setAutoRaise(True)
+    button.setToolTip(f"What am I looking at? ({view.title})")
+    button.setAccessibleName(f"Explain {view.title}")
+    button.clicked.connect(lambda: on_help(view))
+    view.info_button = button
+    return button
+
+
+class ViewTabs(QTabWidget):
+    def __init__(self, session, on_help: Callable[[View], None], views=None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.views: dict[str, View] = {}
+        for cls in VIEWS if views is None else views:
+            self.add_view(cls(session), on_help)
+
+    def add_view(self, view: View, on_help: Callable[[View], None]) -> None:
+        if view.name in self.views:
+            raise ValueError(f"two views are named {view.name!r}")
+        self.views[view.name] = view
+        index = self.addTab(view, view.title)
+        self.setTabToolTip(index, view.help_text and f"{view.title}: press ⓘ for what it shows")
+        self.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide,
+                                   info_button(view, on_help))
+
+    def current_view(self) -> View | None:
+        widget = self.currentWidget()
+        return widget if isinstance(widget, View) else None
+
+    def show_view(self, name: str) -> View:
+        view = self.views[name]
+        self.setCurrentWidget(view)
+        return view
+
+    def current_name(self) -> str | None:
+        view = self.current_view()
+        return view.name if view is not None else None

@@ -1,0 +1,108 @@
+"""The window as a shell: views hosted in tabs and opened by name, help for each view, the
+action table, a finished run as one object."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.training import TrainConfig
+from ffn_gui import MainWindow
+from ffn_gui.actions import ACTIONS
+from ffn_gui.training_controller import RunFuture
+from ffn_gui.views import VIEWS
+from ffn_gui.views.base import View
+
+SMALL = TrainConfig(hidden=(32,), epochs=2, validation=100, batch_size=32, optimizer="adam",
+                    learning_rate=0.005, cost="cross_entropy", activation="relu")
+
+
+def test_every_view_is_hosted_in_a_tab_and_opened_by_name(window):
+    assert [type(window.view_tabs.widget(i)) for i in range(window.view_tabs.count())] == VIEWS
+    for cls in VIEWS:
+        view = window.show_view(cls.name)
+        assert isinstance(view, cls) and window.view_tabs.currentWidget() is view
+        assert view.isVisible() and view.help_text and view.title
+    assert window.show_view("prediction") is window.prediction_view
+
+
+def test_an_unknown_view_name_gets_a_clear_error(window):
+    with pytest.raises(LookupError, match="no view called 'nope'.*plots"):
+        window.show_view("nope")
+
+
+def test_the_current_tab_is_remembered_between_launches(window, qtbot, monkeypatch):
+    class Other(View):
+        name, title, help_text = "other", "Other", "<p>another view</p>"
+
+        def refresh(self):
+            pass
+
+    monkeypatch.setattr("ffn_gui.view_tabs.VIEWS", [*VIEWS, Other])
+    first = MainWindow(search_data=False)
+    qtbot.addWidget(first)
+    first.show_view("other")
+    first.close()
+    again = MainWindow(search_data=False)
+    qtbot.addWidget(again)
+    assert again.view_tabs.current_name() == "other"
+    again.close()
+
+
+def test_each_views_info_button_and_the_help_menu_explain_it(window, qtbot):
+    for view in window.views.values():
+        if view.name in window.view_tabs.views:
+            window.show_view(view.name)
+        qtbot.mouseClick(view.info_button, Qt.MouseButton.LeftButton)
+        title, text = window.last_message
+        assert view.title in title and text == view.help_text
+    window.show_view("plots")
+    window.view_tabs.setFocus()
+    window.what_action.trigger()
+    assert window.last_message == (f"What am I looking at? — {window.views['plots'].title}",
+                                   window.views["plots"].help_text)
+    assert "augment" in window.views["plots"].help_text  # why the epoch cost sits lower
+    assert "plateau" in window.views["plots"].help_text
+
+
+def test_the_menus_are_the_action_table(window):
+    for spec in ACTIONS:
+        action = getattr(window, f"{spec.name}_action")
+        menu = window.menus[spec.menu]
+        assert action in menu.actions(), spec.name
+        assert action in window.actions()  # its shortcut works wherever the focus is
+        assert action.text() == spec.text
+
+
+def test_a_run_future_carries_the_outcome_or_the_exception():
+    done = RunFuture(config=None, outcome="outcome")
+    assert done.result() == "outcome" and done.exception() is None and done.value == "outcome"
+    error = RuntimeError("boom")
+    failed = RunFuture(config=None, error=error)
+    assert failed.exception() is error and failed.value is error
+    with pytest.raises(RuntimeError, match="boom"):
+        failed.result()
+
+
+def test_hidden_views_get_progress_only_as_dirty_marks(window, qtbot, small_mnist):
+    class Counting(View):
+        name, title, help_text = "counting", "Counting", "counts"
+
+        def __init__(self, session):
+            super().__init__(session)
+            session.run_progress.connect(self.request_refresh)
+            session.reader_changed.connect(self.request_refresh)
+
+        def refresh(self):
+            pass
+
+    hidden = Counting(window.session)
+    window.view_tabs.add_view(hidden, window.show_help)
+    window.show_view("plots")
+    window.set_data(small_mnist(600, 100))
+    window.training_panel.set_config(SMALL)
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        window.start_training()
+    assert hidden.refreshes == 0 and hidden.dirty
+    window.show_view("counting")
+    qtbot.waitUntil(lambda: hidden.refreshes == 1)
