@@ -100,6 +100,24 @@ class ErrorLine(QLabel):
         painter.end()
 
 
+class TwoLines(QLabel):
+    """A wrapped label with room for two lines, always: its text changing moves nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 2)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+
 def _registry_combo(registry: dict) -> QComboBox:
     """A choice of core's registered activations, costs or optimisers: each by its label,
     with its tooltip."""
@@ -202,8 +220,7 @@ class SettingsForm(QGroupBox):
         self.back_button.setToolTip("Put back the settings the preset you chose replaced")
         self.back_button.setVisible(False)
         self.back_button.clicked.connect(self.back_to_changes)
-        self.preset_help = QLabel()
-        self.preset_help.setWordWrap(True)
+        self.preset_help = TwoLines()
         # The palette's own text colour: readable in light and dark themes alike.
         row.addWidget(label)
         row.addWidget(self.preset_combo)
@@ -252,6 +269,8 @@ class SettingsForm(QGroupBox):
 
     def _make_cell(self, name: str, label: str, widget: QWidget) -> tuple[QLabel, QVBoxLayout]:
         widget.setToolTip(TIPS[name])
+        if isinstance(widget, QLineEdit):  # its red border must not change its height
+            widget.setFixedHeight(widget.sizeHint().height())
         caption = QLabel(label)
         caption.setToolTip(TIPS[name])
         caption.setBuddy(widget)

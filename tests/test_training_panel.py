@@ -179,3 +179,38 @@ def test_data_limits_are_checked_even_while_another_control_is_invalid(panel):
     panel.controls["validation"].setValue(70_000)
     assert set(panel.errors()) == {"hidden", "validation"}
     assert panel.error_labels["validation"].isVisible()
+
+
+def test_hidden_layers_may_be_separated_by_spaces(panel):
+    panel.controls["hidden"].setText("128 128")
+    assert panel.config().hidden == (128, 128) and not panel.errors()
+    panel.controls["hidden"].setText("64; 32,16")
+    assert panel.config().hidden == (64, 32, 16)
+
+
+def test_zero_epochs_is_refused_with_a_reason_not_undone(panel):
+    panel.controls["epochs"].setValue(0)
+    assert panel.controls["epochs"].value() == 0
+    assert panel.config() is None and not panel.train_button.isEnabled()
+    assert panel.error_labels["epochs"].isVisible()
+    assert panel.errors()["epochs"] == "Epochs must be 1 to 10,000, got 0"
+
+
+def test_messages_show_numbers_as_people_write_them(panel):
+    panel.set_n_examples(60_000)
+    panel.controls["validation"].setValue(70_000)
+    assert "70,000" in panel.errors()["validation"] and "60,000" in panel.errors()["validation"]
+    panel.controls["validation"].setValue(10_000)
+    panel.controls["learning_rate"].setText("1e9")
+    assert panel.errors()["learning_rate"] == \
+        "Learning rate must be in (0, 1,000], got 1,000,000,000"
+
+
+def test_an_error_line_does_not_move_the_rows_below(panel, qtbot):
+    below = panel.controls["activation"]
+    qtbot.wait(10)
+    top = below.mapTo(panel, below.rect().topLeft())
+    panel.controls["hidden"].setText("oops, a long message that wraps and wraps and wraps")
+    qtbot.wait(10)
+    assert panel.error_labels["hidden"].isVisible()
+    assert below.mapTo(panel, below.rect().topLeft()) == top

@@ -4,7 +4,7 @@ action table, a finished run as one object."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from core.training import TrainConfig
 from ffn_gui import MainWindow
@@ -106,3 +106,51 @@ def test_hidden_views_get_progress_only_as_dirty_marks(window, qtbot, small_mnis
     assert hidden.refreshes == 0 and hidden.dirty
     window.show_view("counting")
     qtbot.waitUntil(lambda: hidden.refreshes == 1)
+
+
+def test_the_prediction_says_how_far_into_the_run_its_network_is(qtbot):
+    from core.training import BatchProgress
+    from ffn_gui.session import Session
+    from ffn_gui.views.prediction_view import PredictionView
+
+    session = Session()
+    view = PredictionView(session)
+    qtbot.addWidget(view)
+    view.show()
+    session.running = True
+    session.run_started.emit(SMALL)
+    session.set_reader(object())
+    assert view.pane.status_label.text().endswith("not trained yet (epoch 0)")
+    session.run_progress.emit((BatchProgress(1, 2, 40, 100, 0.9, 1280, 1.0),))
+    session.set_reader(object())
+    assert view.pane.status_label.text() == \
+        "Live: the network being trained, as of epoch 0.4"
+
+
+def test_the_title_is_short_and_the_description_is_in_the_model_line(window):
+    title = window.windowTitle()
+    assert title == "bundled[*] — ffn-gui" or title == "bundled — ffn-gui"
+    line = window.prediction_pane.status_label.text()
+    assert line.startswith("bundled (default preset") and "test accuracy" in line
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 640)])
+def test_nothing_overlaps_on_a_small_screen(window, qtbot, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().height() <= size[1])
+    assert window.minimumSizeHint().width() <= size[0] - 20
+    assert window.minimumSizeHint().height() <= size[1] - 40  # the title bar
+
+    def rect(widget):
+        return widget.geometry().translated(widget.parentWidget().mapTo(window, QPoint(0, 0)))
+
+    parts = [window.draw_box, window.prediction_view, window.training_panel, window.view_tabs]
+    for i, a in enumerate(parts):
+        assert window.rect().contains(rect(a)), a
+        for b in parts[i + 1:]:
+            assert not rect(a).intersects(rect(b)), (a, b)
+    canvas, tools = window.canvas, window.draw_box.brush_slider
+    assert rect(canvas).bottom() < rect(tools).top()
+    pane = window.prediction_pane
+    assert rect(pane.bars).bottom() < rect(pane.status_label).top()
+    assert rect(pane.status_label).bottom() <= rect(window.prediction_view).bottom()
