@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from threadpoolctl import threadpool_limits
 
@@ -30,6 +30,7 @@ from . import actions, dialogs, resources
 from .canvas import DrawingCanvas
 from .data_controller import DataController, describe_data
 from .draw_box import BRUSH_STEP, DrawBox
+from .help_commands import HelpCommands
 from .model_commands import ModelCommands
 from .model_state import UNTITLED, ModelState, bundled_or_fresh
 from .session import Drawing, Session
@@ -44,7 +45,7 @@ from .window_layout import build_layout, default_size
 CLOSE_WAIT_MS = 2000
 
 
-class MainWindow(ModelCommands, QMainWindow):
+class MainWindow(ModelCommands, HelpCommands, QMainWindow):
     """The app's one window. ``MainWindow()`` starts as a new user's would: the bundled model,
     settings from the user's config folder, and a background search for MNIST."""
 
@@ -425,25 +426,6 @@ class MainWindow(ModelCommands, QMainWindow):
         path = self.ask_path("csv")
         if path:
             self.load_data_from(path)
-
-    def show_help(self, view: View) -> QMessageBox:
-        """"What am I looking at?" for ``view``."""
-        return self.show_message(f"What am I looking at? — {view.title}", view.help_text)
-
-    def show_current_help(self) -> QMessageBox:
-        """Help for the view in front of the user: the current tab's (the board's when the
-        board or the prediction has the focus)."""
-        focus = QGuiApplication.focusObject()
-        if focus is self.canvas or self.prediction_view.isAncestorOf(focus):
-            return self.show_help(self.prediction_view)
-        return self.show_help(self.view_tabs.current_view() or self.prediction_view)
-
-    def show_shortcuts(self) -> QMessageBox:
-        return self.show_message("Keyboard shortcuts",
-                                 dialogs.shortcuts_html(actions.shortcut_rows(self)))
-
-    def show_about(self) -> QMessageBox:
-        return self.show_message("About ffn-gui", dialogs.ABOUT)
 
     # --- closing -----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The tab area that hosts the views of ``ffn_gui.views.VIEWS``, each with its ⓘ button.
 
-Views are built with the window's ``Session``, in ``VIEWS`` order, one tab each. Only the
+Views are built with the window's ``Session``, in ``VIEWS`` order, one tab each (in a scroll
+area, so one view's minimum size never makes the window too big for a small screen). Only the
 current tab is visible, so only it refreshes (``View``'s rule); the others catch up when shown.
 Each tab carries a small ⓘ button; it and Help → What am I looking at? call ``on_help(view)``.
 """
@@ -10,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QStyle, QTabBar, QTabWidget, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QScrollArea,
+    QStyle,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from .views import VIEWS
 from .views.base import View
@@ -45,18 +54,27 @@ class ViewTabs(QTabWidget):
         if view.name in self.views:
             raise ValueError(f"two views are named {view.name!r}")
         self.views[view.name] = view
-        index = self.addTab(view, view.title)
+        # Each view in a scroll area: a view that needs more room than a small screen gives
+        # scrolls, instead of making the whole window too big to fit.
+        scroll = QScrollArea()
+        scroll.setWidget(view)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        index = self.addTab(scroll, view.title)
         self.setTabToolTip(index, view.help_text and f"{view.title}: press ⓘ for what it shows")
         self.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide,
                                    info_button(view, on_help))
 
+    def view_at(self, index: int) -> View | None:
+        scroll = self.widget(index)
+        return scroll.widget() if isinstance(scroll, QScrollArea) else None
+
     def current_view(self) -> View | None:
-        widget = self.currentWidget()
-        return widget if isinstance(widget, View) else None
+        return self.view_at(self.currentIndex())
 
     def show_view(self, name: str) -> View:
         view = self.views[name]
-        self.setCurrentWidget(view)
+        self.setCurrentIndex(self.indexOf(view.parentWidget().parentWidget()))
         return view
 
     def current_name(self) -> str | None:

@@ -18,10 +18,11 @@ SMALL = TrainConfig(hidden=(32,), epochs=2, validation=100, batch_size=32, optim
 
 
 def test_every_view_is_hosted_in_a_tab_and_opened_by_name(window):
-    assert [type(window.view_tabs.widget(i)) for i in range(window.view_tabs.count())] == VIEWS
+    tabs = window.view_tabs
+    assert [type(tabs.view_at(i)) for i in range(tabs.count())] == VIEWS
     for cls in VIEWS:
         view = window.show_view(cls.name)
-        assert isinstance(view, cls) and window.view_tabs.currentWidget() is view
+        assert isinstance(view, cls) and tabs.current_view() is view
         assert view.isVisible() and view.help_text and view.title
     assert window.show_view("prediction") is window.prediction_view
 
