@@ -37,8 +37,8 @@ from core.errors import ConfigError
 from core.optimizers import OPTIMIZERS
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
-from .theme import secondary_text
 from .settings_tips import INITS, SCHEDULES, TIPS
+from .theme import secondary_text
 
 ERROR_COLOR = "#dc2626"
 MODIFIED = " (modified)"
@@ -221,7 +221,7 @@ class SettingsForm(QGroupBox):
         self.back_button.setVisible(False)
         self.back_button.clicked.connect(self.back_to_changes)
         self.preset_help = TwoLines()
-        # The palette's own text colour: readable in light and dark themes alike.
+        secondary_text(self.preset_help)
         row.addWidget(label)
         row.addWidget(self.preset_combo)
         row.addWidget(self.back_button)

@@ -294,13 +294,17 @@ def test_a_run_is_labelled_with_its_settings(qtbot):
     from dataclasses import replace
 
     from core.training import PRESETS
-    from ffn_gui.training_panel import TrainingPanel
+    from ffn_gui.session import Session
+    from ffn_gui.views.plots_view import PlotsView
 
-    panel = TrainingPanel()
-    qtbot.addWidget(panel)
+    session = Session()
+    view = PlotsView(session)  # the window's training view, which starts the plots' runs
+    qtbot.addWidget(view)
+    view.show()
     config = replace(PRESETS["default"], epochs=2)
-    panel.start_run(config)
-    label = panel.plots.run.label
+    session.run_started.emit(config)
+    view.flush()
+    label = view.plots.run.label
     assert "-".join(map(str, config.sizes)) in label and "2 epochs" in label
     assert config.optimizer in label
 
