@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QWidget
+
+from .labels import TwoLines
 
 
 class DataBox(QGroupBox):
@@ -14,10 +16,9 @@ class DataBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
         layout = QHBoxLayout(self)
-        self.data_label = QLabel("Looking for MNIST…")
-        self.data_label.setWordWrap(True)
+        self.data_label = TwoLines()  # two lines reserved: a long path moves nothing
+        self.data_label.setText("Looking for MNIST…")
         self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.data_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.data_label.setMinimumWidth(120)
         layout.addWidget(self.data_label, 1)
         self.download_button = QPushButton("Download MNIST…")

@@ -224,6 +224,8 @@ class MainWindow(ModelCommands, HelpCommands, QMainWindow):
                 splitter.restoreState(state)
         if s.splitter_state() is None:
             self.splitter.setSizes([320, max(self.width() - 320, 600)])
+        if s.view_splitter_state() is None:  # panel and views half each, as room allows
+            self.right_splitter.setSizes([50, 50])
         name = s.current_view()
         if name in self.view_tabs.views:
             self.view_tabs.show_view(name)

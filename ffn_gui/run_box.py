@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.training import BatchProgress, EpochProgress, TrainConfig
 
+from .labels import TwoLines
 from .theme import secondary_text
 
 PAUSED = "Paused – "
@@ -99,12 +99,12 @@ class RunBox(QGroupBox):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("Not started")
         layout.addWidget(self.progress_bar)
-        self.progress_label = QLabel(" ")
-        self.progress_label.setWordWrap(True)
+        # Two lines reserved for each: a long message moves nothing and is never cut mid-row.
+        self.progress_label = TwoLines()
+        self.progress_label.setText(" ")
         secondary_text(self.progress_label)
         layout.addWidget(self.progress_label)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
+        self.result_label = TwoLines()
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.result_label)
         layout.addStretch(1)

@@ -37,6 +37,7 @@ from core.errors import ConfigError
 from core.optimizers import OPTIMIZERS
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
+from .labels import TwoLines
 from .settings_tips import INITS, SCHEDULES, TIPS
 from .theme import secondary_text
 
@@ -98,24 +99,6 @@ class ErrorLine(QLabel):
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          text)
         painter.end()
-
-
-class TwoLines(QLabel):
-    """A wrapped label with room for two lines, always: its text changing moves nothing."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWordWrap(True)
-        self.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 2)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return False
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        super().setText(text)
-        self.setToolTip(text)
 
 
 def _registry_combo(registry: dict) -> QComboBox:

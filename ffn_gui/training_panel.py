@@ -31,6 +31,7 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self._running = False
         self._has_data = False
+        self._two_columns_width: int | None = None
         self.data_box = DataBox()
         self.settings_box = SettingsForm()
         self.run_box = RunBox()
@@ -76,15 +77,12 @@ class TrainingPanel(QWidget):
     def _fit_settings(self) -> None:
         """Two columns of settings when they fit beside the run box, else one (scrolling)."""
         form = self.settings_box
+        if self._two_columns_width is None:  # measured once, while the form has two columns
+            form.layout().activate()
+            self._two_columns_width = form.minimumSizeHint().width()
         scroll = self.settings_scroll
         room = scroll.width() - scroll.verticalScrollBar().sizeHint().width()
-        if form.columns == 2:
-            if room < form.minimumSizeHint().width():
-                form.set_columns(1)
-        else:
-            form.set_columns(2)
-            if room < form.minimumSizeHint().width():
-                form.set_columns(1)
+        form.set_columns(2 if room >= self._two_columns_width else 1)
 
     def bind(self, session) -> None:
         """Follow runs and the current model through ``session``."""

@@ -208,7 +208,10 @@ class EvaluationView(View):
         # The run's network: the window makes it the model only after this signal.
         if not isinstance(outcome, BaseException):
             self._adopted = getattr(outcome, "network", None)
-            self.evaluate(self._adopted)
+            if self.isVisible():
+                self.evaluate(self._adopted)
+            else:  # hidden views do no work: evaluated when shown (by then it is the model)
+                self._stale = True
 
     def _on_model_changed(self, model) -> None:
         adopted, self._adopted = self._adopted, None
