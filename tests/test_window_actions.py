@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from datafiles import write_kaggle_csv, write_mnist_folder
-from localhttp import LocalServer
+from helpers.datafiles import write_kaggle_csv, write_mnist_folder
+from helpers.localhttp import LocalServer
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
