@@ -1,11 +1,4 @@
-"""What the network makes of the drawing: ``Predictor`` (no Qt) and ``PredictionPane`` (the view).
-
-``Predictor.predict(image)`` turns the canvas image (float (H, W) in [0, 1], white ink on black)
-into the network's input, MNIST-style by default (``core.preprocess.to_mnist``: crop, fit into
-20×20, centre of mass to the centre) or the plain area-resized canvas (``raw_to_input``), and
-returns the ten class probabilities with that 28×28 input. It holds a reference to a network
-the window owns: a snapshot (``Network.copy()``) or a loaded model, never the arrays a training
-worker is writing to.
+"""What the network makes of the drawing, shown (the numbers are ``core.predictor``'s).
 
 ``PredictionPane`` shows the guess: the digit in large type with its confidence, ten labelled
 bars (the winner in the palette's highlight colour) and "what the network sees", the 28×28 input
@@ -19,43 +12,10 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from core.network import Network
-from core.preprocess import as_read_by, raw_to_input, to_mnist
-
 from .labels import TwoLines
 
 N_CLASSES = 10
 INPUT_SIDE = 28
-
-
-class Predictor:
-    """Canvas image → (ten probabilities, the 28×28 input the network saw)."""
-
-    def __init__(self, network: Network | None, preprocess: bool = True) -> None:
-        self.network = network
-        self.preprocess = preprocess
-        # MNIST-style input deskewed too when the network was trained on deskewed digits
-        # (core.preprocess.as_read_by); False shows what it makes of the slanted drawing.
-        self.deskew = True
-
-    def to_input(self, image: np.ndarray) -> np.ndarray | None:
-        """The float32 (28, 28) input for ``image``, or None when nothing is drawn."""
-        if self.preprocess:
-            x = to_mnist(image)
-            return as_read_by(self.network, x) if x is not None and self.deskew else x
-        x = raw_to_input(image)
-        return x if float(x.max()) > 0.05 else None
-
-    def predict(self, image: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """(probabilities (10,) float64 summing to 1, the 28×28 input), or (None, None) when the
-        drawing is empty. Without a network the probabilities are None."""
-        x = self.to_input(image)
-        if x is None:
-            return None, None
-        if self.network is None:
-            return None, x
-        probs = self.network.predict_proba(x.reshape(1, -1))[0]
-        return probs, x
 
 
 class ProbabilityBars(QWidget):
