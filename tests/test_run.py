@@ -140,8 +140,9 @@ def test_the_command_line_and_the_window_save_the_same_model(blob_folder, tmp_pa
     config = replace(PRESETS["default"], epochs=2, hidden=(24,), batch_size=32, validation=100,
                      augment=False, seed=3)
     window.training_panel.set_config(config)
+    window.set_data(load_data(blob_folder))  # as Open folder leaves it; Train takes no data
     with qtbot.waitSignal(window.training_finished, timeout=60_000) as blocker:
-        assert window.start_training(load_data(blob_folder))
+        assert window.start_training()
     assert isinstance(blocker.args[0], RunOutcome), blocker.args[0]
     gui_out = tmp_path / "gui" / "same.npz"
     gui_out.parent.mkdir()
@@ -197,7 +198,8 @@ def test_the_window_trains_on_one_blas_thread(qtbot, small_mnist, monkeypatch):
         window.training_progress.connect(lambda items: seen.append(blas_threads()))
         window.training_panel.set_config(replace(CONFIG, epochs=2))
         with qtbot.waitSignal(window.training_finished, timeout=60_000):
-            assert window.start_training(small_mnist(600, 100))
+            window.set_data(small_mnist(600, 100))
+            assert window.start_training()
         window.close()
     assert seen and all(s == {1} for s in seen)
 
