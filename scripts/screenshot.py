@@ -1,11 +1,17 @@
-"""Make docs/screenshot.png: the real window, mid-training, with a digit on the canvas.
+"""Make the README's screenshots: the real window, mid-training, with a digit on the board.
 
-    xvfb-run -a python scripts/screenshot.py [MNIST_FOLDER] [--out docs/screenshot.png]
+    xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshot.py [MNIST_FOLDER]
+        [--out-dir docs] [--only NAME ...] [--list]
 
-Loads MNIST (the folder given, else $MNIST_DIR), draws an MNIST *test* digit on the canvas
-with mouse strokes traced from it (``core.strokes``), starts training the ``default`` preset,
-waits until the plots hold points of epoch 2 and grabs the window. Settings go to a temporary
-folder, so your own are untouched.
+Loads MNIST (the folder given, else $MNIST_DIR), draws an MNIST *test* digit on the board with
+mouse strokes traced from it (``core.strokes``), starts training the ``default`` preset, waits
+until the plots hold points of epoch 2 and then takes each shot of ``SHOTS`` in turn while the
+run goes on: the window resized to the shot's size, in its palette, showing its view. Settings
+go to a temporary folder, so your own are untouched.
+
+To add a shot, add a ``Shot`` to ``SHOTS``: a name, a file, a window size, and optionally a
+palette (``dark``), a view to show (``MainWindow.show_view``) and a ``prepare(window)`` to call
+first (e.g. to open a gallery).
 """
 
 from __future__ import annotations
@@ -14,24 +20,102 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    file: str  # in --out-dir
+    size: tuple[int, int]  # the window's size, in logical pixels
+    dark: bool = False  # in theme.dark_palette() instead of the style's light one
+    view: str | None = None  # MainWindow.show_view(view) first
+    prepare: Callable | None = None  # prepare(window) first
+
+
+SHOTS: list[Shot] = [
+    Shot("window", "screenshot.png", (1400, 880)),
+    Shot("laptop", "screenshot-1366x768.png", (1366, 768)),
+    Shot("small", "screenshot-1024x640.png", (1024, 640)),
+    Shot("dark", "screenshot-dark.png", (1366, 768), dark=True),
+]
+
+
+def wait_until(done, timeout_s: float) -> None:
+    """Run the event loop until ``done()`` (checked every 50 ms), or raise TimeoutError."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    clock = QElapsedTimer()
+    clock.start()
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if done() else None)
+    timer.start(50)
+    while not done():
+        if clock.elapsed() > timeout_s * 1000:
+            raise TimeoutError("the window did not get there in time")
+        loop.exec()
+    timer.stop()
+
+
+def settle(ms: int = 400) -> None:
+    """Let the window lay itself out and repaint (a resize, a palette change)."""
+    from PySide6.QtCore import QElapsedTimer
+
+    clock = QElapsedTimer()
+    clock.start()
+    wait_until(lambda: clock.elapsed() >= ms, ms / 1000 + 5)
+
+
+def take(window, shot: Shot, out: Path, light, dark) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().setPalette(dark if shot.dark else light)
+    window.resize(*shot.size)
+    if shot.view is not None:
+        window.show_view(shot.view)
+    if shot.prepare is not None:
+        shot.prepare(window)
+    settle()
+    path = out / shot.file
+    image = window.grab()
+    if not image.save(str(path)):
+        raise OSError(f"could not write {path}")
+    size = window.size()
+    note = "" if (size.width(), size.height()) == shot.size else " (not the size asked for)"
+    print(f"{shot.name}: wrote {path} ({size.width()}×{size.height()}{note})")
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mnist", nargs="?", default=os.environ.get("MNIST_DIR"))
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="take only these shots")
+    parser.add_argument("--list", action="store_true", help="list the shots and exit")
     parser.add_argument("--digit", type=int, default=0, help="index of the MNIST test digit")
-    parser.add_argument("--epoch", type=int, default=2, help="grab once this epoch has points")
+    parser.add_argument("--epoch", type=int, default=2, help="shoot once this epoch has points")
     parser.add_argument("--timeout", type=float, default=300, help="seconds")
     args = parser.parse_args()
+    if args.list:
+        for shot in SHOTS:
+            print(f"{shot.name:10} {shot.file:28} {shot.size[0]}×{shot.size[1]}"
+                  f"{' dark' if shot.dark else ''}{f' view={shot.view}' if shot.view else ''}")
+        return 0
+    shots = [s for s in SHOTS if not args.only or s.name in args.only]
+    unknown = set(args.only or ()) - {s.name for s in SHOTS}
+    if unknown:
+        parser.error(f"no such shot: {', '.join(sorted(unknown))} (see --list)")
     if not args.mnist:
         parser.error("give the MNIST folder or set MNIST_DIR")
 
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication
 
     tmp = tempfile.mkdtemp(prefix="ffn-gui-shot-")
@@ -44,27 +128,15 @@ def main() -> int:
     from core.data import load_data
     from core.strokes import digit_strokes
     from ffn_gui import MainWindow
-    from ffn_gui.resources import icon_path
+    from ffn_gui.theme import dark_palette
 
+    light, dark = QPalette(app.palette()), dark_palette()
     window = MainWindow(search_data=False)
-    window.resize(1400, 880)
+    window.resize(*SHOTS[0].size)
     window.show()
     data = load_data(args.mnist)
     window.set_data(data)
     window.training_panel.set_preset("default")
-
-    def wait_until(done, timeout_s: float) -> None:
-        clock = QElapsedTimer()
-        clock.start()
-        loop = QEventLoop()
-        timer = QTimer()
-        timer.timeout.connect(lambda: loop.quit() if done() else None)
-        timer.start(50)
-        while not done():
-            if clock.elapsed() > timeout_s * 1000:
-                raise TimeoutError("the window did not get there in time")
-            loop.exec()
-        timer.stop()
 
     wait_until(lambda: window.canvas.isVisible(), 10)
     digit = data.test.images[args.digit].astype(float) / 255
@@ -75,10 +147,10 @@ def main() -> int:
     wait_until(lambda: plots.n_epoch_points >= args.epoch - 1
                and plots.batch_cost.n and plots.batch_cost.x[plots.batch_cost.n - 1]
                > args.epoch - 0.5, args.timeout)
-    app.processEvents()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(args.out))
-    print(f"wrote {args.out} ({icon_path().name} icon)")
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    for shot in shots:
+        take(window, shot, args.out_dir, light, dark)
+    app.setPalette(light)
     window.stop_training()
     wait_until(lambda: not window.training, 30)
     window.setWindowModified(False)
