@@ -103,6 +103,7 @@ class TrainingPlots(QWidget):
         self._smoothed: float | None = None
         self.exports = PlotExports(self)  # the Compare / Export actions, menu and dialogs
         self._build_layout()
+        self.graphics.installEventFilter(self)  # the legends wrap to the plots' new width
         self.apply_palette()
         self.reset(1)
 
@@ -165,15 +166,15 @@ class TrainingPlots(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.graphics, 1)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._fit_legends()
+    def eventFilter(self, watched, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.graphics and event.type() == QEvent.Type.Resize:
+            self._fit_legends()
+        return False
 
     def _fit_legends(self) -> None:
         """As many legend columns as fit under each plot (its entries wrap, never clip)."""
-        for plot, legend in ((self.cost_plot, self.cost_legend),
-                             (self.accuracy_plot, self.accuracy_legend)):
-            room = plot.width() - 4
+        room = self.graphics.width() / 2 - 10  # not the plot's width: a legend widens it
+        for legend in (self.cost_legend, self.accuracy_legend):
             widest = max((25 + label.item.boundingRect().width()
                           for _sample, label in legend.items), default=1)
             columns = int(max(1, min(len(legend.items), room // widest)))

@@ -162,18 +162,22 @@ def test_cost_axis_on_screen_has_no_crowded_labels(plots, qtbot):
     assert np.diff(shown).min() * axis.height() / (hi - lo) >= MIN_GAP_PX
 
 
-def test_legends_sit_outside_the_data(plots, qtbot):
+@pytest.mark.parametrize("width", [720, 560])
+def test_legends_sit_outside_the_data(plots, qtbot, width):
+    plots.resize(1200, 300)  # wide first: the legends spread out, then must wrap
     feed(plots, epochs=4)
     plots.exports.compare_action.setChecked(True)
     feed(plots, epochs=4, level=0.02)
+    plots.resize(width, 300)
+    qtbot.waitUntil(lambda: plots.graphics.width() == width)
     QApplication.processEvents()
     for plot, legend in ((plots.cost_plot, plots.cost_legend),
                          (plots.accuracy_plot, plots.accuracy_legend)):
         view = plot.getViewBox().sceneBoundingRect()
         box = legend.sceneBoundingRect()
         assert box.height() > 0 and not view.intersects(box)
-        # and its entries are inside the plots' scene, not clipped off to the right
-        assert box.right() <= plots.graphics.sceneRect().right() + 1
+        # and its entries are inside the view, not clipped off to the right
+        assert box.right() <= plots.graphics.viewport().width() + 1
     labels = [label.text for _s, label in plots.accuracy_legend.items]
     assert any(t.startswith("validation") and t.endswith("%") for t in labels)  # with values
 
