@@ -134,7 +134,10 @@ def main() -> int:
     window = MainWindow(search_data=False)
     window.resize(*SHOTS[0].size)
     window.show()
-    data = load_data(args.mnist)
+    # Loaded through a neutral folder name, so the data line shows no path of this machine.
+    neutral = Path(tmp) / "mnist"
+    neutral.symlink_to(Path(args.mnist).resolve(), target_is_directory=True)
+    data = load_data(neutral)
     window.set_data(data)
     window.training_panel.set_preset("default")
 
