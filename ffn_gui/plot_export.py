@@ -3,16 +3,14 @@
 The actions are in the plots' context menu (right click) and behind their Export button. PNG
 and SVG come from pyqtgraph's exporters and hold both plots with their legends, in the colours
 on screen; the CSV holds every run of the session (``runs.runs_csv``). Every file is written
-atomically: to a temporary file in the same folder, then ``os.replace``, so a failed export
-never leaves a half-written file where the user's was. The file dialog is ``ask_save_path``
-and errors go to ``show_error``: tests replace both.
+with ``core.atomic.write_atomic`` (a temporary file in the same folder, then ``os.replace``),
+so a failed export never leaves a half-written file where the user's was. The file dialog is
+``ask_save_path`` and errors go to ``show_error``: tests replace both.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from pyqtgraph.exporters import ImageExporter, SVGExporter
@@ -20,25 +18,10 @@ from PySide6.QtCore import QBuffer, QIODevice, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from core.atomic import write_atomic
+
 from .runs import runs_csv
 
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and
-    ``os.replace``: the file is the old one or the new one, never half written."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def png_bytes(item) -> bytes:
