@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import FFNError
+from core.training import continue_problem
 
 from . import dialogs
 from .model_state import (
@@ -98,13 +99,9 @@ class ModelCommands:
         if config is None:
             self.training_panel.set_continue_available(False)
             return
-        same = (net.sizes == config.sizes and net.activation.name == config.activation
-                and net.cost.name == config.cost)
-        reason = "" if same else (
-            f"The current model ({net.describe()}) does not match the settings "
-            f"({'-'.join(map(str, config.sizes))} {config.activation}, {config.cost} cost)."
-        )
-        self.training_panel.set_continue_available(same, reason)
+        reason = continue_problem(net, config)
+        self.training_panel.set_continue_available(
+            reason is None, "" if reason is None else f"{reason[0].upper()}{reason[1:]}.")
 
 
     def ask_save_changes(self) -> str:

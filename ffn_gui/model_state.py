@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.errors import ConfigError, FFNError
 from core.network import Network
-from core.training import PRESETS, TrainConfig
+from core.training import PRESETS, TrainConfig, mnist_problem
 
 from . import resources
 
@@ -67,11 +67,9 @@ def open_model_file(path: str | Path, bundled: bool = False) -> ModelState:
 
     path = Path(path)
     m = load_model(path)
-    if m.network.sizes[0] != 784 or m.network.sizes[-1] != 10:
-        raise ConfigError(
-            f"{path} maps {m.network.sizes[0]} inputs to {m.network.sizes[-1]} outputs; this "
-            "app needs 784 inputs (28×28) and 10 outputs (the digits)"
-        )
+    problem = mnist_problem(m.network)
+    if problem:
+        raise ConfigError(f"{path} {problem}")
     name, description = split_name(m.name or path.stem)
     return ModelState(m.network, name or path.stem, m.config, dict(m.metrics), path,
                       bundled=bundled, data_checksum=m.data_checksum, description=description)

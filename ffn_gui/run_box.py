@@ -19,21 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.text import format_duration
 from core.training import BatchProgress, EpochProgress, TrainConfig
 
 from .labels import TwoLines
 from .theme import secondary_text
 
 PAUSED = "Paused – "
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds or seconds == float("inf"):
-        return "–"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def fraction_done(p: BatchProgress | EpochProgress) -> float:

@@ -35,6 +35,7 @@ from core.activations import ACTIVATIONS
 from core.costs import COSTS
 from core.errors import ConfigError
 from core.optimizers import OPTIMIZERS
+from core.text import parse_hidden
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
 from .labels import TwoLines
@@ -43,17 +44,6 @@ from .theme import secondary_text
 
 ERROR_COLOR = "#dc2626"
 MODIFIED = " (modified)"
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise ConfigError(
-            "write whole numbers separated by commas or spaces, e.g. 128, 64 (empty: no "
-            "hidden layer)"
-        ) from None
 
 
 def _parse_float(text: str, what: str) -> float:
