@@ -73,6 +73,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("preprocess", "&View", "&MNIST-style centring", "set_preprocess", (),
       "Crop, scale and centre the drawing like MNIST before the network reads it",
       checkable=True, checked=True),
+    A("deskew", "&View", "&Deskew the drawing", "set_deskew", (),
+      "Shear the drawing upright before the network reads it, as a model trained on deskewed "
+      "digits expects (what the network sees shows it)", checkable=True, checked=True),
     A("what", "&Help", "&What am I looking at?", "show_current_help", ("Shift+F1",),
       "Explain the view in front of you"),
     A("shortcuts", "&Help", "&Keyboard shortcuts", "show_shortcuts", ("F1",),

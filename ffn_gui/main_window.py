@@ -272,6 +272,10 @@ class MainWindow(ModelCommands, HelpCommands, QMainWindow):
         self.predictor.preprocess = bool(on)
         self.update_prediction()
 
+    def set_deskew(self, on: bool) -> None:
+        self.predictor.deskew = bool(on)
+        self.update_prediction()
+
     def bigger_brush(self) -> None:
         self.draw_box.nudge_brush(+BRUSH_STEP)
 

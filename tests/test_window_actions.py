@@ -194,6 +194,15 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
         assert not np.allclose(w.session.drawing.x28, before)  # the network sees another input
         fire()
         np.testing.assert_allclose(w.session.drawing.x28, before)
+    elif name == "deskew":
+        w.revert_to_bundled()  # a model trained on deskewed digits reads the board
+        assert w.predictor.network.deskew and w.predictor.deskew
+        before = w.session.drawing.x28.copy()
+        fire()
+        assert not w.predictor.deskew
+        assert not np.allclose(w.session.drawing.x28, before)  # the network sees another input
+        fire()
+        np.testing.assert_allclose(w.session.drawing.x28, before)
     elif name in ("what", "shortcuts", "about"):
         w.last_message = None
         fire()
