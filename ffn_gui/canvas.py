@@ -18,12 +18,14 @@ window binds its Undo/Redo actions to the ``undo``/``redo`` slots.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -36,7 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .brush_cursor import brush_cursor
-from .ink import GRID, RESOLUTION, Ink, Stroke
+from .ink import GRID, RESOLUTION, Ink, Stroke, picture_image
 
 __all__ = ["GRID", "RESOLUTION", "DrawingCanvas", "Stroke"]
 DEFAULT_BRUSH = 2.2  # input pixels; see tests/handwriting.py and benchmarks/bench_handwriting.py
@@ -50,6 +52,18 @@ HINT_COLOUR = QColor(255, 255, 255, 90)
 
 
 CLEAR = None  # an entry of the history that wipes the board (so Clear can be undone)
+
+
+@dataclass
+class Picture:
+    """An entry of the history that replaces the board by an image (an opened or dropped file);
+    strokes drawn after it go on top of it."""
+
+    image: QImage  # RESOLUTION square, Format_Grayscale8, white ink on black
+
+
+def _boundary(entry) -> bool:
+    return entry is CLEAR or isinstance(entry, Picture)
 
 
 class DrawingCanvas(QWidget):
@@ -93,7 +107,7 @@ class DrawingCanvas(QWidget):
     def clear(self) -> None:
         """Wipe the board. Clear is a step of the history: ``undo`` brings the drawing back."""
         self._finish_stroke()
-        if not self._live_strokes():
+        if not self._live_strokes() and self._picture() is None:
             return
         self._history.append(CLEAR)
         self._redo.clear()
@@ -298,12 +312,27 @@ class DrawingCanvas(QWidget):
         self.stroke_finished.emit()
         self.changed.emit()
 
+    def show_picture(self, gray: np.ndarray) -> None:
+        """Put an image on the board (float (H, W) in [0, 1], white ink on black), scaled to fit
+        and centred, to be read like a drawing. A step of the history, as Clear is."""
+        self._finish_stroke()
+        self._history.append(Picture(picture_image(gray)))
+        self._redo.clear()
+        self._rerender()
+
+    def _picture(self) -> Picture | None:
+        """The picture the live strokes are drawn over, if any."""
+        for entry in reversed(self._history):
+            if _boundary(entry):
+                return entry if entry is not CLEAR else None
+        return None
+
     def _live_strokes(self) -> list[Stroke]:
         """The strokes after the last clear (a walk back from the end: the cost does not grow
         with the history)."""
         live: list[Stroke] = []
         for entry in reversed(self._history):
-            if entry is CLEAR:
+            if _boundary(entry):
                 break
             live.append(entry)
         live.reverse()
@@ -344,7 +373,8 @@ class DrawingCanvas(QWidget):
 
     def _rerender(self) -> None:
         """Redraw the image from the vectors (after undo, redo or clear)."""
-        self._ink.render(self.strokes())
+        picture = self._picture()
+        self._ink.render(self.strokes(), None if picture is None else picture.image)
         self.update()
         self.changed.emit()
 

@@ -81,10 +81,12 @@ class Ink:
         painter.end()
         self._stale()
 
-    def render(self, strokes: list[Stroke]) -> None:
-        """Wipe the image and draw ``strokes`` again, oldest first."""
+    def render(self, strokes: list[Stroke], picture: QImage | None = None) -> None:
+        """Wipe the image (to ``picture``, if given) and draw ``strokes`` again, oldest first."""
         self.qimage.fill(0)
         painter = QPainter(self.qimage)
+        if picture is not None:
+            painter.drawImage(0, 0, picture)
         for stroke in strokes:
             points = stroke.points
             _paint_segment(painter, stroke, points[0], points[0])
@@ -95,6 +97,22 @@ class Ink:
 
     def _stale(self) -> None:
         self._bytes = self._pixels = self._empty = None
+
+
+def picture_image(gray: np.ndarray) -> QImage:
+    """An image (float (H, W) in [0, 1], white ink on black) scaled to fit the board, centred:
+    a RESOLUTION-square grayscale QImage (its own copy)."""
+    a = np.ascontiguousarray((np.clip(gray, 0, 1) * 255 + 0.5).astype(np.uint8))
+    small = QImage(a.data, a.shape[1], a.shape[0], a.strides[0], QImage.Format.Format_Grayscale8)
+    fitted = small.scaled(RESOLUTION, RESOLUTION, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)  # a copy
+    image = QImage(RESOLUTION, RESOLUTION, QImage.Format.Format_Grayscale8)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.drawImage((RESOLUTION - fitted.width()) // 2, (RESOLUTION - fitted.height()) // 2,
+                      fitted)
+    painter.end()
+    return image
 
 
 def _paint_segment(

@@ -29,6 +29,7 @@ from core.training import PRESETS
 from . import actions, dialogs, resources
 from .canvas import DrawingCanvas
 from .data_controller import DataController, describe_data
+from .digit_commands import DigitCommands
 from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
@@ -45,7 +46,7 @@ from .window_layout import build_layout, default_size
 CLOSE_WAIT_MS = 2000
 
 
-class MainWindow(ModelCommands, HelpCommands, QMainWindow):
+class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
     """The app's one window. ``MainWindow()`` starts as a new user's would: the bundled model,
     settings from the user's config folder, and a background search for MNIST."""
 
@@ -99,7 +100,7 @@ class MainWindow(ModelCommands, HelpCommands, QMainWindow):
         self.training_panel = TrainingPanel()
         self.training_panel.bind(self.session)
         self.view_tabs = ViewTabs(self.session, self.show_help)
-
+        self._build_digit_parts()  # my digits, fine-tune, images, Kaggle (digit_commands.py)
         build_layout(self)
         self.statusBar().setSizeGripEnabled(True)
 
@@ -441,7 +442,7 @@ class MainWindow(ModelCommands, HelpCommands, QMainWindow):
             return
         self._closing = True
         self.save_settings()
-        for controller in (self.trainer, self.data_ctl):
+        for controller in (self.trainer, self.data_ctl, self.kaggle):
             if not controller.shut_down(CLOSE_WAIT_MS):
                 # The work is in a step that does not look at the Stop flag (e.g. the engine
                 # preparing augmentation). It has been told to stop; wait for it out of sight

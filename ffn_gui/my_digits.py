@@ -118,6 +118,7 @@ class LabelBar(QWidget):
             b.setText(str(d))
             b.setToolTip(f"Add the drawing to my digits as a {d} (Ctrl+{d}) and clear the board")
             b.setAutoRaise(True)
+            b.setFixedWidth(b.fontMetrics().horizontalAdvance("0") + 12)
             b.clicked.connect(lambda _checked=False, d=d: self.labelled.emit(d))
             row.addWidget(b)
             self.buttons.append(b)

@@ -28,6 +28,7 @@ def build_layout(window) -> None:
     # A hard minimum: the board's height follows its width, and the column's layout would
     # otherwise squeeze it under its own tool row on a short screen.
     window.draw_box.setMinimumHeight(window.draw_box.minimumSizeHint().height())
+    window.prediction_view.pane.corner.insertWidget(0, window.label_bar)  # "It's a 0 … 9"
     window.prediction_view.pane.corner.addWidget(info_button(window.prediction_view,
                                                            window.show_help))
 

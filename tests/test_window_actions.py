@@ -66,6 +66,7 @@ def world(window, qtbot, tmp_path, small_mnist, monkeypatch):
     paths = {"folder": str(folder), "csv": str(csv), "save-model": str(tmp_path / "saved.npz"),
              "open-model": str(tmp_path / "saved.npz")}
     monkeypatch.setattr(window, "ask_path", lambda kind: paths[kind])
+    paths.update(digit_dialogs(window, tmp_path, monkeypatch))
     window.set_data(small_mnist(600, 100))
     window.training_panel.set_config(SMALL)
     stroke(window)
@@ -217,9 +218,62 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
     elif name == "quit":
         fire()
         assert not w.isVisible()
+    elif name in DIGIT_ACTIONS or name.startswith("label_"):
+        check_digit_action(name, w, qtbot, paths, fire)
     else:
         raise AssertionError(f"the test does not know what {name!r} should do")
     w.update_actions()
+
+
+# --- my digits, fine-tune, images and Kaggle (issue 11) ----------------------------------------
+
+DIGIT_ACTIONS = ("open_image", "open_kaggle", "save_submission", "fine_tune")
+
+
+def digit_dialogs(window, tmp_path, monkeypatch) -> dict[str, str]:
+    from PIL import Image
+
+    image = tmp_path / "one.png"
+    a = np.full((60, 40), 255, np.uint8)
+    a[10:50, 18:23] = 0
+    Image.fromarray(a).save(image)
+    test = write_kaggle_csv(tmp_path / "test.csv", np.random.default_rng(5).integers(
+        0, 255, (120, 28, 28)), None)
+    paths = {"image": str(image), "kaggle": str(test), "submission": str(tmp_path / "sub.csv")}
+    monkeypatch.setattr(window, "ask_image_path", lambda: paths["image"])
+    monkeypatch.setattr(window, "ask_kaggle_path", lambda: paths["kaggle"])
+    monkeypatch.setattr(window, "ask_submission_path", lambda: paths["submission"])
+    return paths
+
+
+def check_digit_action(name: str, w, qtbot, paths, fire) -> None:
+    if name == "open_image":
+        w.canvas.clear()
+        fire()
+        assert not w.canvas.is_empty() and not w.session.drawing.empty
+    elif name == "open_kaggle":
+        with qtbot.waitSignal(w.kaggle.finished, timeout=30_000):
+            fire()
+        assert len(w.kaggle.labels) == 120
+    elif name == "save_submission":
+        Path(paths["submission"]).unlink(missing_ok=True)
+        fire()
+        rows = Path(paths["submission"]).read_text().splitlines()
+        assert rows[0] == "ImageId,Label" and len(rows) == 121
+    elif name == "fine_tune":
+        assert len(w.my_digits) > 0
+        with qtbot.waitSignal(w.training_finished, timeout=120_000):
+            fire()
+            assert w.training
+        assert w.my_digits.last_report is not None
+    else:  # label_<d>
+        n = len(w.my_digits)
+        fire()
+        digit = int(name.rsplit("_", 1)[1])
+        assert w.statusBar().currentMessage() == \
+            f"Added a {digit} to my digits — {n + 1} so far"
+        assert w.canvas.is_empty() and len(w.my_digits) == n + 1
+        stroke(w)
 
 
 ORDER = [spec.name for spec in actions.ACTIONS if spec.name != "quit"] + ["quit"]
