@@ -26,7 +26,7 @@ from .network import Network
 from .training import PRESETS, TrainConfig
 
 MNIST_ROWS = 12_000
-MINE_SHARE = 0.12
+MINE_SHARE = 0.2
 HOLD_OUT_FROM = 5
 EPOCHS = 3
 LEARNING_RATE_SCALE = 0.25  # of the recipe's own learning rate
@@ -47,9 +47,10 @@ def held_out(labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, 
 
 
 def oversampled(mine: Dataset, n_other: int, rng: np.random.Generator,
-                share: float = MINE_SHARE) -> Dataset:
-    """``mine`` repeated (whole copies, then a random part) to about ``share`` of a mix with
-    ``n_other`` other examples; at least once each."""
+                share: float | None = None) -> Dataset:
+    """``mine`` repeated (whole copies, then a random part) to about ``share`` (default
+    MINE_SHARE) of a mix with ``n_other`` other examples; at least once each."""
+    share = MINE_SHARE if share is None else share
     n = len(mine)
     if n == 0:
         return mine

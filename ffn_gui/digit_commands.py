@@ -79,7 +79,7 @@ class DigitCommands:
         network = self.model.network
         try:
             plan = plan_fine_tune(network, self.model.config, self.data,
-                                  self.my_digits.digits.dataset(), seed=int(time.time()) % 2**31)
+                                  self.my_digits.digits.dataset(), seed=len(self.my_digits))
         except FFNError as error:
             self.show_error("Cannot fine-tune", str(error))
             return False
