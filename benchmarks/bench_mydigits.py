@@ -41,7 +41,7 @@ LABELLED, READ = 2, 3  # examples of each digit
 
 
 def writer_digit(label: int, rng: np.random.Generator) -> list[np.ndarray]:
-    from styles import make_digit
+    from helpers.styles import make_digit
 
     strokes = make_digit(label, WRITER[label], rng).strokes
     return [np.stack([s[:, 0] + SLANT * (0.5 - s[:, 1]), s[:, 1]], axis=1) for s in strokes]
@@ -57,8 +57,8 @@ def wait(app, until, timeout: float = 300.0) -> None:
 
 
 def read(app, window, strokes) -> int:
-    from handwriting import replay_digit
-    from styles import STYLE_HEIGHT
+    from helpers.handwriting import replay_digit
+    from helpers.styles import STYLE_HEIGHT
 
     replay_digit(None, window.canvas, strokes, height_frac=STYLE_HEIGHT)
     app.processEvents()
@@ -67,10 +67,10 @@ def read(app, window, strokes) -> int:
 
 
 def play_writer(app, window, seed: int) -> dict:
-    from handwriting import replay_digit
+    from helpers.handwriting import replay_digit
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from styles import STYLE_HEIGHT
+    from helpers.styles import STYLE_HEIGHT
 
     from core.training import evaluate
 

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from core.mydigits import MyDigits, default_path
 from core.preprocess import to_mnist
-from tests.datafiles import write_kaggle_csv
-from tests.handwriting import replay_strokes
-from tests.synthetic import blobs
+from helpers.datafiles import write_kaggle_csv
+from helpers.handwriting import replay_strokes
+from helpers.synthetic import blobs
 
 
 def draw_a_one(canvas):
