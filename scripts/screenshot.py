@@ -43,6 +43,8 @@ SHOTS: list[Shot] = [
     Shot("laptop", "screenshot-1366x768.png", (1366, 768), view="plots"),
     Shot("small", "screenshot-1024x640.png", (1024, 640), view="plots"),
     Shot("dark", "screenshot-dark.png", (1366, 768), dark=True, view="plots"),
+    Shot("network", "screenshot-network.png", (1400, 880), view="network"),
+    Shot("weights", "screenshot-weights.png", (1400, 880), view="weights"),
 ]
 
 
