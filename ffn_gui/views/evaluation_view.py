@@ -75,10 +75,20 @@ class EvaluationView(View):
         session.data_changed.connect(self._on_input_changed)
 
     def _build(self) -> None:
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self._build_matrix_side())
+        split.addWidget(self._build_gallery_side())
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_top_row())
+        layout.addWidget(split, 1)
+        self._show_result()
+        self._show_detail()
+
+    def _build_top_row(self) -> QHBoxLayout:
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.per_class = QLabel()
-        self.per_class.setWordWrap(True)
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Evaluate the current model on the test set now")
         self.evaluate_button.clicked.connect(lambda: self.evaluate())
@@ -89,7 +99,11 @@ class EvaluationView(View):
         top.addWidget(self.summary, 1)
         top.addWidget(self.progress)
         top.addWidget(self.evaluate_button)
+        return top
 
+    def _build_matrix_side(self) -> QWidget:
+        self.per_class = QLabel()
+        self.per_class.setWordWrap(True)
         self.map = ConfusionMap()
         self.map.cell_clicked.connect(self.show_cell)
         left = QWidget()
@@ -98,13 +112,28 @@ class EvaluationView(View):
         lv.addWidget(QLabel("True digit down, digit read across (click a cell):"))
         lv.addWidget(self.map, 1)
         lv.addWidget(self.per_class)
+        return left
 
+    def _build_gallery_side(self) -> QWidget:
         self.gallery_title = QLabel("Click a cell of the matrix to see its digits.")
         self.gallery_title.setWordWrap(True)
         self.wrong_button = QPushButton("Most confidently wrong")
         self.wrong_button.clicked.connect(lambda: self.show_most_wrong())
         self.gallery = DigitGallery()
         self.gallery.digit_clicked.connect(self.select)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.gallery_title, 1)
+        head.addWidget(self.wrong_button)
+        rv.addLayout(head)
+        rv.addWidget(self.gallery, 1)
+        rv.addWidget(self._build_detail())
+        return right
+
+    def _build_detail(self) -> QWidget:
+        """One digit large, with its probabilities and a way to the network views."""
         self.large = InputView(zoom=4)
         self.bars = ProbabilityBars()
         self.bars.setMinimumHeight(10 * 11)
@@ -123,26 +152,7 @@ class EvaluationView(View):
         dcol.addWidget(self.bars, 1)
         dcol.addWidget(self.send_button)
         dg.addLayout(dcol, 1)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(self.gallery_title, 1)
-        head.addWidget(self.wrong_button)
-        rv.addLayout(head)
-        rv.addWidget(self.gallery, 1)
-        rv.addWidget(detail)
-
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(split, 1)
-        self._show_result()
-        self._show_detail()
+        return detail
 
     # --- computing -----------------------------------------------------------------------------
 
