@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from ffn_gui.canvas import GRID, RESOLUTION, DrawingCanvas
+from helpers.mouse import LEFT, NOMOD, RIGHT, at, stroke  # noqa: F401
 
-LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
-NOMOD = Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
@@ -24,20 +23,6 @@ def canvas(qtbot) -> DrawingCanvas:
     qtbot.waitExposed(c)
     return c
 
-
-def at(canvas: DrawingCanvas, x: float, y: float) -> QPoint:
-    """The widget point at input-pixel coordinates (x, y) of the 28×28 grid."""
-    board = canvas.board_rect()
-    k = board.width() / GRID
-    return QPoint(round(board.x() + x * k), round(board.y() + y * k))
-
-
-def stroke(canvas, points, button=LEFT) -> None:
-    """Press at the first point, move (events without button state) through the rest, release."""
-    QTest.mousePress(canvas, button, NOMOD, at(canvas, *points[0]))
-    for p in points[1:]:
-        QTest.mouseMove(canvas, at(canvas, *p))
-    QTest.mouseRelease(canvas, button, NOMOD, at(canvas, *points[-1]))
 
 
 def ink(canvas, x: float, y: float) -> float:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
 from core.preprocess import to_mnist
 from ffn_gui.canvas import GRID, DrawingCanvas
+from helpers.mouse import LEFT, NOMOD, RIGHT, at, stroke  # noqa: F401
 from ffn_gui.ink import Stroke
 
-LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
-NOMOD = Qt.KeyboardModifier.NoModifier
 # A curved, slanted stroke: pointer positions off the pixel grid, as a hand sends them.
 PATH = [(6 + 0.37 * i, 8 + 0.53 * i + 2 * np.sin(i / 5)) for i in range(30)]
 
@@ -27,18 +26,6 @@ def canvas(qtbot) -> DrawingCanvas:
     qtbot.waitExposed(c)
     return c
 
-
-def at(canvas: DrawingCanvas, x: float, y: float) -> QPoint:
-    board = canvas.board_rect()
-    k = board.width() / GRID
-    return QPoint(round(board.x() + x * k), round(board.y() + y * k))
-
-
-def stroke(canvas, points, button=LEFT) -> None:
-    QTest.mousePress(canvas, button, NOMOD, at(canvas, *points[0]))
-    for p in points[1:]:
-        QTest.mouseMove(canvas, at(canvas, *p))
-    QTest.mouseRelease(canvas, button, NOMOD, at(canvas, *points[-1]))
 
 
 @pytest.mark.parametrize("brush,eraser", [(2.2, 2.2), (2.2, 3.5), (1.0, 1.0), (5.0, 6.0)])
