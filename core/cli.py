@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", metavar="MODEL.npz", help="where to save the model "
                    "(default: ./<preset>.npz)")
     t.add_argument("--name", help="the model's name (default: the file name)")
+    t.add_argument("--extra", metavar="FILE", help="a my-digits file (the window's My digits "
+                   "→ Export) mixed into the training digits, repeated to a fifth of them")
 
     e = sub.add_parser("evaluate", help="test accuracy and confusion matrix of a model")
     e.add_argument("--model", required=True, metavar="MODEL.npz")
@@ -129,10 +131,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise _Fail(f"--out {out} is a folder; give a file name such as model.npz")
     if not out.parent.exists():
         raise _Fail(f"--out {out}: folder {out.parent} does not exist")
+    mine = _read_extra(args.extra)
     data = load_data(args.data)
     config.validate(n_examples=len(data.train))
     print(f"data: {len(data.train) - config.validation:,} train · {config.validation:,} "
           f"validation · {len(data.test) if data.test else 0:,} test — from {data.source}")
+    extra = _repeated(mine, len(data.train) - config.validation, config.seed, args.extra)
     network = config.make_network()
     print(f"network: {network.describe()}, {config.optimizer} α={config.learning_rate:g} "
           f"batch {config.batch_size}, {config.epochs} epochs (preset {args.preset})",
@@ -148,13 +152,39 @@ def cmd_train(args: argparse.Namespace) -> int:
     # One BLAS thread: on this project's 2-core machine it is as fast at batch 10 and far
     # faster at 128 when the other core is busy (README, Speed).
     with threadpool_limits(limits=TRAIN_BLAS_THREADS, user_api="blas"):
-        outcome = train_run(config, data, network, on_progress=report)
+        outcome = train_run(config, data, network, extra=extra, on_progress=report)
     if outcome.test_accuracy is not None:
         print(f"test accuracy: {outcome.test_accuracy:.2%}")
     save_model(out, network, config=config, metrics=outcome.metrics,
                data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")
     return 0
+
+
+def _read_extra(path: str | None):
+    """The digits of the my-digits file ``--extra`` names (None without one)."""
+    if not path:
+        return None
+    from .mydigits import MyDigits
+
+    mine = MyDigits.read(path).dataset()
+    if not len(mine):
+        raise _Fail(f"--extra {path}: the file holds no digits")
+    return mine
+
+
+def _repeated(mine, n_train: int, seed: int, path: str | None):
+    """``mine`` repeated to a fifth of the training mix, as a fine-tune does (None stays None)."""
+    if mine is None:
+        return None
+    import numpy as np
+
+    from .finetune import oversampled
+
+    extra = oversampled(mine, n_train, np.random.default_rng([seed, 3]))
+    print(f"extra: {len(mine):,} digits from {path}, repeated to {len(extra):,} "
+          f"({len(extra) / (len(extra) + n_train):.0%} of the training digits)")
+    return extra
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

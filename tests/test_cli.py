@@ -127,3 +127,48 @@ def test_import_core_does_not_import_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def _unseen_pattern(n, rng):
+    """Digits unlike any blob class: a patch where no class has one."""
+    images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
+    images[:, 18:25, 22:27] = 230
+    return images
+
+
+def test_train_extra_mixes_a_my_digits_file_into_the_training_digits(blob_folder, tmp_path,
+                                                                       capsys, rng):
+    from core.mydigits import MyDigits
+    from core.preprocess import as_read_by
+
+    mine = MyDigits(tmp_path / "mine.npz")
+    for image in _unseen_pattern(12, rng):
+        mine.add(image, 0)
+    mine.save()
+    out = tmp_path / "m.npz"
+    assert main(["train", "--data", str(blob_folder), "--epochs", "2", "--validation", "200",
+                 "--out", str(out), "--no-augment", "--extra", str(mine.path)]) == 0
+    text = capsys.readouterr().out
+    assert "extra: 12 digits from" in text and "repeated to 250 (20% of the training" in text
+    model = load_model(out)
+    fresh = as_read_by(model.network, _unseen_pattern(50, rng)).reshape(50, -1) / 255
+    assert (model.network.predict(fresh) == 0).mean() >= 0.9  # without --extra: 0%
+    assert model.metrics["test_accuracy"] >= 0.98  # the blobs are still read
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not a zip", None])
+def test_a_bad_extra_file_is_one_clear_error_before_any_training(blob_folder, tmp_path, capsys,
+                                                                 content):
+    from core.mydigits import MyDigits
+
+    path = tmp_path / "mine.npz"
+    if content is None:
+        MyDigits(path).save()  # a valid file with no digits
+    else:
+        path.write_bytes(content)
+    assert main(["train", "--data", str(blob_folder), "--epochs", "1", "--out",
+                 str(tmp_path / "m.npz"), "--extra", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("ffn: error:") and "mine.npz" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1 and "epoch" not in captured.out
+    assert not (tmp_path / "m.npz").exists()
