@@ -119,3 +119,26 @@ def test_without_a_test_set_it_says_what_to_load(qtbot, model_and_data):
     v.show()
     v.flush()
     assert not v.evaluate() and "Load MNIST" in v.summary.text()
+
+
+def test_during_a_run_it_says_the_new_model_is_evaluated_when_the_run_ends(view, qtbot,
+                                                                           model_and_data):
+    session = view.session
+    session.running = True  # as the training controller does
+    session.run_started.emit(None)
+    assert "before this run" in view.summary.text()
+    assert "Test accuracy" in view.summary.text()
+
+
+def test_with_data_loaded_during_a_run_it_does_not_ask_for_data(qtbot, model_and_data):
+    model, data = model_and_data
+    session = Session(model)
+    v = EvaluationView(session)
+    qtbot.addWidget(v)
+    v.show()
+    session.running = True
+    session.run_started.emit(None)
+    session.set_data(data)  # loaded while it trains: nothing is evaluated until the end
+    v.flush()
+    assert not v.evaluating and "Load MNIST" not in v.summary.text()
+    assert "evaluated on the test set when the run ends" in v.summary.text()

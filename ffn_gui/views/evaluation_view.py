@@ -70,6 +70,7 @@ class EvaluationView(View):
         self._evaluating: tuple = (None, None)  # (network, test set) of the last evaluation
         self._adopted = None  # a finished run's network, evaluated before it becomes the model
         self._build()
+        session.run_started.connect(self._on_run_started)
         session.run_finished.connect(self._on_run_finished)
         session.model_changed.connect(self._on_model_changed)
         session.data_changed.connect(self._on_input_changed)
@@ -214,6 +215,9 @@ class EvaluationView(View):
             self._again = False
             self.evaluate(self._evaluating[0])
 
+    def _on_run_started(self, _config) -> None:
+        self._show_result()  # says what is shown while the run goes on
+
     def _on_run_finished(self, outcome) -> None:
         # The run's network: the window makes it the model only after this signal.
         if not isinstance(outcome, BaseException):
@@ -233,7 +237,11 @@ class EvaluationView(View):
         self.request_refresh()
 
     def refresh(self) -> None:
-        if self._stale and not self.session.running and not self.evaluating:
+        if not self._stale:
+            return
+        if self.session.running or self.evaluating:
+            self._show_result()  # evaluated when the run (or the evaluation) ends
+        else:
             self.evaluate()
 
     # --- showing -------------------------------------------------------------------------------
@@ -252,13 +260,16 @@ class EvaluationView(View):
             self.summary.setText(
                 "Load MNIST (Data) to evaluate the model on its test set."
                 if self.test_set() is None else "Evaluating…" if self.evaluating else
-                "Not evaluated yet: press Evaluate.")
+                "Training: the new model is evaluated on the test set when the run ends."
+                if self.session.running else "Not evaluated yet: press Evaluate.")
             self.per_class.setText("")
             return
         self.map.set_matrix(r.confusion)
-        self.summary.setText(f"<b>Test accuracy {r.accuracy:.2%}</b> — {r.correct:,} of "
-                             f"{len(r):,} test digits read correctly, {len(r) - r.correct:,} "
-                             "misread.")
+        before = (" (the model before this run; the new one is evaluated when the run ends)"
+                  if self.session.running else "")
+        self.summary.setText(f"<b>Test accuracy {r.accuracy:.2%}</b>{before} — {r.correct:,} "
+                             f"of {len(r):,} test digits read correctly, "
+                             f"{len(r) - r.correct:,} misread.")
         self.per_class.setText("Accuracy per digit: " + "  ".join(
             f"<b>{d}</b> {a:.1%}" for d, a in enumerate(r.per_class) if not np.isnan(a)))
 
