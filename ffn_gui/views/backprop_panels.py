@@ -29,6 +29,11 @@ class BarsPanel(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.item = self.plot.getPlotItem()
         self.item.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
+        # The ranges are set, not followed: an axis redraws its ticks whenever its range moves,
+        # which for a live view was most of the window's drawing time.
+        self.item.disableAutoRange()
+        self.item.setXRange(-0.6, 9.6, padding=0)
+        self._y_range: tuple[float, float] | None = None
         self.legend = self.item.addLegend(offset=(-5, 5), labelTextColor=colors.text_color())
         self.bars: list[pg.BarGraphItem] = []
         self.values: list[np.ndarray] = []
@@ -67,6 +72,20 @@ class BarsPanel(QWidget):
         for i, (bar, v) in enumerate(zip(self.bars, self.values)):
             offset = (i - (n - 1) / 2) * 0.8 / n
             bar.setOpts(x=np.arange(len(v)) + offset, height=v, width=0.8 / n)
+        self._fit_y(self.values)
+
+    def _fit_y(self, values: list[np.ndarray]) -> None:
+        """The y range: from the lowest to the highest value (and 0), each rounded outwards by
+        ``colors.nice``, so it changes only when the values change in size."""
+        v = np.concatenate([np.ravel(a) for a in values]) if values else np.zeros(1)
+        v = v[np.isfinite(v)]
+        lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
+        y_range = (-colors.nice(-lo) if lo < 0 else 0.0, colors.nice(hi) if hi > 0 else 0.0)
+        if y_range == (0.0, 0.0):
+            y_range = (0.0, 1.0)
+        if y_range != self._y_range:
+            self._y_range = y_range
+            self.item.setYRange(*y_range, padding=0.05)
 
     def show_bars(self, values: np.ndarray, highlight: int | None = None) -> None:
         """One set of bars; the ``highlight`` digit's in a colour of its own."""
@@ -80,6 +99,7 @@ class BarsPanel(QWidget):
         for i, bar in enumerate(self.bars):
             bar.setOpts(x=np.arange(len(v)), width=0.8)
         self.values = [v]
+        self._fit_y(self.values)
 
     def show_before_after(self, before, after, label: int) -> None:
         self._groups(2, ["before", "after"])
@@ -141,10 +161,13 @@ class GridsPanel(QWidget):
         for box, a, shape, name in zip(self.boxes, self.arrays, self.shapes, names):
             grid = colors.as_grid(a.ravel(), shape)
             box.img.setImage(colors.signed_rgba(grid, self.limit), levels=None)
-            box.img.setRect(0, 0, shape[1], shape[0])
-            box.title.setText(name)
-            box.title.setPos(0, 0)
-            box.setRange(xRange=(0, shape[1]), yRange=(-0.12 * shape[0], shape[0]), padding=0.02)
+            if getattr(box, "shown", None) != (shape, name):  # text and ranges: only on change
+                box.shown = (shape, name)
+                box.img.setRect(0, 0, shape[1], shape[0])
+                box.title.setText(name)
+                box.title.setPos(0, 0)
+                box.setRange(xRange=(0, shape[1]), yRange=(-0.12 * shape[0], shape[0]),
+                             padding=0.02)
         colors.set_levels(self.bar, (-self.limit, self.limit))
 
     def _on_click(self, event) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from core import inspect
 
@@ -51,6 +51,18 @@ def equations(cost: str, activation: str, n_layers: int) -> dict[str, str]:
         "bp3": "BP3  ∂C/∂bˡⱼ = δˡⱼ   (the same grids)",
         "bp4": "BP4  ∂C/∂wˡⱼₖ = aₖˡ⁻¹ δˡⱼ",
     }
+
+
+def steady_label(lines: int) -> QLabel:
+    """A word-wrapped label whose text changes live without moving anything: its height is
+    ``lines`` lines and its text does not widen its column. (A label that grows or shrinks with
+    its text re-lays out the view, and every plot in it redraws its axes: that was most of this
+    view's cost per frame.)"""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 4)
+    return label
 
 
 class BackpropView(View):
@@ -87,9 +99,8 @@ class BackpropView(View):
         session.run_finished.connect(lambda _r: self._set_running(False))
 
     def _build(self) -> None:
-        self.header = QLabel()
-        self.header.setWordWrap(True)
-        self.eq = {k: QLabel() for k in ("bp1", "bp2", "bp3", "bp4")}
+        self.header = steady_label(2)
+        self.eq = {k: steady_label(2 if k == "bp4" else 1) for k in ("bp1", "bp2", "bp3", "bp4")}
         self.outputs = BarsPanel("outputs aᴸ: click the true digit (or press its key)")
         self.outputs.clicked.connect(self.set_label)
         self.bp1 = BarsPanel("")
@@ -106,8 +117,7 @@ class BackpropView(View):
         self.step_button.clicked.connect(lambda: self.take_step())
         self.undo_button = QPushButton("Undo step (Ctrl+Z)")
         self.undo_button.clicked.connect(lambda: self.undo())
-        self.step_info = QLabel()
-        self.step_info.setWordWrap(True)
+        self.step_info = steady_label(2)
         self.before_after = BarsPanel("probabilities before (grey) and after the step")
         controls = QHBoxLayout()
         controls.addWidget(QLabel("α ="))
