@@ -167,6 +167,9 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
     window.close()
     _wait(app, lambda: not workers.running_jobs(), 5)
     leftover = len(workers.running_jobs())
+    import multiprocessing
+
+    processes = len(multiprocessing.active_children())  # the training runs' (reaps ended ones)
     window.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.processEvents()
@@ -176,13 +179,14 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
     growth = rss_mb() - start_rss
     qInstallMessageHandler(previous_handler)
     result = {"cycles": done, "crashes": crashes + len(qt_warnings), "leftover_threads": leftover,
+              "leftover_processes": processes,
               "views_closed_mid_run": views_closed,
               "memory_growth_mb": round(growth, 1), "seconds": round(time.monotonic() - t0, 1),
               "errors": errors[:5], "qt_warnings": qt_warnings[:5]}
     report(f"cycles completed: {', '.join(f'{k} {v}' for k, v in done.items())} "
            f"({sum(done.values())} in {result['seconds']} s)")
     report(f"crashes: {result['crashes']}  (exceptions {crashes}, Qt warnings {len(qt_warnings)})")
-    report(f"leftover threads: {leftover}")
+    report(f"leftover threads: {leftover}, training processes: {processes}")
     report("views shown when the window was closed mid-run: "
            + (", ".join(f"{k} {v}" for k, v in views_closed.items()) or "none"))
     report(f"memory growth: {growth:+.1f} MB after warm-up (target < 50 MB)")
@@ -196,7 +200,8 @@ def main() -> None:
     p.add_argument("--cycles", type=int, default=100, help="cycles of each kind")
     args = p.parse_args()
     result = run_soak(args.cycles)
-    sys.exit(0 if result["crashes"] == 0 and result["leftover_threads"] == 0 else 1)
+    sys.exit(0 if result["crashes"] == 0 and result["leftover_threads"] == 0
+             and result["leftover_processes"] == 0 else 1)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ The pattern is superqt's and Orange3's: a worker ``QObject`` is moved to its own
 ``thread.started -> worker.run``, ``worker.finished -> thread.quit``. A worker owns no widgets;
 it talks to the window only through signals, which Qt queues across threads. Stop, Pause and
 Cancel are flags (``TrainControl``, ``threading.Event``) that the work checks between steps;
-nothing is ever ``terminate()``d.
+no thread is ever ``terminate()``d. (A training run goes on in a child process on Linux, see
+``TrainWorker``; that process is killed only if it has not stopped 10 s after being asked.)
 
 A ``Job`` (living on the GUI thread) holds the thread and the worker until the thread has
 really ended, then emits ``done``. The window reports results from ``done``, so when a test sees
@@ -21,6 +22,10 @@ destroyed on its own thread. Deleting from Python takes the GIL first, as every 
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
+import multiprocessing
+import sys
 import threading
 import time
 from pathlib import Path
@@ -28,6 +33,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from threadpoolctl import threadpool_limits
 
+from core import errors
 from core.network import Network
 from core.run import RunOutcome, train_run
 from core.training import EpochProgress, TrainConfig, TrainControl
@@ -138,10 +144,19 @@ class TrainWorker(Worker):
     most every ``progress_interval`` seconds and an ``EpochProgress`` at every epoch end. The
     worker passes them on in tuples, at most one emission every ``min_gap`` seconds: a fine
     cost curve (20 points a second) for the price of five signals a second, and tiny epochs
-    (hundreds a second) are bundled instead of flooding the GUI thread. A snapshot
-    (``network.copy()``, taken here on the training thread between batches, so it is
-    consistent) goes with every emission holding an epoch end, and at least every
-    ``snapshot_interval`` seconds, so the window can show the network learning.
+    (hundreds a second) are bundled instead of flooding the GUI thread. A snapshot (a copy of
+    the network, taken between batches, so it is consistent) goes with every emission holding
+    an epoch end, and at least every ``snapshot_interval`` seconds, so the window can show the
+    network learning.
+
+    Where the platform forks (Linux), the run itself goes on in a child process (``PROCESS``)
+    and this thread only relays its messages: a training thread shares the interpreter's lock
+    with the GUI thread, and with a live view open the two took turns, the window's epochs
+    nearly twice as long as ``ffn train``'s and its frames waiting for the lock. The child is
+    forked from this thread, runs ``core.run.train_run`` on the same objects (nothing is
+    imported or copied in), sends back plain arrays, and touches no Qt; Stop and Pause are the
+    same ``TrainControl``, its flags shared with the child. It is ended by force only if it
+    has not stopped ``KILL_AFTER`` seconds after being asked to.
     """
 
     progress = Signal(object)  # tuple of BatchProgress | EpochProgress, oldest first
@@ -167,23 +182,34 @@ class TrainWorker(Worker):
         self.progress_interval = progress_interval
         self.snapshot_interval = snapshot_interval
         self.min_gap = min_gap
+        self.process = None  # the child process, while it runs
+        if PROCESS:
+            share_control(self.control, _FORK)
 
     def cancel(self) -> None:
         self.control.stop()
 
     def work(self) -> None:
+        if PROCESS:
+            self._relay_child()
+        else:
+            self.succeeded.emit(self._train(self.progress.emit,
+                                            lambda: self.snapshot.emit(self.network.copy())))
+
+    def _train(self, send_progress, send_snapshot) -> RunOutcome:
+        """The run, with its reports bundled (see the class) and handed to the two senders."""
         pending: list = []
         last_emit = last_snapshot = -float("inf")
 
         def flush(now: float) -> None:
             nonlocal last_emit, last_snapshot
             epoch_end = any(isinstance(p, EpochProgress) for p in pending)
-            self.progress.emit(tuple(pending))
+            send_progress(tuple(pending))
             pending.clear()
             last_emit = now
             if epoch_end or now - last_snapshot >= self.snapshot_interval:
                 last_snapshot = now
-                self.snapshot.emit(self.network.copy())
+                send_snapshot()
 
         def on_progress(p) -> None:
             pending.append(p)
@@ -192,16 +218,118 @@ class TrainWorker(Worker):
                 flush(now)
 
         try:
-            # The window trains on one BLAS thread: it keeps a core free for drawing, and more
-            # threads spin for a core that is busy (README, Speed).
+            # The run uses one BLAS thread: it keeps a core free for drawing, and more threads
+            # spin for a core that is busy (README, Speed).
             with threadpool_limits(limits=1, user_api="blas"):
-                outcome = train_run(self.config, self.data, self.network,
-                                    on_progress=on_progress, control=self.control,
-                                    progress_interval=self.progress_interval)
+                return train_run(self.config, self.data, self.network, on_progress=on_progress,
+                                 control=self.control, progress_interval=self.progress_interval)
         finally:
             if pending:
                 flush(time.perf_counter())
+
+    # --- in a child process ------------------------------------------------------------------
+
+    def _relay_child(self) -> None:
+        receive, send = _FORK.Pipe(duplex=False)
+        self.process = _FORK.Process(target=self._child, args=(send,), daemon=True,
+                                     name="ffn-gui training")
+        self.process.start()
+        send.close()
+        try:
+            outcome = self._relay(receive)
+        finally:
+            receive.close()
+            self._end_child()
         self.succeeded.emit(outcome)
+
+    def _child(self, send) -> None:
+        """In the child: the run, its reports and its end sent as plain arrays and values."""
+        try:
+            outcome = self._train(lambda items: send.send(("progress", items)),
+                                  lambda: send.send(("snapshot", self._params())))
+            send.send(("outcome", (dataclasses.replace(outcome, network=None), self._params())))
+        except BaseException as error:  # noqa: BLE001 - every error reaches the user
+            send.send(("error", (type(error).__name__, str(error))))
+        finally:
+            send.close()
+
+    def _params(self) -> tuple[list, bool]:
+        return [p.copy() for p in self.network.params], self.network.deskew
+
+    def _adopt(self, params: tuple[list, bool], network: Network) -> Network:
+        """``network`` given the child's parameters (in place) and what it learned to read."""
+        arrays, deskew = params
+        for p, a in zip(network.params, arrays, strict=True):
+            p[...] = a
+        network.deskew = deskew
+        return network
+
+    def _relay(self, receive) -> RunOutcome:
+        stop_asked = None
+        while True:
+            if receive.poll(0.05):
+                try:
+                    kind, value = receive.recv()
+                except EOFError:
+                    raise self._died() from None
+                if kind == "progress":
+                    self.progress.emit(value)
+                elif kind == "snapshot":
+                    self.snapshot.emit(self._adopt(value, self.network.copy()))
+                elif kind == "outcome":
+                    outcome, params = value
+                    return dataclasses.replace(outcome, network=self._adopt(params, self.network))
+                else:
+                    raise rebuilt_error(*value)
+            elif not self.process.is_alive():
+                raise self._died()
+            elif self.control.stopped:
+                stop_asked = stop_asked or time.perf_counter()
+                if time.perf_counter() - stop_asked > KILL_AFTER:
+                    raise RuntimeError(f"the training process did not stop within {KILL_AFTER:g} "
+                                       "s of being asked to, and was ended")
+
+    def _died(self) -> RuntimeError:
+        self.process.join(1)
+        return RuntimeError(f"the training process ended unexpectedly (exit code "
+                            f"{self.process.exitcode})")
+
+    def _end_child(self) -> None:
+        self.process.join(KILL_AFTER)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.process.close()
+        self.process = None
+
+
+# A run in a child process where a fork is cheap and safe (the child never touches Qt): Linux.
+PROCESS = sys.platform.startswith("linux")
+_FORK = multiprocessing.get_context("fork") if PROCESS else None
+KILL_AFTER = 10.0  # seconds a child may take to stop when asked
+
+
+def share_control(control: TrainControl, context) -> None:
+    """Give ``control`` process-shared flags (same state), so a forked child sees Stop/Pause."""
+    stop, running = context.Event(), context.Event()
+    if control._stop.is_set():
+        stop.set()
+    if control._running.is_set():
+        running.set()
+    control._stop, control._running = stop, running
+
+
+def rebuilt_error(name: str, message: str) -> Exception:
+    """The child's error, crossed to the window's process as its class name and message: the
+    engine's own (``core.errors``) and Python's built-in ones come back as themselves, any other
+    as a RuntimeError that names it."""
+    cls = getattr(errors, name, None) or getattr(builtins, name, None)
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        try:
+            return cls(message)
+        except Exception:  # noqa: BLE001 - a class that wants other arguments
+            pass
+    return RuntimeError(f"{name}: {message}")
 
 
 # --- data --------------------------------------------------------------------------------------

@@ -129,6 +129,13 @@ def _qt_isolation(request, monkeypatch):
             job.wait(10_000)
     if leaked:
         pytest.fail(f"the test left worker threads running: {', '.join(leaked)}")
+    import multiprocessing
+
+    children = multiprocessing.active_children()  # also reaps those that have ended
+    if children:
+        for child in children:
+            child.kill()
+        pytest.fail(f"the test left processes running: {', '.join(c.name for c in children)}")
 
 
 # --- the window and small data for GUI tests -------------------------------------------------

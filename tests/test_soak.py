@@ -25,5 +25,5 @@ def test_soak_100_cycles_of_each_kind(qtbot, capsys):
     reliability.value("soak_memory_growth_mb", result["memory_growth_mb"])
     assert result["cycles"] == {"stop": 100, "pause": 100, "close": 100, "double-click": 100}
     assert result["crashes"] == 0, result["errors"] + result["qt_warnings"]
-    assert result["leftover_threads"] == 0
+    assert result["leftover_threads"] == 0 and result["leftover_processes"] == 0
     assert result["memory_growth_mb"] < 50

@@ -419,16 +419,16 @@ def test_help_is_instant_and_does_not_load_qt():
 
 
 def test_continue_training_the_current_model(window, qtbot, small_mnist, monkeypatch):
-    from core.step import TrainStep
+    from ffn_gui.workers import TrainWorker
 
-    starts = []  # the parameters each run's first step starts from
-    step_init = TrainStep.__init__
+    starts = []  # the parameters each run's worker starts training from
+    worker_init = TrainWorker.__init__
 
-    def spy(self, network, optimizer):
+    def spy(self, network, *args, **kwargs):
         starts.append([p.copy() for p in network.params])
-        step_init(self, network, optimizer)
+        worker_init(self, network, *args, **kwargs)
 
-    monkeypatch.setattr(TrainStep, "__init__", spy)
+    monkeypatch.setattr(TrainWorker, "__init__", spy)
     window.set_data(small_mnist(600, 100))
     configure(window, **SMALL_RUN)
     box = window.training_panel.continue_box

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from dataclasses import replace
 
 import numpy as np
@@ -31,7 +34,16 @@ def collect(signal) -> list:
     return seen
 
 
-def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mnist):
+@pytest.fixture(params=["process", "thread"])
+def where(request, monkeypatch):
+    """Both ways a run goes: in a child process (Linux) and on the worker's thread."""
+    if request.param == "process" and not workers.PROCESS:
+        pytest.skip("runs in a child process only where the platform forks")
+    monkeypatch.setattr(workers, "PROCESS", request.param == "process")
+    return request.param
+
+
+def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mnist, where):
     network = CONFIG.make_network()
     worker = workers.TrainWorker(network, CONFIG, small_mnist(600, 100), min_gap=0.0)
     progress, snapshots, outcomes = (collect(worker.progress), collect(worker.snapshot),
@@ -55,7 +67,7 @@ def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mn
     assert outcome.data_checksum and len(outcome.data_checksum) == 64
 
 
-def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist):
+def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist, where):
     config = replace(CONFIG, epochs=200, batch_size=100)
     worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
     progress = collect(worker.progress)
@@ -65,7 +77,7 @@ def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist):
     assert len(progress) < 100  # but far fewer emissions than epochs
 
 
-def test_stop_flag_ends_the_run_early(qtbot, small_mnist):
+def test_stop_flag_ends_the_run_early(qtbot, small_mnist, where):
     config = replace(CONFIG, epochs=10_000)
     control = TrainControl()
     worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50), control)
@@ -78,12 +90,53 @@ def test_stop_flag_ends_the_run_early(qtbot, small_mnist):
     assert outcomes[0].result.epochs_completed < 10_000
 
 
-def test_an_exception_in_the_worker_is_emitted(qtbot, small_mnist):
+def test_an_exception_in_the_worker_is_emitted(qtbot, small_mnist, where):
     bad = replace(CONFIG, validation=10_000)  # more than the 600 examples
     worker = workers.TrainWorker(bad.make_network(), bad, small_mnist(600, 50))
     failures = collect(worker.failed)
     run(qtbot, worker)
     assert len(failures) == 1 and "validation" in str(failures[0])
+
+
+@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+def test_the_run_goes_on_in_a_child_process_that_ends_with_it(qtbot, small_mnist):
+    config = replace(CONFIG, epochs=30)
+    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    pids = []
+    worker.progress.connect(lambda _items: pids.append(worker.process.pid))
+    run(qtbot, worker)
+    assert pids and all(pid != os.getpid() for pid in pids)
+    assert multiprocessing.active_children() == [] and worker.process is None
+
+
+@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
+    config = replace(CONFIG, epochs=10_000)
+    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    failures, outcomes = collect(worker.failed), collect(worker.succeeded)
+    killed = []
+
+    def kill(_items) -> None:
+        if not killed:
+            killed.append(worker.process.pid)
+            os.kill(worker.process.pid, signal.SIGKILL)  # as the OOM killer would
+
+    worker.progress.connect(kill)
+    run(qtbot, worker)
+    assert outcomes == [] and len(failures) == 1
+    assert "ended unexpectedly (exit code -9)" in str(failures[0])
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_crosses_from_the_child_as_its_class_and_message():
+    from core.errors import TrainingDiverged
+
+    diverged = workers.rebuilt_error("TrainingDiverged", "the cost rose")
+    assert type(diverged) is TrainingDiverged and str(diverged) == "the cost rose"
+    assert type(workers.rebuilt_error("MemoryError", "")) is MemoryError
+    other = workers.rebuilt_error("LocalError", "the cost rose")  # not the engine's nor Python's
+    assert type(other) is RuntimeError and str(other) == "LocalError: the cost rose"
+    assert type(workers.rebuilt_error("UnicodeDecodeError", "x")) is RuntimeError  # 5 args
 
 
 def test_load_data_worker_finds_nothing_in_empty_folders(qtbot):
