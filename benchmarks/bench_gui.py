@@ -212,8 +212,9 @@ def main() -> int:
         print("worst stalls (ms at s after start):",
               ", ".join(f"{stalls[k]:.0f}@{beats[k] - t0:.2f}" for k in top))
         during = lat[np.array(lat_at) <= ended[0]]
-        print(f"latency p95 during the run {np.percentile(during, 95):.2f} ms ({len(during)}), "
-              f"after {np.percentile(lat[len(during):], 95):.2f} ms")
+        after = lat[len(during):]
+        print(f"latency p95 during the run {np.percentile(during, 95):.2f} ms ({len(during)})"
+              + (f", after {np.percentile(after, 95):.2f} ms" if len(after) else ""))
         top = np.argsort(lat)[-6:][::-1]
         print("worst latencies:", ", ".join(f"{lat[k]:.0f}@{lat_at[k] - t0:.2f}" for k in top))
         print("progress at:", ", ".join(f"{t - t0:.2f}{k}" for t, k in marks))
@@ -233,7 +234,7 @@ def main() -> int:
           f"growth {rss_end - rss_first[0]:+.1f} MB (target < 50)")
     ok = ok and rss_end - rss_first[0] < 50
     window_epoch = epoch_seconds([p.elapsed for p in history])
-    window.setWindowModified(False)
+    window.ask_save_changes = lambda: "discard"  # the trained model is not kept
     window.close()
     if args.cli:
         cli_epoch = cli_epoch_seconds(args.mnist, len(history))
