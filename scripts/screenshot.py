@@ -3,20 +3,28 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshot.py [MNIST_FOLDER]
         [--out-dir docs] [--only NAME ...] [--list]
 
-Loads MNIST (the folder given, else $MNIST_DIR), draws an MNIST *test* digit on the board with
-mouse strokes traced from it (``core.strokes``), starts training the ``default`` preset, waits
-until the plots hold points of epoch 2 and then takes each shot of ``SHOTS`` in turn while the
-run goes on: the window resized to the shot's size, in its palette, showing its view. Settings
-go to a temporary folder, so your own are untouched.
+Loads MNIST (the folder given, else $MNIST_DIR) and takes the shots of ``SHOTS`` in turn, each
+with the window resized to the shot's size, in its palette, showing its view:
+
+- first the ``before`` shots, of the bundled model: the evaluation view (the model evaluated on
+  the test set, the most frequent mistake opened), and the my-digits view after a writer in
+  styles unlike MNIST's (``tests/helpers/styles.py``) has drawn and labelled 5 of each digit
+  with Ctrl+digit and fine-tuned on them;
+- then it draws an MNIST *test* digit on the board with mouse strokes traced from it
+  (``core.strokes``), starts training the ``default`` preset, waits until the plots hold points
+  of epoch 2 and takes the ``training`` shots while the run goes on.
+
+Settings and my digits go to a temporary folder, so your own are untouched.
 
 To add a shot, add a ``Shot`` to ``SHOTS``: a name, a file, a window size, and optionally a
-palette (``dark``), a view to show (``MainWindow.show_view``) and a ``prepare(window)`` to call
-first (e.g. to open a gallery).
+palette (``dark``), a view to show (``MainWindow.show_view``), a ``prepare(window)`` to call
+first (e.g. to open a gallery) and the stage it is taken in.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -36,9 +44,46 @@ class Shot:
     dark: bool = False  # in theme.dark_palette() instead of the style's light one
     view: str | None = None  # MainWindow.show_view(view) first
     prepare: Callable | None = None  # prepare(window) first
+    stage: str = "training"  # "before" training starts (the bundled model), or during it
+
+
+def evaluated(window) -> None:
+    """The evaluation view with the model evaluated and its most frequent mistake shown."""
+    view = window.show_view("evaluation")
+    wait_until(lambda: view.result is not None and not view.evaluating, 120)
+
+
+def labelled_and_fine_tuned(window, per_digit: int = 5) -> None:
+    """A writer in styles unlike MNIST's labels ``per_digit`` of each digit (Ctrl+digit) and
+    fine-tunes on them; the my-digits view then shows the digits and the before/after."""
+    from helpers.handwriting import replay_digit
+    from helpers.styles import STYLE_HEIGHT, style_digits
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()  # window shortcuts need the active window, as a user's is
+    wait_until(lambda: QApplication.activeWindow() is window, 10)
+    for digit in style_digits(10 * per_digit, seed=7):
+        replay_digit(None, window.canvas, digit.strokes, height_frac=STYLE_HEIGHT)
+        QTest.keyClick(QApplication.focusWidget() or window, Qt.Key(Qt.Key.Key_0 + digit.label),
+                       Qt.KeyboardModifier.ControlModifier)
+    if len(window.my_digits) != 10 * per_digit:
+        raise RuntimeError(f"{len(window.my_digits)} digits were labelled, not {10 * per_digit}")
+    finished = []
+    window.training_finished.connect(lambda *_: finished.append(True))
+    if not window.fine_tune():
+        raise RuntimeError("the fine-tune did not start")
+    wait_until(lambda: finished, 300)
+    window.show_view("my digits")
 
 
 SHOTS: list[Shot] = [
+    Shot("evaluation", "screenshot-evaluation.png", (1400, 880), prepare=evaluated,
+         stage="before"),
+    Shot("my digits", "screenshot-mydigits.png", (1400, 880), prepare=labelled_and_fine_tuned,
+         stage="before"),
     Shot("window", "screenshot.png", (1400, 880), view="plots"),
     Shot("laptop", "screenshot-1366x768.png", (1366, 768), view="plots"),
     Shot("small", "screenshot-1024x640.png", (1024, 640), view="plots"),
@@ -56,7 +101,8 @@ def wait_until(done, timeout_s: float) -> None:
     clock.start()
     loop = QEventLoop()
     timer = QTimer()
-    timer.timeout.connect(lambda: loop.quit() if done() else None)
+    timer.timeout.connect(
+        lambda: loop.quit() if done() or clock.elapsed() > timeout_s * 1000 else None)
     timer.start(50)
     while not done():
         if clock.elapsed() > timeout_s * 1000:
@@ -106,7 +152,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.list:
         for shot in SHOTS:
-            print(f"{shot.name:10} {shot.file:28} {shot.size[0]}×{shot.size[1]}"
+            print(f"{shot.name:10} {shot.file:28} {shot.size[0]}×{shot.size[1]} {shot.stage}"
                   f"{' dark' if shot.dark else ''}{f' view={shot.view}' if shot.view else ''}")
         return 0
     shots = [s for s in SHOTS if not args.only or s.name in args.only]
@@ -122,6 +168,7 @@ def main() -> int:
 
     tmp = tempfile.mkdtemp(prefix="ffn-gui-shot-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+    os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "data")  # my digits, read when the window opens
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ffn-gui")
 
@@ -134,31 +181,43 @@ def main() -> int:
 
     light, dark = QPalette(app.palette()), dark_palette()
     window = MainWindow(search_data=False)
+    window.show_error = lambda title, text: print(f"error: {title}: {text}", file=sys.stderr)
     window.resize(*SHOTS[0].size)
     window.show()
-    # Loaded through a neutral folder name, so the data line shows no path of this machine.
-    neutral = Path(tmp) / "mnist"
-    neutral.symlink_to(Path(args.mnist).resolve(), target_is_directory=True)
-    data = load_data(neutral)
+    # Named as a user's folder would be, so the data line shows no path of this machine.
+    data = dataclasses.replace(load_data(args.mnist), source="~/mnist")
     window.set_data(data)
     window.training_panel.set_preset("default")
-
+    window.ask_train_over = lambda: ("discard", False)  # Train replaces a fine-tuned model
     wait_until(lambda: window.canvas.isVisible(), 10)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    for shot in shots:
+        if shot.stage == "before":
+            take(window, shot, args.out_dir, light, dark)
+    if not any(s.stage == "training" for s in shots):
+        return close(window)
+
     digit = data.test.images[args.digit].astype(float) / 255
     replay_digit(None, window.canvas, digit_strokes(digit), height_frac=0.62)
 
-    window.start_training()
+    window.show_view("plots")  # a hidden view does no work: the wait below reads the plots
+    if not window.start_training():
+        raise RuntimeError("training did not start")
     plots = window.plots
     wait_until(lambda: plots.n_epoch_points >= args.epoch - 1
                and plots.batch_cost.n and plots.batch_cost.x[plots.batch_cost.n - 1]
                > args.epoch - 0.5, args.timeout)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     for shot in shots:
-        take(window, shot, args.out_dir, light, dark)
+        if shot.stage == "training":
+            take(window, shot, args.out_dir, light, dark)
     app.setPalette(light)
     window.stop_training()
     wait_until(lambda: not window.training, 30)
-    window.setWindowModified(False)
+    return close(window)
+
+
+def close(window) -> int:
+    window.ask_save_changes = lambda: "discard"  # a trained or fine-tuned model is not kept
     window.close()
     return 0
 
