@@ -283,7 +283,7 @@ class TrainWorker(Worker):
                     raise rebuilt_error(*value)
             elif not self.process.is_alive():
                 raise self._died()
-            elif self.control.stopped:
+            if self.control.stopped:  # also while messages keep coming
                 stop_asked = stop_asked or time.perf_counter()
                 if time.perf_counter() - stop_asked > KILL_AFTER:
                     raise RuntimeError(f"the training process did not stop within {KILL_AFTER:g} "

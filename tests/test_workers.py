@@ -128,6 +128,26 @@ def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
     assert multiprocessing.active_children() == []
 
 
+@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+def test_a_training_process_that_ignores_stop_is_ended(qtbot, small_mnist, monkeypatch):
+    import time
+
+    def deaf_run(config, data, network, *, on_progress, control, progress_interval):
+        while True:  # reports on and on, and never looks at Stop
+            on_progress(BatchProgress(1, 1, 1, 10, 0.5, 10, 0.1))
+            time.sleep(0.01)
+
+    monkeypatch.setattr(workers, "train_run", deaf_run)  # the forked child has it too
+    monkeypatch.setattr(workers, "KILL_AFTER", 0.5)
+    worker = workers.TrainWorker(CONFIG.make_network(), CONFIG, small_mnist(600, 50),
+                                 min_gap=0.0)
+    failures = collect(worker.failed)
+    worker.progress.connect(lambda _items: worker.cancel())
+    run(qtbot, worker)
+    assert "did not stop within 0.5 s" in str(failures[0])
+    assert multiprocessing.active_children() == []
+
+
 def test_an_error_crosses_from_the_child_as_its_class_and_message():
     from core.errors import TrainingDiverged
 
