@@ -169,14 +169,7 @@ def _sample(
     """
     m = len(images)
     w = SIDE + 3
-    framed = np.zeros((m, w, w), np.float32)
-    x = framed[:, 1 : SIDE + 1, 1 : SIDE + 1]
-    x[...] = images
-    if images.dtype == np.uint8:
-        x *= np.float32(1 / 255)
-    else:
-        np.clip(x, 0.0, 1.0, out=x)
-    flat = framed.ravel()
+    framed, x = _framed(images)
     a = inv.astype(np.float32)
     c = _centre_of_mass(x) + np.float32(1)  # framed coordinates
     ct = c + t.astype(np.float32)
@@ -201,8 +194,27 @@ def _sample(
     y0 *= w  # the flat index of the top-left neighbour, exact in float32 for a chunk
     y0 += x0
     y0 += (np.arange(m, dtype=np.float32) * (w * w))[:, None]
-    i = y0.astype(np.intp)
+    return _bilinear(framed.ravel(), y0.astype(np.intp), fx, fy, w)
 
+
+def _framed(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m, 31, 31) float32: the images in [0, 1] in a zero frame (one pixel before, two after),
+    and the view of the images inside it."""
+    w = SIDE + 3
+    framed = np.zeros((len(images), w, w), np.float32)
+    x = framed[:, 1 : SIDE + 1, 1 : SIDE + 1]
+    x[...] = images
+    if images.dtype == np.uint8:
+        x *= np.float32(1 / 255)
+    else:
+        np.clip(x, 0.0, 1.0, out=x)
+    return framed, x
+
+
+def _bilinear(flat: np.ndarray, i: np.ndarray, fx: np.ndarray, fy: np.ndarray,
+              w: int) -> np.ndarray:
+    """Bilinear interpolation in the flat framed images: ``i`` the flat index of each sample's
+    top-left neighbour, (fx, fy) its fractions."""
     # One index array, four shifted views: flat[1:][i] is the right neighbour of flat[i].
     top = flat[i]
     right = flat[1:][i]

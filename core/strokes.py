@@ -217,15 +217,25 @@ def trace_strokes(skeleton: np.ndarray, min_spur: int = 3) -> list[np.ndarray]:
     """
     skel = _prune_spurs(np.asarray(skeleton, bool), min_spur)
     branches, cluster, cycles = _branches(skel)
-    # Junctions joined by a short bridge are one crossing (an X thins to two T's): merge them,
-    # and drop bridges and tiny loops, i.e. short branches with both ends at junctions.
+    branches, cluster = _merge_crossings(branches, cluster)
+    strokes = _walk_strokes(branches, _pair_ends(branches, cluster))
+    strokes += [(c, True) for c in cycles]
+    return [_finish(np.array(pts, float), closed) for pts, closed in strokes]
+
+
+def _merge_crossings(branches: list, cluster: dict) -> tuple[list, dict]:
+    """Junctions joined by a short bridge are one crossing (an X thins to two T's): merge them,
+    and drop bridges and tiny loops, i.e. short branches with both ends at junctions."""
     short = [b for b in branches if b[0] in cluster and b[-1] in cluster and len(b) <= BRIDGE]
     for b in short:
         old, new = cluster[b[-1]], cluster[b[0]]
         cluster = {p: new if c == old else c for p, c in cluster.items()}
-    branches = [b for b in branches if not any(b is s for s in short)]
+    return [b for b in branches if not any(b is s for s in short)], cluster
 
-    # Each branch end is (branch index, 0 for start / 1 for end); pair ends at each junction.
+
+def _pair_ends(branches: list, cluster: dict) -> dict[tuple[int, int], tuple[int, int]]:
+    """At each junction, its branch ends paired so that the pen goes straight on (smallest turn
+    first). A branch end is (branch index, 0 for start / 1 for end)."""
     ends_at: dict[int, list[tuple[int, int]]] = {}
     for i, b in enumerate(branches):
         for side, p in ((0, b[0]), (1, b[-1])):
@@ -245,7 +255,11 @@ def trace_strokes(skeleton: np.ndarray, min_spur: int = 3) -> list[np.ndarray]:
                 used |= {a, b}
                 partner[ends[a]] = ends[b]
                 partner[ends[b]] = ends[a]
+    return partner
 
+
+def _walk_strokes(branches: list, partner: dict) -> list[tuple[list, bool]]:
+    """(points, closed) for each stroke: open ones from their free ends, then closed chains."""
     strokes, done = [], set()
 
     def walk(i: int, side: int) -> list:
@@ -268,8 +282,7 @@ def trace_strokes(skeleton: np.ndarray, min_spur: int = 3) -> list[np.ndarray]:
     for i in range(len(branches)):  # what is left are closed chains of paired ends
         if i not in done:
             strokes.append((walk(i, 0), True))
-    strokes += [(c, True) for c in cycles]
-    return [_finish(np.array(pts, float), closed) for pts, closed in strokes]
+    return strokes
 
 
 def _direction(branch: list, side: int, reach: int = 4) -> np.ndarray:
