@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.panel import configure
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -32,20 +33,6 @@ def draw(canvas, points) -> None:
     for p in points[1:]:
         QTest.mouseMove(canvas, at(*p))
     QTest.mouseRelease(canvas, LEFT, NONE, at(*points[-1]))
-
-
-def configure(window, **values) -> None:
-    controls = window.training_panel.controls
-    for name, value in values.items():
-        widget = controls[name]
-        if hasattr(widget, "setText") and isinstance(value, str):
-            widget.setText(value)
-        elif hasattr(widget, "setChecked"):
-            widget.setChecked(value)
-        elif hasattr(widget, "findData"):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
 
 
 def click_view_point(widget, box, x, y) -> None:

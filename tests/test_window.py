@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers.panel import configure
 from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtTest import QTest
 
@@ -37,21 +38,6 @@ def record(signal) -> list:
     seen: list = []
     signal.connect(seen.append)
     return seen
-
-
-def configure(window, **values) -> None:
-    """Set panel controls by name (text for line edits, values for spin boxes...)."""
-    controls = window.training_panel.controls
-    for name, value in values.items():
-        widget = controls[name]
-        if hasattr(widget, "setText") and isinstance(value, str):
-            widget.setText(value)
-        elif hasattr(widget, "setChecked"):
-            widget.setChecked(value)
-        elif hasattr(widget, "findData"):
-            widget.setCurrentIndex(widget.findData(value))
-        else:
-            widget.setValue(value)
 
 
 SMALL_RUN = dict(hidden="32", epochs=2, validation=100, batch_size=32, augment=False,
