@@ -4,6 +4,8 @@ pyqtgraph's log axis labels every 1..9 of a decade once the range is under a few
 on a plot 180 px tall "0.9", "0.8", "0.7"... run into each other. This axis picks the densest of
 a few readable sets whose closest two ticks are at least ``MIN_GAP_PX`` apart, all on one
 level (so the grid follows the labelled ticks only), and labels them as plain numbers.
+``snap_up`` and ``snap_down`` round to one set's values, for axis ends that stay put while the
+data move a little.
 """
 
 from __future__ import annotations
@@ -16,6 +18,19 @@ import pyqtgraph as pg
 MIN_GAP_PX = 22  # a tick label is about 14 px tall; keep clear room between two
 # Tick sets, densest first, as mantissas of each decade.
 MANTISSAS = ((1, 1.5, 2, 3, 5, 7), (1, 2, 5), (1, 3), (1,))
+
+
+def snap_up(x: float, mantissas: tuple = MANTISSAS[0]) -> float:
+    """The smallest of ``mantissas`` (1, 1.5, 2, 3, 5, 7) times a power of ten that is at
+    least ``x`` (> 0)."""
+    p = 10.0 ** math.floor(math.log10(x))
+    return next(m * p for m in (*mantissas, 10) if m * p >= x * (1 - 1e-12))
+
+
+def snap_down(x: float, mantissas: tuple = MANTISSAS[0]) -> float:
+    """The largest of ``mantissas`` times a power of ten that is at most ``x`` (> 0)."""
+    p = 10.0 ** math.floor(math.log10(x))
+    return next(m * p for m in reversed(mantissas) if m * p <= x * (1 + 1e-12))
 
 
 def log_ticks(lo: float, hi: float, size_px: float) -> list[float]:

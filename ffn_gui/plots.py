@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from core.training import BatchProgress, EpochProgress
 
-from .plot_axis import LogAxis
+from .plot_axis import MANTISSAS, LogAxis, snap_down, snap_up
 from .plot_export import PlotExports
 from .runs import Run
 from .theme import mix, plot_colours
@@ -198,10 +198,15 @@ class TrainingPlots(QWidget):
             plot.setTitle(title, color=c.text.name(), size="10pt")
             plot.setLabel("left", left, color=c.axis.name())
             plot.setLabel("bottom", "epoch", color=c.axis.name())
+            plot.showGrid(x=True, y=True)
             for side in ("left", "bottom"):
-                plot.getAxis(side).setPen(pg.mkPen(c.axis))
-                plot.getAxis(side).setTextPen(pg.mkPen(c.axis))
-            plot.showGrid(x=True, y=True, alpha=c.grid_alpha)
+                axis = plot.getAxis(side)
+                axis.setPen(pg.mkPen(c.axis))
+                axis.setTextPen(pg.mkPen(c.axis))
+                # The grid in an opaque colour: semi-transparent lines across the plot took
+                # 1-2 ms a repaint per axis, opaque ones 0.04 ms.
+                axis.setTickPen(pg.mkPen(mix(c.axis, c.background, 1 - c.grid_alpha)))
+                axis.setStyle(tickAlpha=255)
         self.batch_cost.curve.setPen(pg.mkPen(c.batch, width=1.2))
         self.smooth_cost.curve.setPen(pg.mkPen(c.cost, width=2))
         for series, colour in ((self.train_cost, c.train), (self.val_cost, c.validation),
@@ -256,11 +261,11 @@ class TrainingPlots(QWidget):
         self._show_previous()
         self._update_legend_values()
         # Until the first points arrive: costs from 0.01 to 3 (log axis), accuracy 0-100%.
-        self.cost_plot.setYRange(math.log10(0.01), math.log10(3), padding=0)
-        self.cost_plot.enableAutoRange(axis="y")
+        self._planned_epochs = epochs
+        self._set_range(self.cost_plot, "y", (math.log10(0.01), math.log10(3)))
         self.accuracy_plot.setYRange(0, 100, padding=0)
         self._fit_accuracy_range()
-        self._fit_x_range()
+        self._fit_ranges()
 
     def add_progress(self, items) -> None:
         """Add reports (one, or a sequence, oldest first) and redraw each touched curve once."""
@@ -282,7 +287,7 @@ class TrainingPlots(QWidget):
                 series.redraw()
             self._fit_accuracy_range()
             self._update_legend_values()
-        self._fit_x_range()
+        self._fit_ranges()
 
     def _add_batch(self, p: BatchProgress) -> None:
         """A report is already the mean cost of the batches since the last one; the smoothed
@@ -329,7 +334,7 @@ class TrainingPlots(QWidget):
         self.compare = bool(on)
         self._show_previous()
         self._fit_accuracy_range()
-        self._fit_x_range()
+        self._fit_ranges()
 
     def _show_previous(self) -> None:
         prev = self.previous_run if self.compare else None
@@ -368,16 +373,54 @@ class TrainingPlots(QWidget):
                 label.setText(f"{name} {series.y[series.n - 1]:.3g}")
         self._fit_legends()
 
-    def _fit_x_range(self) -> None:
-        """Both plots show epochs 0 to now (at least one epoch; with Compare on, as far as the
-        previous run went), so they line up."""
-        ends = [s.x[s.n - 1] for s in (self.batch_cost, self.train_cost) if s.n] + [1.0]
+    def _fit_ranges(self) -> None:
+        """The x and cost ranges, set only when they change: a new range redraws the axes,
+        which cost more than the curves (13 ms -> 3 ms a report, benchmarks/bench_gui.py)."""
+        self._set_range(self.cost_plot, "y", self._cost_range())
+        x_range = (0.0, self._x_end())
+        for plot in (self.cost_plot, self.accuracy_plot):
+            self._set_range(plot, "x", x_range)
+
+    @staticmethod
+    def _set_range(plot: pg.PlotItem, axis: str, span: tuple[float, float] | None) -> None:
+        key = f"_shown_{axis}_range"
+        if span is None or getattr(plot, key, None) == span:
+            return
+        setattr(plot, key, span)
+        if axis == "x":
+            plot.setXRange(*span, padding=0.03)
+        else:
+            plot.setYRange(*span, padding=0.03)
+
+    def _x_end(self) -> float:
+        """Both plots show epochs 0 to now, rounded up to 1, 1.5, 2, 3, 5, 7, 10, 15...
+        epochs but not past the run's planned end (with Compare on, as far as the previous
+        run went), so they line up and the axis moves a few times a run."""
+        ends = [s.x[s.n - 1] for s in (self.batch_cost, self.train_cost) if s.n]
         prev = self.previous_run if self.compare else None
         if prev is not None:
             ends += [float(prev.batches["x"][-1])] if prev.batches.n else []
             ends += [float(prev.epochs["epoch"][-1])] if prev.epochs.n else []
-        for plot in (self.cost_plot, self.accuracy_plot):
-            plot.setXRange(0, max(ends), padding=0.03)
+        now = max(ends, default=0.0)
+        return max(1.0, now, min(snap_up(max(now, 1.0)), self._planned_epochs))
+
+    def _cost_range(self) -> tuple[float, float] | None:
+        """(log10 lo, log10 hi): the costs shown, from the 1-2-5 value below the lowest to
+        the one above the highest; None before the first cost."""
+        values = [s.y[: s.n] for s in (self.batch_cost, self.smooth_cost, self.train_cost,
+                                       self.val_cost) if s.n]
+        prev = self.previous_run if self.compare else None
+        if prev is not None:
+            values += [prev.batches["smoothed"], prev.epochs["train_cost"],
+                       prev.epochs["validation_cost"]]
+        values = [v[np.isfinite(v) & (v > 0)] for v in values]
+        values = [v for v in values if v.size]
+        if not values:
+            return None
+        lo = min(float(v.min()) for v in values)
+        hi = max(float(v.max()) for v in values)
+        return (math.log10(snap_down(lo, MANTISSAS[1])),
+                math.log10(snap_up(hi, MANTISSAS[1])))
 
     def _fit_accuracy_range(self) -> None:
         """The accuracy axis spans the points (and the test line) with a little room, so a

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from core.training import BatchProgress, EpochProgress
-from ffn_gui.plot_axis import MIN_GAP_PX, log_ticks, tick_label
+from ffn_gui.plot_axis import MIN_GAP_PX, log_ticks, snap_down, snap_up, tick_label
 from ffn_gui.plots import TrainingPlots
 from ffn_gui.runs import CSV_HEADER
 from ffn_gui.theme import dark_palette, is_dark, plot_colours
@@ -149,6 +149,50 @@ def test_log_ticks_are_readable(lo, hi, px):
         mantissa = 10 ** t / 10 ** math.floor(t + 1e-9)
         assert min(abs(mantissa - m) for m in (1, 1.5, 2, 3, 5, 7)) < 1e-6
     assert tick_label(math.log10(0.02)) == "0.02" and tick_label(0.0) == "1"
+
+
+@pytest.mark.parametrize("x,down,up", [(1, 1, 1), (0.0234, 0.02, 0.03), (2.3, 2, 3),
+                                      (7.5, 7, 10), (10.2, 10, 15), (0.5, 0.5, 0.5)])
+def test_snap_to_a_tick_set(x, down, up):
+    assert snap_down(x) == pytest.approx(down) and snap_up(x) == pytest.approx(up)
+    assert snap_down(0.034, (1, 2, 5)) == pytest.approx(0.02)
+    assert snap_up(0.034, (1, 2, 5)) == pytest.approx(0.05)
+
+
+def test_axes_move_a_few_times_a_run_and_hold_every_point(plots):
+    """Each new range redraws the axes (the costliest part of a repaint): a 15-epoch run of
+    8 reports an epoch moves them a few times, not at each of its 135 reports."""
+    epochs = 15
+    plots.reset(epochs, REPORTS)
+    ranges = []
+    for e in range(1, epochs + 1):
+        for b in range(1, REPORTS + 1):
+            x = e - 1 + b / REPORTS
+            plots.add_progress(BatchProgress(e, epochs, b, REPORTS, 2.3 * math.exp(-x) + 0.01,
+                                             0, 0.0))
+            ranges.append(plots.cost_plot.getViewBox().viewRange())
+            (x0, x1), (y0, y1) = ranges[-1]
+            assert x0 <= 0 and x1 >= x  # the newest point is in view
+            costs = np.log10(plots.batch_cost.y[: plots.batch_cost.n])
+            assert y0 <= costs.min() and costs.max() <= y1
+        cost = 2.3 * math.exp(-e) + 0.005
+        plots.add_progress(EpochProgress(e, epochs, cost, 0.9, cost, 0.9, 0.1, float(e), 0.0))
+    x_ends = {round(r[0][1], 6) for r in ranges}
+    cost_ranges = {tuple(np.round(r[1], 6)) for r in ranges}
+    assert len(x_ends) <= 8 and len(cost_ranges) <= 10
+    assert max(x_ends) <= epochs * 1.05  # not past the planned end (with its 3% margin)
+
+
+def test_the_grid_is_opaque_and_faint(plots):
+    """Semi-transparent grid lines were 25 times slower to paint than opaque ones."""
+    c = plots.colours
+    for plot in (plots.cost_plot, plots.accuracy_plot):
+        for side in ("left", "bottom"):
+            axis = plot.getAxis(side)
+            assert axis.grid is not False and axis.style["tickAlpha"] == 255
+            grid = axis.tickPen().color()
+            assert grid.alpha() == 255
+            assert 1.05 < contrast(grid, c.background) < contrast(c.axis, c.background)
 
 
 def test_cost_axis_on_screen_has_no_crowded_labels(plots, qtbot):
