@@ -325,6 +325,32 @@ def test_legend_levels_are_nice_numbers_at_or_above_the_largest_value():
     assert symmetric_limit(np.zeros(3)) == 1.0
 
 
+def test_legend_and_axis_limits_hold_until_the_values_change_severalfold(qtbot):
+    """A moving limit redraws its legend or axis: while you draw, a limit holds as long as the
+    values fit under it and fill at least a third of it, and it never cuts a value off."""
+    from ffn_gui.views.backprop_panels import BarsPanel, GridsPanel
+    from ffn_gui.views.colors import steady
+
+    assert steady(None, 0.8) == 1.0
+    assert steady(1.0, 0.4) == 1.0 and steady(1.0, 1 / 3) == 1.0
+    assert steady(1.0, 0.3) == pytest.approx(0.3) and steady(1.0, 1.2) == 1.5
+
+    bars, grids = BarsPanel("δ"), GridsPanel()
+    qtbot.addWidget(bars)
+    qtbot.addWidget(grids)
+    shown = []
+    for top in (1.0, 0.9, 0.7, 0.5, 0.4, 0.2, 0.25, 0.6):
+        values = np.linspace(-top / 2, top, 10)
+        bars.show_bars(values)
+        grids.show_grids([values], ["δ"])
+        shown.append((bars.item.getViewBox().viewRange()[1], grids.limit))
+        lo, hi = shown[-1][0]
+        assert lo <= values.min() and values.max() <= hi and top <= grids.limit
+    limits = [limit for _range, limit in shown]
+    assert limits == pytest.approx([1.0] * 5 + [0.2, 0.3, 0.7])
+    assert all(r == shown[0][0] for r, _ in shown[:5]) and shown[5][0] != shown[0][0]
+
+
 def test_the_step_size_follows_a_training_panel_set_to_sgd(qtbot):
     from PySide6.QtWidgets import QMainWindow
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from . import colors
 
+AXIS_WIDTH = 52  # px: room for a label such as "-0.0054"
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (204, 121, 167)]
 
 
@@ -29,6 +30,9 @@ class BarsPanel(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.item = self.plot.getPlotItem()
         self.item.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
+        # A fixed width: labels from "0" to "-0.0054" would otherwise re-lay out the plot
+        # as the values change in size.
+        self.item.getAxis("left").setWidth(AXIS_WIDTH)
         # The ranges are set, not followed: an axis redraws its ticks whenever its range moves,
         # which for a live view was most of the window's drawing time.
         self.item.disableAutoRange()
@@ -75,12 +79,14 @@ class BarsPanel(QWidget):
         self._fit_y(self.values)
 
     def _fit_y(self, values: list[np.ndarray]) -> None:
-        """The y range: from the lowest to the highest value (and 0), each rounded outwards by
-        ``colors.nice``, so it changes only when the values change in size."""
+        """The y range: from the lowest to the highest value (and 0), each end ``colors.steady``,
+        so it changes only when the values change severalfold in size."""
         v = np.concatenate([np.ravel(a) for a in values]) if values else np.zeros(1)
         v = v[np.isfinite(v)]
         lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
-        y_range = (-colors.nice(-lo) if lo < 0 else 0.0, colors.nice(hi) if hi > 0 else 0.0)
+        shown_lo, shown_hi = self._y_range or (None, None)
+        y_range = (-colors.steady(-shown_lo if shown_lo else None, -lo) if lo < 0 else 0.0,
+                   colors.steady(shown_hi or None, hi) if hi > 0 else 0.0)
         if y_range == (0.0, 0.0):
             y_range = (0.0, 1.0)
         if y_range != self._y_range:
@@ -157,7 +163,8 @@ class GridsPanel(QWidget):
         self.arrays = [np.asarray(a) for a in arrays]
         self.shapes = shapes or [colors.grid_shape(a.size) for a in self.arrays]
         values = [a.ravel() for a in self.arrays]
-        self.limit = colors.symmetric_limit(np.concatenate(values)) if values else 1.0
+        needed = colors.symmetric_limit(np.concatenate(values)) if values else 1.0
+        self.limit = colors.steady(self.limit, needed)
         for box, a, shape, name in zip(self.boxes, self.arrays, self.shapes, names):
             grid = colors.as_grid(a.ravel(), shape)
             box.img.setImage(colors.signed_rgba(grid, self.limit), levels=None)

@@ -61,6 +61,16 @@ def symmetric_limit(values: np.ndarray, percentile: float = 100.0) -> float:
     return nice(limit)
 
 
+def steady(shown: float | None, needed: float, slack: float = 3.0) -> float:
+    """A limit for values up to ``needed``: the one ``shown`` while it holds them and is at
+    most ``slack`` times bigger, else ``nice(needed)``. A legend or axis whose limit moves is
+    redrawn (2 ms and more); while you draw, this one moves when the values grow or shrink
+    severalfold, not at each stroke."""
+    if shown is not None and needed <= shown <= slack * needed:
+        return shown
+    return nice(needed)
+
+
 def set_levels(bar, levels: tuple[float, float]) -> None:
     """Update a legend's levels only when they changed (its axis is costly to redraw)."""
     if getattr(bar, "_shown_levels", None) != levels:

@@ -85,6 +85,8 @@ class NetworkView(View):
         self.contributions: list[inspect.Contributions] | None = None
         self.network = None  # the Network shown
         self.columns: list[Column] = []
+        self._act_limit: tuple[str, float] | None = None  # (activation, limit): steady
+        self._line_limit: float | None = None
         self._build()
         for signal in (session.drawing_changed, session.reader_changed, session.model_changed,
                        self.inspection.epoch_changed, self.inspection.neuron_changed):
@@ -210,14 +212,17 @@ class NetworkView(View):
     def _draw_cells(self) -> None:
         acts = self.activations
         hidden = np.concatenate(acts[1:-1]) if len(acts) > 2 else np.zeros(1)
-        signed = self.network.activation.name == "tanh"
-        if signed:
-            hi = colors.symmetric_limit(hidden)
+        name = self.network.activation.name
+        signed = name == "tanh"
+        shown = self._act_limit[1] if self._act_limit and self._act_limit[0] == name else None
+        if name == "sigmoid":
+            lo, hi = 0.0, 1.0
+        elif signed:
+            hi = colors.steady(shown, colors.symmetric_limit(hidden))
             lo = -hi
         else:
-            lo, hi = 0.0, colors.nice(max(float(hidden.max()), 1e-6))
-            if self.network.activation.name == "sigmoid":
-                hi = 1.0
+            lo, hi = 0.0, colors.steady(shown, max(float(hidden.max()), 1e-6))
+        self._act_limit = (name, hi)
         for i, (column, a) in enumerate(zip(self.columns, acts)):
             grid = colors.as_grid(a, column.shape)
             if 0 < i < len(acts) - 1:
@@ -237,7 +242,7 @@ class NetworkView(View):
     def _draw_lines(self) -> None:
         on = self.show_lines.isChecked()
         values = np.concatenate([c.value for c in self.contributions]) if on else np.zeros(0)
-        limit = colors.symmetric_limit(values)
+        limit = self._line_limit = colors.steady(self._line_limit, colors.symmetric_limit(values))
         colors.set_levels(self.line_bar, (-limit, limit))
         self.line_bar.setVisible(on)
         xs, ys = [], []
