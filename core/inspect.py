@@ -19,7 +19,7 @@ import numpy as np
 from .network import Network
 from .optimizers import SGD
 
-TOP_CONTRIBUTIONS = 300  # lines drawn between two layers
+TOP_CONTRIBUTIONS = 150  # lines drawn between two layers (300 hid the first hidden layer)
 
 
 @dataclass(frozen=True)
