@@ -16,6 +16,8 @@ new user's Train does). Meanwhile:
 - with ``--views``, those views (``MainWindow.show_view``) take turns on screen, the next one
   at every new digit, and the latency is also measured to the end of the shown view's refresh
   after the event (target p95 < 16 ms; then the stall targets are max < 20 ms, p99 < 8 ms);
+- a process that does nothing but the same heartbeat (``floor.py``) runs beside the window
+  during the run: its stalls are the machine's own, the floor under the window's;
 - the resident memory is printed after the first epoch and at the end (target: growth < 50 MB);
 - ``--cli`` then runs ``ffn train`` on the same preset and epochs and compares the median
   epoch times (target: the window's at most 1.3 times the command line's).
@@ -35,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 HEARTBEAT_MS = 5
@@ -65,6 +67,7 @@ def main() -> int:
                       tempfile.mkdtemp(prefix="ffn-gui-bench-"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
+    from floor import Floor, stalls_ms
     from helpers.handwriting import layout_strokes
 
     from core.data import load_data
@@ -171,16 +174,20 @@ def main() -> int:
     def on_finished(result) -> None:
         finished.append(result)
         ended.append(time.perf_counter())
+        floor_figures.append(floor.stop())
         if not events:
             loop.quit()
 
     window.training_finished.connect(on_finished)
     n_events = len(events)
     t0 = time.perf_counter()
+    floor, floor_figures = Floor(), []
+    floor.start()
     heartbeat.start(HEARTBEAT_MS)
     feeder.start(EVENT_MS)
     if not window.start_training():
         print("could not start training", file=sys.stderr)
+        floor.stop()
         return 2
     loop.exec()
     heartbeat.stop()
@@ -192,8 +199,7 @@ def main() -> int:
         return 2
 
     beats = [b for b in beats if b <= ended[0]]  # stalls are measured while training runs
-    gaps = np.diff(beats) * 1000 - HEARTBEAT_MS
-    stalls = np.maximum(gaps, 0)
+    stalls = stalls_ms(beats, HEARTBEAT_MS)
     lat = np.array(latencies) * 1000
     history = result.result.history
     print(f"trained {len(history)} epochs of the default preset in {result.result.elapsed:.1f} s "
@@ -203,6 +209,11 @@ def main() -> int:
           f"stall max {stalls.max():.1f} ms, "
           f"p99 {np.percentile(stalls, 99):.1f} ms, p50 {np.percentile(stalls, 50):.1f} ms "
           f"(targets: max < 50, p99 < 20)")
+    if floor_figures and floor_figures[0]:
+        f = floor_figures[0]
+        print(f"the machine's floor beside it (floor.py, an event loop doing nothing but the "
+              f"heartbeat): {f['beats']} beats, stall max {f['max']:.1f} ms, p99 "
+              f"{f['p99']:.1f} ms, p50 {f['p50']:.1f} ms")
     print(f"strokes: {args.strokes} strokes, {n_events} mouse events, one per {EVENT_MS} ms, "
           f"from the start of the run; latency event -> "
           f"probabilities p50 {np.percentile(lat, 50):.2f} ms, p95 {np.percentile(lat, 95):.2f} "
@@ -211,6 +222,9 @@ def main() -> int:
         top = np.argsort(stalls)[-8:][::-1]
         print("worst stalls (ms at s after start):",
               ", ".join(f"{stalls[k]:.0f}@{beats[k] - t0:.2f}" for k in top))
+        if floor_figures and floor_figures[0]:
+            print("the floor's worst:", ", ".join(f"{ms:.0f}@{t - t0:.2f}"
+                                                  for ms, t in floor_figures[0]["worst"]))
         during = lat[np.array(lat_at) <= ended[0]]
         after = lat[len(during):]
         print(f"latency p95 during the run {np.percentile(during, 95):.2f} ms ({len(during)})"
