@@ -1,8 +1,6 @@
 """The network, weights and backprop views against core, driven through a Session as the window
 drives it: drawings, readers, a run's progress and snapshots. Clicks and keys are real events."""
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,35 +12,7 @@ from core.network import Network
 from core.training import EpochProgress, TrainConfig
 from ffn_gui.session import Drawing, Session
 from ffn_gui.views import VIEWS, BackpropView, NetworkView, WeightsView
-
-
-@dataclass
-class Model:
-    """What the views use of the window's model (ModelState): its network and config."""
-
-    network: Network
-    name: str = "test"
-    config: TrainConfig | None = None
-
-
-def digit_image(seed=0):
-    rng = np.random.default_rng(seed)
-    x = np.zeros((28, 28), np.float32)
-    x[5:23, 12:16] = rng.uniform(0.4, 1.0, (18, 4))
-    x[5:8, 8:16] = 1.0
-    return x
-
-
-def make_session(activation="relu", cost="cross_entropy", sizes=(784, 32, 24, 10), seed=1):
-    net = Network(list(sizes), activation, cost, rng=np.random.default_rng(seed))
-    config = TrainConfig(hidden=tuple(sizes[1:-1]), activation=activation, cost=cost)
-    return Session(Model(net, "test", config))
-
-
-def draw(session, x28):
-    net = session.reader
-    probs = net.predict_proba(x28.reshape(1, -1))[0]
-    session.set_drawing(Drawing(x28, x28, probs, net))
+from helpers.views import Model, digit_image, draw, host, make_session
 
 
 @pytest.fixture
@@ -51,14 +21,6 @@ def tabs(qtbot):
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     return widget
-
-
-def host(tabs, session, *classes):
-    views = [cls(session) for cls in classes]
-    for view in views:
-        tabs.addTab(view, view.title)
-    tabs.show()
-    return views
 
 
 def test_views_are_registered_with_their_names():
@@ -83,12 +45,18 @@ def test_network_view_shows_the_networks_own_forward_pass(qtbot, tabs):
                                    + net.biases[l], rtol=1e-4, atol=1e-5)
     assert np.array_equal(view.activations[0], x.ravel())
     assert np.array_equal(view.activations[-1], net.feedforward(x.reshape(1, -1))[0])
-    # the lines: the top contributions of each layer, split by sign over the line items
-    drawn = sum(points(curve) for curve in view.lines)
-    assert drawn == 2 * sum(len(c.value) for c in view.contributions)
+    # the lines: the top contributions of each layer, split by sign and strength, each from
+    # its source cell's centre to its target's
+    drawn = np.concatenate(view.diagram.segments)
+    assert len(drawn) == sum(len(c.value) for c in view.contributions)
+    c = view.contributions[1]
+    x0, y0 = view.columns[1].centres(c.source)
+    x1, y1 = view.columns[2].centres(c.target)
+    expected = {tuple(np.round(row, 6)) for row in np.stack([x0, y0, x1, y1], 1)}
+    assert expected <= {tuple(np.round(row, 6)) for row in drawn}
     view.show_lines.setChecked(False)
     view.flush()
-    assert sum(points(curve) for curve in view.lines) == 0
+    assert sum(len(b) for b in view.diagram.segments) == 0
 
 
 def test_clicking_a_first_layer_cell_shows_its_weights_and_weight_times_input(qtbot, tabs):
@@ -101,10 +69,8 @@ def test_clicking_a_first_layer_cell_shows_its_weights_and_weight_times_input(qt
     j = 13
     column = view.columns[1]
     cx, cy = column.centres(np.array([j]))
-    scene = view.box.mapViewToScene(pg_point(cx[0], cy[0]))
-    pos = view.plot.mapFromScene(scene)
-    QTest.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier,
+    pos = view.diagram.to_widget(cx[0], cy[0])
+    QTest.mouseClick(view.diagram, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(round(pos.x()), round(pos.y())))
     qtbot.waitUntil(lambda: view.neuron is not None)
     assert (view.neuron.layer, view.neuron.index) == (0, j)

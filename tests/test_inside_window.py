@@ -77,7 +77,8 @@ def test_network_view_reads_the_stroke_as_the_network_does(window, qtbot):
     # clicking a first-layer cell shows its weights as 28×28 and weight × input
     j = 5
     cx, cy = view.columns[1].centres(np.array([j]))
-    click_view_point(view.plot, view.box, cx[0], cy[0])
+    pos = view.diagram.to_widget(cx[0], cy[0])
+    QTest.mouseClick(view.diagram, LEFT, NONE, QPoint(round(pos.x()), round(pos.y())))
     qtbot.waitUntil(lambda: view.neuron is not None and view.neuron.index == j)
     view.flush()
     w = window.session.reader.weights[0][j]

@@ -4,17 +4,17 @@ Left to right: the 28×28 input as the network receives it, each hidden layer as
 coloured by activation (128 units: 16 rows of 8), the ten outputs labelled 0–9; between layers
 the strongest contributions |wⱼₖ aₖ| to each sum zⱼ as lines (red adds to z, blue takes away;
 the stronger, the more opaque). Click a cell for that neuron's details in the side panel; the
-wheel zooms and dragging pans, for wide layers. The numbers come from ``core.inspect``; this view
-keeps them as plain attributes: ``activations`` and ``zs`` (one 1-D array per layer, as
-``core.inspect.forward``), ``contributions`` (``core.inspect.Contributions`` per layer) and the
-side panel's ``neuron``, ``weights_image`` and ``weight_x_input_image``.
+wheel zooms and dragging pans, for wide layers. The picture is ``NetworkDiagram``'s; the numbers
+come from ``core.inspect``, and this view keeps them as plain attributes: ``activations`` and
+``zs`` (one 1-D array per layer, as ``core.inspect.forward``), ``contributions``
+(``core.inspect.Contributions`` per layer) and the side panel's ``neuron``, ``weights_image``
+and ``weight_x_input_image``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from core import inspect
@@ -22,11 +22,11 @@ from core import inspect
 from . import colors
 from .base import View
 from .inspection import HistorySlider, Inspection
+from .legend import Legend
+from .network_diagram import ALPHAS, HEIGHT, NetworkDiagram
 from .neuron_panel import NeuronPanel
 
-HEIGHT = 28.0  # every layer's column is as tall as the input image
 GAP = 16.0  # room between columns for the lines
-ALPHAS = (70, 140, 255)  # opacity of the weakest, middle and strongest third of the lines
 
 
 class Column:
@@ -75,7 +75,8 @@ class NetworkView(View):
         "receives. Then each hidden layer, one cell per neuron, brighter = more active. Right: "
         "the ten outputs. The lines are the strongest terms wⱼₖaₖ of each sum zⱼ = Σₖ wⱼₖaₖ + bⱼ: "
         "red pushes the neuron on, blue holds it back. Click a neuron to see its weights and "
-        "what it votes for; use the history slider to see the network of an earlier epoch.")
+        "what it votes for; use the history slider to see the network of an earlier epoch. "
+        "The wheel zooms, dragging pans, a double click fits it again.")
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -93,31 +94,9 @@ class NetworkView(View):
             signal.connect(self.request_refresh)
 
     def _build(self) -> None:
-        self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground(None)
-        self.box = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
-        self.act_bar = colors.colorbar(
-            colors.SEQUENTIAL, (0, 1), "hidden activation a (input, outputs: 0 to 1)")
-        self._act_cmap = colors.SEQUENTIAL
-        self.plot.addItem(self.act_bar, row=0, col=1)
-        self.line_bar = colors.colorbar(colors.SIGNED, (-1, 1), "contribution w·a")
-        self.plot.addItem(self.line_bar, row=0, col=2)
-        self.images: list[pg.ImageItem] = []
-        self.labels: list[pg.TextItem] = []
-        pos, neg = colors.sign_colors()
-        self.lines: list[pg.PlotCurveItem] = []  # one item per sign and opacity bucket
-        for _ in range(2 * len(ALPHAS)):
-            curve = pg.PlotCurveItem(connect="pairs")
-            curve.setSegmentedLineMode("on")  # QPainter.drawLines: far faster than one path
-            curve.setZValue(10)
-            self.box.addItem(curve)
-            self.lines.append(curve)
-        self.highlight = pg.PlotCurveItem()
-        self.highlight.setZValue(20)
-        self.box.addItem(self.highlight)
-        self._set_pens()
-        self.plot.scene().sigMouseClicked.connect(self._on_click)
-        self.plot.scene().sigMouseMoved.connect(self._on_hover)
+        self.diagram = NetworkDiagram()
+        self.diagram.clicked.connect(self.inspection.select)
+        self.diagram.hovered.connect(self._on_hover)
         self.show_lines = QCheckBox("Contributions")
         self.show_lines.setChecked(True)
         self.show_lines.setToolTip("The strongest terms wⱼₖaₖ between layers, as lines")
@@ -132,7 +111,7 @@ class NetworkView(View):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addLayout(top)
-        lv.addWidget(self.plot, 1)
+        lv.addWidget(self.diagram, 1)
         lv.addWidget(self.history)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -143,21 +122,6 @@ class NetworkView(View):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
-
-    def _set_pens(self) -> None:
-        """Line and label colours from the palette (again when it changes: dark mode)."""
-        for s, color in enumerate(colors.sign_colors()):
-            for b, alpha in enumerate(ALPHAS):
-                pen = pg.mkPen(colors.faded(color, alpha), width=1)
-                self.lines[s * len(ALPHAS) + b].setPen(pen)
-        self.highlight.setPen(pg.mkPen(colors.text_color(), width=2))
-        for label in getattr(self, "labels", []):
-            label.setColor(colors.text_color())
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._set_pens()
 
     # --- drawing -----------------------------------------------------------------------------
 
@@ -178,28 +142,9 @@ class NetworkView(View):
         self._show_neuron(fwd)
 
     def _lay_out(self, sizes: list[int]) -> None:
-        for item in self.images + self.labels:
-            self.box.removeItem(item)
         self.columns = layout_columns(sizes)
-        self.images, self.labels = [], []
-        text = colors.text_color()
-        for i, column in enumerate(self.columns):
-            img = colors.image_item()
-            img.column = column
-            self.box.addItem(img)
-            self.images.append(img)
-            label = pg.TextItem(self._layer_name(i, len(sizes)), color=text, anchor=(0, 1))
-            label.setPos(column.x, column.y - 0.5)
-            self.box.addItem(label)
-            self.labels.append(label)
-        out = self.columns[-1]
-        if out.n == 10:
-            for d in range(10):
-                label = pg.TextItem(str(d), color=text, anchor=(0, 0.5))
-                label.setPos(out.x + out.width + 0.3, out.y + (d + 0.5) * out.cell)
-                self.box.addItem(label)
-                self.labels.append(label)
-        self.box.setRange(xRange=(-1, out.x + out.width + 5), yRange=(-3, HEIGHT + 1))
+        self.diagram.set_layout(self.columns, [self._layer_name(i, len(sizes))
+                                               for i in range(len(sizes))])
 
     @staticmethod
     def _layer_name(i: int, n_layers: int) -> str:
@@ -223,45 +168,36 @@ class NetworkView(View):
         else:
             lo, hi = 0.0, colors.steady(shown, max(float(hidden.max()), 1e-6))
         self._act_limit = (name, hi)
+        images = []
         for i, (column, a) in enumerate(zip(self.columns, acts)):
             grid = colors.as_grid(a, column.shape)
             if 0 < i < len(acts) - 1:
-                rgba = (colors.signed_rgba(grid, hi) if signed
-                        else colors.sequential_rgba(grid, lo, hi))
+                images.append(colors.signed_rgba(grid, hi) if signed
+                              else colors.sequential_rgba(grid, lo, hi))
             else:  # the input and the outputs are in [0, 1]
-                rgba = colors.sequential_rgba(grid, 0.0, 1.0)
-            img = self.images[i]
-            img.setImage(rgba, levels=None)
-            img.setRect(column.x, column.y, column.width, column.shape[0] * column.cell)
-        cmap = colors.SIGNED if signed else colors.SEQUENTIAL
-        if cmap is not self._act_cmap:
-            self._act_cmap = cmap
-            self.act_bar.setColorMap(cmap)
-        colors.set_levels(self.act_bar, (lo, hi))
+                images.append(colors.sequential_rgba(grid, 0.0, 1.0))
+        self.diagram.set_cells(images)
+        self._act_legend = Legend(signed, lo, hi,
+                                  "hidden activation a")
 
     def _draw_lines(self) -> None:
         on = self.show_lines.isChecked()
         values = np.concatenate([c.value for c in self.contributions]) if on else np.zeros(0)
         limit = self._line_limit = colors.steady(self._line_limit, colors.symmetric_limit(values))
-        colors.set_levels(self.line_bar, (-limit, limit))
-        self.line_bar.setVisible(on)
-        xs, ys = [], []
+        legends = [self._act_legend]
+        if on:
+            legends.append(Legend(True, -limit, limit, "contribution w·a"))
+        self.diagram.set_legends(legends)
+        segments = []
         for l, c in enumerate(self.contributions):
-            if not on or not len(c.value):
-                continue
-            x0, y0 = self.columns[l].centres(c.source)
-            x1, y1 = self.columns[l + 1].centres(c.target)
-            xs.append(np.stack([x0, x1], 1).ravel())
-            ys.append(np.stack([y0, y1], 1).ravel())
-        x = np.concatenate(xs) if xs else np.zeros(0)
-        y = np.concatenate(ys) if ys else np.zeros(0)
-        v = np.repeat(values, 2) if on else np.zeros(0)
-        strength = np.abs(v) / limit
-        bucket = np.minimum((strength * len(ALPHAS)).astype(int), len(ALPHAS) - 1)
-        for s, sign in enumerate((v > 0, v < 0)):
-            for b in range(len(ALPHAS)):
-                keep = sign & (bucket == b)
-                self.lines[s * len(ALPHAS) + b].setData(x[keep], y[keep])
+            if on and len(c.value):
+                x0, y0 = self.columns[l].centres(c.source)
+                x1, y1 = self.columns[l + 1].centres(c.target)
+                segments.append(np.stack([x0, y0, x1, y1], 1))
+        segments = np.concatenate(segments) if segments else np.zeros((0, 4))
+        bucket = np.minimum((np.abs(values) / limit * len(ALPHAS)).astype(int), len(ALPHAS) - 1)
+        self.diagram.set_lines([segments[sign & (bucket == b)]
+                                for sign in (values > 0, values < 0) for b in range(len(ALPHAS))])
 
     # --- one neuron --------------------------------------------------------------------------
 
@@ -271,7 +207,7 @@ class NetworkView(View):
         if selected is None or selected[0] >= len(self.columns) - 1 or \
                 selected[1] >= self.columns[selected[0] + 1].n:
             self.panel.show_neuron(None, names[1:])
-            self.highlight.setData([], [])
+            self.diagram.set_highlight(None)
             return
         layer, index = selected
         detail = inspect.neuron(self.network, fwd, layer, index)
@@ -280,9 +216,7 @@ class NetworkView(View):
         column = self.columns[layer + 1]
         cx, cy = column.centres(np.array([index]))
         h = column.cell / 2
-        x, y = float(cx[0]), float(cy[0])
-        self.highlight.setData([x - h, x + h, x + h, x - h, x - h],
-                               [y - h, y - h, y + h, y + h, y - h])
+        self.diagram.set_highlight(QRectF(float(cx[0]) - h, float(cy[0]) - h, 2 * h, 2 * h))
 
     @property
     def neuron(self):
@@ -297,27 +231,11 @@ class NetworkView(View):
         return self.panel.weight_x_input_image
 
     def unit_at(self, x: float, y: float) -> tuple[int, int] | None:
-        """(layer, index) of the neuron under the view point (x, y), layers as core.inspect
+        """(layer, index) of the neuron at layout point (x, y), layers as core.inspect
         numbers them; None over the input or empty space."""
-        for i, column in enumerate(self.columns[1:], start=1):
-            k = column.unit_at(x, y)
-            if k is not None:
-                return i - 1, k
-        return None
+        return self.diagram.unit_at(self.diagram.to_widget(x, y))
 
-    def _scene_unit(self, scene_pos):
-        if not self.box.sceneBoundingRect().contains(scene_pos):
-            return None
-        p = self.box.mapSceneToView(scene_pos)
-        return self.unit_at(p.x(), p.y())
-
-    def _on_click(self, event) -> None:
-        unit = self._scene_unit(event.scenePos())
-        if unit is not None:
-            self.inspection.select(*unit)
-
-    def _on_hover(self, scene_pos) -> None:
-        unit = self._scene_unit(scene_pos)
+    def _on_hover(self, unit) -> None:
         if unit is None or self.activations is None:
             self.hover.setText("")
             return

@@ -1,0 +1,68 @@
+"""A colour legend painted with QPainter: a vertical bar of a colour map, its values at the
+ends and the middle, and a title along its side.
+
+For widgets that paint themselves (``network_diagram``): ``Legend`` is the plain description
+and ``paint_legends`` draws a row of them into a rectangle. The owner keeps the result in a
+pixmap and paints it again only when a legend or the size changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
+
+from . import colors
+
+BAR_WIDTH = 12  # px
+SLOT_WIDTH = 74  # px a legend takes: bar, values, title
+
+
+@dataclass(frozen=True)
+class Legend:
+    signed: bool  # colors.SIGNED (blue-white-red) or colors.SEQUENTIAL (viridis)
+    lo: float
+    hi: float
+    title: str
+
+    @property
+    def cmap(self):
+        return colors.SIGNED if self.signed else colors.SEQUENTIAL
+
+
+def gradient(cmap) -> QImage:
+    """The colour map as a 1 × 256 image, high values at the top."""
+    rgba = colors.to_rgba(np.linspace(1, 0, 256)[:, None], cmap, 0.0, 1.0)
+    rgba = np.ascontiguousarray(rgba)
+    return QImage(rgba.data, 1, 256, 4, QImage.Format.Format_RGBA8888).copy()
+
+
+def paint_legends(painter: QPainter, rect: QRectF, legends: list[Legend], text: QColor) -> None:
+    """``legends`` side by side in ``rect`` (each ``SLOT_WIDTH`` wide), bars as tall as it."""
+    metrics = QFontMetricsF(painter.font())
+    top, bottom = rect.top() + metrics.height() / 2, rect.bottom() - metrics.height() / 2
+    for i, legend in enumerate(legends):
+        x = rect.left() + i * SLOT_WIDTH
+        bar = QRectF(x + metrics.height() + 2, top, BAR_WIDTH, max(bottom - top, 1.0))
+        painter.drawImage(bar, gradient(legend.cmap))
+        painter.setPen(text)
+        painter.drawRect(bar)
+        for fraction in (0.0, 0.5, 1.0):
+            value = legend.hi + fraction * (legend.lo - legend.hi)
+            y = bar.top() + fraction * bar.height()
+            painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y))
+            painter.drawText(QRectF(bar.right() + 5, y - metrics.height() / 2, 60,
+                                    metrics.height()),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             f"{value:.3g}")
+        painter.save()  # the title along the bar, reading upwards
+        painter.translate(x + metrics.height() / 2, bar.center().y())
+        painter.rotate(-90)
+        painter.drawText(QRectF(-bar.height() / 2, -metrics.height() / 2, bar.height(),
+                                metrics.height()),
+                         int(Qt.AlignmentFlag.AlignCenter),
+                         metrics.elidedText(legend.title, Qt.TextElideMode.ElideRight,
+                                            bar.height()))
+        painter.restore()

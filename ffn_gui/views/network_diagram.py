@@ -1,0 +1,253 @@
+"""The network view's diagram: columns of cells and the lines between them, one widget that
+paints itself from NumPy arrays.
+
+Coordinates are the layout's (``Column``; the input is 28 units tall, y downwards). One
+``paintEvent`` draws each layer's cells as one small image scaled up without smoothing, the
+contribution lines as one ``drawLines`` per colour, the layer names, the digits by the outputs
+and the selected cell's frame; the legends come from a pixmap made again only when they
+change. The same picture as a pyqtgraph scene took 5-6 ms a repaint while you drew; this
+takes about 1.5 ms (``benchmarks/bench_gui.py``). The wheel zooms about the cursor, dragging
+pans, a double click fits the whole network again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtWidgets import QWidget
+from pyqtgraph.Qt.internals import PrimitiveArray  # pyqtgraph's QLineF array over NumPy
+
+from . import colors
+from .legend import SLOT_WIDTH, Legend, paint_legends
+
+HEIGHT = 28.0  # every layer's column is as tall as the input image
+ALPHAS = (70, 140, 255)  # opacity of the weakest, middle and strongest third of the lines
+MAX_ZOOM = 40.0
+LEGEND_GAP = 12  # px between the diagram and its legends
+MIN_LEGEND_PX = 150  # the legends are as tall as the layers, but at least this
+DRAG_PX = 4  # a press that moves further is a pan, not a click
+
+
+class NetworkDiagram(QWidget):
+    clicked = Signal(int, int)  # (layer, index) of a neuron, layers as core.inspect's
+    hovered = Signal(object)  # (layer, index) under the pointer, or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(280, 160)
+        self.columns: list = []  # network_view.Column, input first
+        self.names: list[str] = []  # each column's title
+        self.images: list[np.ndarray] = []  # RGBA uint8 (rows, cols, 4) per column
+        self._qimages: list[QImage] = []
+        self.segments: list[np.ndarray] = [np.zeros((0, 4))] * (2 * len(ALPHAS))
+        self._lines = [PrimitiveArray(QLineF, 4) for _ in self.segments]
+        self.legends: list[Legend] = []
+        self.highlight: QRectF | None = None
+        self._legend_pixmap: QPixmap | None = None
+        self._legend_key: tuple | None = None
+        self._zoom, self._pan = 1.0, QPointF(0, 0)
+        self._press: QPointF | None = None  # where a press began, and the pan then
+        self._pan_at_press = QPointF(0, 0)
+        self._dragged = False
+        self._set_pens()
+
+    # --- what is shown ----------------------------------------------------------------------
+
+    def set_layout(self, columns: list, names: list[str]) -> None:
+        self.columns, self.names = columns, names
+        self.fit()
+
+    def set_cells(self, rgba: list[np.ndarray]) -> None:
+        """Each column's cells, as ``colors.to_rgba`` images in the column's grid shape."""
+        self.images = [np.ascontiguousarray(a) for a in rgba]
+        self._qimages = [QImage(a.data, a.shape[1], a.shape[0], 4 * a.shape[1],
+                                QImage.Format.Format_RGBA8888) for a in self.images]
+        self.update()
+
+    def set_lines(self, buckets: list[np.ndarray]) -> None:
+        """Line segments (n, 4: x0, y0, x1, y1) per colour: positive then negative, each from
+        the weakest opacity to the strongest (``ALPHAS``)."""
+        self.segments = [np.asarray(b, float).reshape(-1, 4) for b in buckets]
+        for lines, b in zip(self._lines, self.segments):  # written in place: no QLineF objects
+            lines.resize(len(b))
+            lines.ndarray()[:] = b
+        self.update()
+
+    def set_legends(self, legends: list[Legend]) -> None:
+        if legends != self.legends:
+            self.legends = legends
+            self._legend_pixmap = None
+            self.update()
+
+    def set_highlight(self, rect: QRectF | None) -> None:
+        if rect != self.highlight:
+            self.highlight = rect
+            self.update()
+
+    # --- where things are -------------------------------------------------------------------
+
+    def _bounds(self) -> QRectF:
+        if not self.columns:
+            return QRectF(0, 0, 1, 1)
+        out = self.columns[-1]
+        return QRectF(-1, -3, out.x + out.width + 9, HEIGHT + 4)  # + room for the labels
+
+    def _area(self) -> QRectF:
+        """The widget's room for the diagram: all but the legends' strip on the right."""
+        strip = SLOT_WIDTH * len(self.legends) + (LEGEND_GAP if self.legends else 0)
+        return QRectF(0, 0, max(self.width() - strip, 1), self.height())
+
+    def _fit_scale(self) -> float:
+        bounds, area = self._bounds(), self._area()
+        return min(area.width() / bounds.width(), area.height() / bounds.height())
+
+    def transform(self) -> QTransform:
+        """Layout units to widget pixels: the whole network fitted (aspect kept), then the
+        user's zoom and pan."""
+        bounds, area = self._bounds(), self._area()
+        scale = self._fit_scale() * self._zoom
+        t = QTransform()
+        t.translate(area.center().x() + self._pan.x(), area.center().y() + self._pan.y())
+        t.scale(scale, scale)
+        t.translate(-bounds.center().x(), -bounds.center().y())
+        return t
+
+    def to_widget(self, x: float, y: float) -> QPointF:
+        return self.transform().map(QPointF(x, y))
+
+    def to_layout(self, pos: QPointF) -> QPointF:
+        return self.transform().inverted()[0].map(QPointF(pos))
+
+    def unit_at(self, pos: QPointF) -> tuple[int, int] | None:
+        """(layer, index) of the neuron under widget point ``pos``; None over the input."""
+        p = self.to_layout(pos)
+        for i, column in enumerate(self.columns[1:], start=1):
+            k = column.unit_at(p.x(), p.y())
+            if k is not None:
+                return i - 1, k
+        return None
+
+    def fit(self) -> None:
+        self._zoom, self._pan = 1.0, QPointF(0, 0)
+        self.update()
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def _set_pens(self) -> None:
+        self._pens = []
+        for color in colors.sign_colors():
+            for alpha in ALPHAS:
+                pen = QPen(colors.faded(color, alpha))
+                pen.setCosmetic(True)  # one pixel wide at any zoom
+                self._pens.append(pen)
+        self._text = colors.text_color()
+        frame = QPen(self._text)
+        frame.setWidthF(2)
+        frame.setCosmetic(True)
+        self._frame_pen = frame
+        self._legend_pixmap = None
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        transform = self.transform()
+        painter.save()
+        painter.setClipRect(self._area())
+        painter.setTransform(transform)
+        for column, image in zip(self.columns, self._qimages):
+            painter.drawImage(QRectF(column.x, column.y, column.width,
+                                     column.shape[0] * column.cell), image)
+        for pen, lines, b in zip(self._pens, self._lines, self.segments):
+            if len(b):
+                painter.setPen(pen)
+                painter.drawLines(*lines.drawargs())
+        if self.highlight is not None:
+            painter.setPen(self._frame_pen)
+            painter.drawRect(self.highlight)
+        painter.restore()
+        self._paint_labels(painter, transform)
+        if self.legends:
+            painter.drawPixmap(int(self._area().right()) + LEGEND_GAP, 0, self._legend_image())
+        painter.end()
+
+    def _paint_labels(self, painter: QPainter, transform: QTransform) -> None:
+        painter.setPen(self._text)
+        height = painter.fontMetrics().height()
+        left_bottom = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        for column, name in zip(self.columns, self.names):
+            p = transform.map(QPointF(column.x, column.y - 0.4))
+            painter.drawText(QRectF(p.x(), p.y() - height, 200, height), left_bottom, name)
+        out = self.columns[-1] if self.columns else None
+        if out is not None and out.n == 10:
+            left_centre = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            for d in range(10):
+                p = transform.map(QPointF(out.x + out.width + 0.3, out.y + (d + 0.5) * out.cell))
+                painter.drawText(QRectF(p.x(), p.y() - height / 2, 40, height),
+                                 left_centre, str(d))
+
+    def _legend_image(self) -> QPixmap:
+        """The legends as tall as the layers at the fitted size (not zoomed), centred on them;
+        made again only when the legends, the size or the palette change."""
+        height = max(HEIGHT * self._fit_scale(), MIN_LEGEND_PX)
+        top = max(self.height() / 2 - height / 2, 0)
+        key = (self.width(), self.height(), self.devicePixelRatioF())
+        if self._legend_pixmap is None or self._legend_key != key:
+            ratio = key[2]
+            width = SLOT_WIDTH * len(self.legends)
+            pixmap = QPixmap(round(width * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            p.setFont(self.font())
+            paint_legends(p, QRectF(0, top, width, min(height, self.height())), self.legends,
+                          self._text)
+            p.end()
+            self._legend_pixmap, self._legend_key = pixmap, key
+        return self._legend_pixmap
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._set_pens()
+            self.update()
+
+    # --- the mouse --------------------------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press, self._dragged = event.position(), False
+            self._pan_at_press = QPointF(self._pan)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            moved = event.position() - self._press
+            if self._dragged or moved.manhattanLength() > DRAG_PX:
+                self._dragged = True
+                self._pan = self._pan_at_press + moved
+                self.update()
+            return
+        self.hovered.emit(self.unit_at(event.position()))
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return
+        self._press = None
+        unit = None if self._dragged else self.unit_at(event.position())
+        if unit is not None:
+            self.clicked.emit(*unit)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.fit()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Zoom about the pointer: the point under it stays put."""
+        pos = event.position()
+        before = self.to_layout(pos)
+        self._zoom = float(np.clip(self._zoom * 1.0015 ** event.angleDelta().y(), 1, MAX_ZOOM))
+        after = self.to_widget(before.x(), before.y())
+        self._pan += pos - after
+        self.update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.hovered.emit(None)

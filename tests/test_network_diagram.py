@@ -1,0 +1,117 @@
+"""The network view's self-painted diagram: what it paints is the view's arrays, and the mouse
+zooms, pans, hovers and clicks as a user expects. Real widgets and events, offscreen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QPalette, QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QTabWidget
+
+from ffn_gui.views import NetworkView
+from ffn_gui.views.colors import text_color
+from helpers.views import digit_image, draw, host, make_session
+
+LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+
+
+@pytest.fixture
+def view(qtbot):
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.resize(1300, 800)
+    session = make_session()
+    (view,) = host(tabs, session, NetworkView)
+    draw(session, digit_image())
+    qtbot.waitUntil(lambda: view.activations is not None and not view.dirty)
+    yield view  # and ``tabs`` lives as long as the test
+
+
+def at(diagram, x, y) -> QPoint:
+    p = diagram.to_widget(x, y)
+    return QPoint(round(p.x()), round(p.y()))
+
+
+def test_what_is_painted_is_the_views_cells_and_legends(view):
+    view.show_lines.setChecked(False)  # lines cross the cells; the cells alone
+    view.flush()
+    diagram = view.diagram
+    image = diagram.grab().toImage()
+    ratio = image.devicePixelRatio()
+    for column, rgba in zip(view.columns, diagram.images):
+        rows, cols = column.shape
+        for k in (0, column.n // 2, column.n - 1):
+            p = diagram.to_widget(*[float(v[0]) for v in column.centres(np.array([k]))])
+            painted = image.pixelColor(round(p.x() * ratio), round(p.y() * ratio))
+            expected = QColor(*[int(c) for c in rgba[k // cols, k % cols][:3]])
+            assert painted.getRgb()[:3] == expected.getRgb()[:3]
+    assert [legend.title for legend in diagram.legends] == ["hidden activation a"]
+    view.show_lines.setChecked(True)
+    view.flush()
+    values = np.concatenate([c.value for c in view.contributions])
+    line = diagram.legends[1]
+    assert line.signed and line.lo == -line.hi and np.abs(values).max() <= line.hi
+
+
+def test_hover_tells_z_and_a_and_a_click_selects_the_neuron(view, qtbot):
+    column = view.columns[2]
+    k = 7
+    pos = at(view.diagram, *[float(v[0]) for v in column.centres(np.array([k]))])
+    QTest.mouseMove(view.diagram, pos)
+    qtbot.waitUntil(lambda: view.hover.text().startswith(f"neuron {k} of layer 2"))
+    assert f"z = {view.zs[1][k]:.3f}" in view.hover.text()
+    QTest.mouseClick(view.diagram, LEFT, NONE, pos)
+    qtbot.waitUntil(lambda: view.neuron is not None)
+    assert (view.neuron.layer, view.neuron.index) == (1, k)
+    view.flush()
+    frame = view.diagram.highlight
+    assert frame is not None and frame.contains(view.diagram.to_layout(QPointF(pos)))
+
+
+def test_the_wheel_zooms_about_the_pointer_and_a_double_click_fits_again(view):
+    diagram = view.diagram
+    column = view.columns[1]
+    target = [float(v[0]) for v in column.centres(np.array([20]))]
+    pos = at(diagram, *target)
+    before = diagram.transform().m11()
+    for _ in range(3):
+        wheel = QWheelEvent(QPointF(pos), QPointF(diagram.mapToGlobal(pos)), QPoint(0, 0),
+                            QPoint(0, 120), Qt.MouseButton.NoButton, NONE,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(diagram, wheel)
+    assert diagram.transform().m11() > 1.5 * before
+    still = diagram.to_widget(*target)
+    assert abs(still.x() - pos.x()) < 1 and abs(still.y() - pos.y()) < 1
+    assert diagram.unit_at(QPointF(pos)) == (0, 20)  # the same neuron under the pointer
+    QTest.mouseDClick(diagram, LEFT, NONE, QPoint(5, 5))
+    assert diagram.transform().m11() == pytest.approx(before)
+
+
+def test_dragging_pans_and_does_not_select(view, qtbot):
+    diagram = view.diagram
+    start = at(diagram, *[float(v[0]) for v in view.columns[1].centres(np.array([3]))])
+    end = start + QPoint(60, 25)
+    QTest.mousePress(diagram, LEFT, NONE, start)
+    QTest.mouseMove(diagram, start + QPoint(30, 10))
+    QTest.mouseMove(diagram, end)
+    QTest.mouseRelease(diagram, LEFT, NONE, end)
+    qtbot.wait(20)
+    assert view.inspection.neuron is None  # a pan, not a click
+    moved = diagram.to_widget(*[float(v[0]) for v in view.columns[1].centres(np.array([3]))])
+    assert abs(moved.x() - end.x()) <= 2 and abs(moved.y() - end.y()) <= 2
+
+
+def test_a_dark_palette_reaches_the_labels_and_the_frame(view, qtbot):
+    from ffn_gui.theme import dark_palette
+
+    app = QApplication.instance()
+    before = QPalette(app.palette())
+    try:
+        app.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: view.diagram._text == text_color())
+        assert view.diagram._text.lightness() > 128
+        assert view.diagram._frame_pen.color().lightness() > 128
+    finally:
+        app.setPalette(before)
