@@ -148,9 +148,8 @@ def test_backprop_view_shows_network_backprop_for_the_digit_and_label(qtbot, tab
     assert ("σ′(zᴸ)" in text) == (cost == "quadratic")
     assert activation in view.eq["bp2"].text()
     # choosing the true digit by a click on its bar
-    box = view.outputs.item.getViewBox()
-    pos = view.outputs.plot.mapFromScene(box.mapViewToScene(pg_point(2, 0.01)))
-    QTest.mouseClick(view.outputs.plot.viewport(), Qt.MouseButton.LeftButton,
+    pos = view.outputs.to_widget(2, 0.01)
+    QTest.mouseClick(view.outputs, Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, QPoint(round(pos.x()), round(pos.y())))
     qtbot.waitUntil(lambda: view.label == 2)
     view.flush()
@@ -294,7 +293,8 @@ def test_legend_levels_are_nice_numbers_at_or_above_the_largest_value():
 def test_legend_and_axis_limits_hold_until_the_values_change_severalfold(qtbot):
     """A moving limit redraws its legend or axis: while you draw, a limit holds as long as the
     values fit under it and fill at least a third of it, and it never cuts a value off."""
-    from ffn_gui.views.backprop_panels import BarsPanel, GridsPanel
+    from ffn_gui.views.backprop_panels import GridsPanel
+    from ffn_gui.views.bars_panel import BarsPanel
     from ffn_gui.views.colors import steady
 
     assert steady(None, 0.8) == 1.0
@@ -309,7 +309,7 @@ def test_legend_and_axis_limits_hold_until_the_values_change_severalfold(qtbot):
         values = np.linspace(-top / 2, top, 10)
         bars.show_bars(values)
         grids.show_grids([values], ["δ"])
-        shown.append((bars.item.getViewBox().viewRange()[1], grids.limit))
+        shown.append((bars.y_range, grids.limit))
         lo, hi = shown[-1][0]
         assert lo <= values.min() and values.max() <= hi and top <= grids.limit
     limits = [limit for _range, limit in shown]

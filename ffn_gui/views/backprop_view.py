@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
 
 from core import inspect
 
-from .backprop_panels import BarsPanel, GridsPanel
+from .backprop_panels import GridsPanel
+from .bars_panel import BarsPanel
 from .base import View
 from .inspection import Inspection
 
