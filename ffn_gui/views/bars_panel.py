@@ -106,9 +106,14 @@ class BarsPanel(QWidget):
 
     def to_widget(self, x: float, y: float) -> QPointF:
         """Digit axis ``x`` and value ``y`` to widget pixels."""
+        return self._mapping()(x, y)
+
+    def _mapping(self):
+        """``to_widget`` for the current size and range, worked out once (for a paint)."""
         r, (lo, hi) = self._plot_rect(), self.y_range
-        return QPointF(r.left() + (x - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) * r.width(),
-                       r.bottom() - (y - lo) / (hi - lo) * r.height())
+        sx, sy = r.width() / (X_RANGE[1] - X_RANGE[0]), r.height() / (hi - lo)
+        left, bottom = r.left() - X_RANGE[0] * sx, r.bottom() + lo * sy
+        return lambda x, y: QPointF(left + x * sx, bottom - y * sy)
 
     def digit_at(self, pos: QPointF) -> int | None:
         r = self._plot_rect()
@@ -127,32 +132,33 @@ class BarsPanel(QWidget):
         line = self.fontMetrics().height()
         painter.drawText(QRectF(0, 2, self.width(), line), int(Qt.AlignmentFlag.AlignCenter),
                          self.title)
-        self._paint_axes(painter, text)
-        self._paint_bars(painter)
+        to_widget = self._mapping()
+        self._paint_axes(painter, text, to_widget)
+        self._paint_bars(painter, to_widget)
         if self.names:
             self._paint_legend(painter, text)
         painter.end()
 
-    def _paint_axes(self, painter: QPainter, text: QColor) -> None:
+    def _paint_axes(self, painter: QPainter, text: QColor, to_widget) -> None:
         r, (lo, hi) = self._plot_rect(), self.y_range
         painter.drawLine(QPointF(r.left(), r.top()), QPointF(r.left(), r.bottom()))
         right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         line = self.fontMetrics().height()
         for value in ticks(*(self._y_range or (0.0, 1.0))):
-            y = self.to_widget(0, value).y()
+            y = to_widget(0, value).y()
             painter.drawLine(QPointF(r.left() - 4, y), QPointF(r.left(), y))
             painter.drawText(QRectF(0, y - line / 2, r.left() - 6, line), right, f"{value:.3g}")
         if lo < 0 < hi:
-            zero = self.to_widget(0, 0).y()
+            zero = to_widget(0, 0).y()
             painter.setPen(QPen(colors.faded(text, 90)))
             painter.drawLine(QPointF(r.left(), zero), QPointF(r.right(), zero))
             painter.setPen(text)
         centre = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         for d in range(10):
-            x = self.to_widget(d, 0).x()
+            x = to_widget(d, 0).x()
             painter.drawText(QRectF(x - 10, r.bottom() + 2, 20, line), centre, str(d))
 
-    def _paint_bars(self, painter: QPainter) -> None:
+    def _paint_bars(self, painter: QPainter, to_widget) -> None:
         n = len(self.values)
         painter.setPen(Qt.PenStyle.NoPen)
         for i, (v, colours) in enumerate(zip(self.values, self.colours)):
@@ -161,8 +167,8 @@ class BarsPanel(QWidget):
                 if not math.isfinite(value):
                     continue
                 painter.setBrush(QColor(*colour))
-                a = self.to_widget(d + offset - 0.4 / n, max(value, 0.0))
-                b = self.to_widget(d + offset + 0.4 / n, min(value, 0.0))
+                a = to_widget(d + offset - 0.4 / n, max(value, 0.0))
+                b = to_widget(d + offset + 0.4 / n, min(value, 0.0))
                 painter.drawRect(QRectF(a, b))
 
     def _paint_legend(self, painter: QPainter, text: QColor) -> None:

@@ -32,11 +32,17 @@ class Legend:
         return colors.SIGNED if self.signed else colors.SEQUENTIAL
 
 
+_GRADIENTS: dict[int, QImage] = {}
+
+
 def gradient(cmap) -> QImage:
-    """The colour map as a 1 × 256 image, high values at the top."""
-    rgba = colors.to_rgba(np.linspace(1, 0, 256)[:, None], cmap, 0.0, 1.0)
-    rgba = np.ascontiguousarray(rgba)
-    return QImage(rgba.data, 1, 256, 4, QImage.Format.Format_RGBA8888).copy()
+    """The colour map as a 1 × 256 image, high values at the top (made once per map)."""
+    if id(cmap) not in _GRADIENTS:
+        rgba = np.ascontiguousarray(colors.to_rgba(np.linspace(1, 0, 256)[:, None], cmap,
+                                                   0.0, 1.0))
+        _GRADIENTS[id(cmap)] = QImage(rgba.data, 1, 256, 4,
+                                      QImage.Format.Format_RGBA8888).copy()
+    return _GRADIENTS[id(cmap)]
 
 
 def paint_legends(painter: QPainter, rect: QRectF, legends: list[Legend], text: QColor) -> None:
