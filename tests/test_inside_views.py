@@ -8,11 +8,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTabWidget
 
 from core import inspect
-from core.network import Network
 from core.training import EpochProgress, TrainConfig
-from ffn_gui.session import Drawing, Session
+from ffn_gui.session import Drawing
 from ffn_gui.views import VIEWS, BackpropView, NetworkView, WeightsView
-from helpers.views import Model, digit_image, draw, host, make_session
+from helpers.views import digit_image, draw, host, make_session
 
 
 @pytest.fixture
@@ -85,17 +84,6 @@ def test_clicking_a_first_layer_cell_shows_its_weights_and_weight_times_input(qt
     assert np.array_equal(view.neuron.outgoing, session.reader.weights[2][:, 3])
 
 
-def points(curve) -> int:
-    x = curve.getData()[0]
-    return 0 if x is None else len(x)
-
-
-def pg_point(x, y):
-    from PySide6.QtCore import QPointF
-
-    return QPointF(float(x), float(y))
-
-
 def test_weights_view_tiles_are_the_first_layer_and_sort_by_activation(qtbot, tabs):
     session = make_session()
     weights, network = host(tabs, session, WeightsView, NetworkView)
@@ -111,9 +99,8 @@ def test_weights_view_tiles_are_the_first_layer_and_sort_by_activation(qtbot, ta
     assert np.all(np.diff(a[weights.order]) <= 0)
     assert np.array_equal(weights.tiles, w[weights.order].reshape(-1, 28, 28))
     # clicking the third tile selects its neuron
-    scene = weights.box.mapViewToScene(pg_point(2 * 29 + 14, 14))
-    pos = weights.plot.mapFromScene(scene)
-    QTest.mouseClick(weights.plot.viewport(), Qt.MouseButton.LeftButton,
+    pos = weights.canvas.to_widget(2 * 29 + 14, 14)
+    QTest.mouseClick(weights.canvas, Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, QPoint(round(pos.x()), round(pos.y())))
     qtbot.waitUntil(lambda: weights.inspection.neuron is not None)
     assert weights.inspection.neuron == (0, int(weights.order[2]))

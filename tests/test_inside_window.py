@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from helpers.panel import configure
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from ffn_gui import MainWindow
@@ -33,12 +33,6 @@ def draw(canvas, points) -> None:
     for p in points[1:]:
         QTest.mouseMove(canvas, at(*p))
     QTest.mouseRelease(canvas, LEFT, NONE, at(*points[-1]))
-
-
-def click_view_point(widget, box, x, y) -> None:
-    """A real left click on the graphics ``widget`` at view-box coordinates (x, y)."""
-    pos = widget.mapFromScene(box.mapViewToScene(QPointF(float(x), float(y))))
-    QTest.mouseClick(widget.viewport(), LEFT, NONE, QPoint(round(pos.x()), round(pos.y())))
 
 
 def shown(qtbot, window, name):
@@ -128,7 +122,8 @@ def test_weights_view_follows_the_runs_snapshots_and_the_history_slider(window, 
         start, window.session.drawing.x28)[1][-1])
     # a click on a tile selects that neuron and shows it in the network view
     view = shown(qtbot, window, "weights")
-    click_view_point(view.plot, view.box, 3 * 29 + 10, 10)
+    pos = view.canvas.to_widget(3 * 29 + 10, 10)
+    QTest.mouseClick(view.canvas, LEFT, NONE, QPoint(round(pos.x()), round(pos.y())))
     network = window.views["network"]
     qtbot.waitUntil(lambda: network.isVisible())
     qtbot.waitUntil(lambda: network.neuron is not None and not network.dirty)

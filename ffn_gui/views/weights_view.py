@@ -15,14 +15,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core import inspect
 
 from . import colors
 from .base import View
+from .image_canvas import ImageCanvas
 from .inspection import HistorySlider, Inspection
+from .legend import Legend
 
 SIDE = 28
 PITCH = SIDE + 1  # a tile and the one-pixel gap after it
@@ -59,16 +61,8 @@ class WeightsView(View):
         self.limit = 1.0
         self.cols = 1
         self.network = None
-        self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground(None)
-        self.box = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
-        self.image = colors.image_item()
-        self.box.addItem(self.image)
-        self.highlight = pg.PlotCurveItem(pen=pg.mkPen(colors.text_color(), width=2))
-        self.box.addItem(self.highlight)
-        self.bar = colors.colorbar(colors.SIGNED, (-1, 1), "weight w")
-        self.plot.addItem(self.bar, row=0, col=1)
-        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.canvas = ImageCanvas()
+        self.canvas.clicked.connect(self._on_click)
         self.sort = QCheckBox("Sort by activation on the board")
         self.sort.setToolTip("Most active neuron first, for the digit you drew")
         self.sort.toggled.connect(self.request_refresh)
@@ -80,7 +74,7 @@ class WeightsView(View):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.canvas, 1)
         layout.addWidget(self.history)
         for signal in (session.reader_changed, session.model_changed,
                        self.inspection.epoch_changed, self.inspection.neuron_changed):
@@ -111,9 +105,8 @@ class WeightsView(View):
         self.cols = max(1, math.ceil(math.sqrt(n)))
         self.mosaic = mosaic(self.tiles, self.cols)
         self.limit = colors.symmetric_limit(w, LIMIT_PERCENTILE)
-        self.image.setImage(colors.signed_rgba(self.mosaic, self.limit), levels=None)
-        self.image.setRect(0, 0, self.mosaic.shape[1], self.mosaic.shape[0])
-        colors.set_levels(self.bar, (-self.limit, self.limit))
+        self.canvas.set_image(colors.signed_rgba(self.mosaic, self.limit))
+        self.canvas.set_legends([Legend(True, -self.limit, self.limit, "weight w")])
         self.info.setText(f"{n} neurons of the first hidden layer; colours ±{self.limit:.3g}")
         self._highlight()
 
@@ -130,12 +123,11 @@ class WeightsView(View):
     def _highlight(self) -> None:
         selected = self.inspection.neuron
         if selected is None or selected[0] != 0 or self.order is None:
-            self.highlight.setData([], [])
+            self.canvas.set_frame(None)
             return
         i = int(np.flatnonzero(self.order == selected[1])[0])
         x, y = (i % self.cols) * PITCH - 0.5, (i // self.cols) * PITCH - 0.5
-        s = SIDE + 1
-        self.highlight.setData([x, x + s, x + s, x, x], [y, y, y + s, y + s, y])
+        self.canvas.set_frame(QRectF(x, y, SIDE + 1, SIDE + 1))
 
     def select_tile(self, neuron: int) -> None:
         """Select first-layer ``neuron`` and show it in the network view (as a click does)."""
@@ -144,10 +136,7 @@ class WeightsView(View):
         if hasattr(window, "show_view"):
             window.show_view("network")
 
-    def _on_click(self, event) -> None:
-        if not self.box.sceneBoundingRect().contains(event.scenePos()):
-            return
-        p = self.box.mapSceneToView(event.scenePos())
-        neuron = self.tile_at(p.x(), p.y())
+    def _on_click(self, x: float, y: float) -> None:
+        neuron = self.tile_at(x, y)
         if neuron is not None:
             self.select_tile(neuron)
