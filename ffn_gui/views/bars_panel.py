@@ -1,9 +1,10 @@
-"""Bars over the ten digits, in one widget that paints itself: the backprop view's outputs, δᴸ
-and before/after-a-step panels.
+"""Bars in one widget that paints itself: the backprop view's outputs, δᴸ and before/after a
+step over the ten digits, and the network view's incoming and outgoing weights of a neuron.
 
-One or more sets of ten bars side by side over each digit, in Okabe–Ito colours (which
-colour-blind readers tell apart), under a title, with a value axis and, for named sets, a
-legend; a click over a digit emits ``clicked(digit)``. The value range holds while the values
+One or more sets of bars side by side over each position (the ten digits, or a neuron's
+weights), in Okabe–Ito colours (which colour-blind readers tell apart) or coloured by sign,
+under a title, with a value axis, labels under the positions and, for named sets, a legend;
+a click over position k emits ``clicked(k)``. The value range holds while the values
 stay within a factor 3 of it (``colors.steady``). The same panel as a pyqtgraph plot took
 1.5-2 ms a repaint while you drew; this takes a few tenths of that.
 """
@@ -22,7 +23,7 @@ from . import colors
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (204, 121, 167)]
 GREY = (150, 150, 150)
 AXIS_WIDTH = 52  # px: room for a label such as "-0.0054"
-X_RANGE = (-0.6, 9.6)  # the ten digits, with room at both ends
+MARGIN = 0.6  # room at both ends of the positions, in bar widths
 
 
 def ticks(lo: float, hi: float, most: int = 5) -> list[float]:
@@ -46,6 +47,7 @@ class BarsPanel(QWidget):
         self.values: list[np.ndarray] = []  # what each set of bars shows
         self.names: list[str] | None = None
         self.colours: list[list[tuple[int, int, int]]] = []  # each bar's, per set
+        self.labels: list[str] | None = None  # under each position (default: 0, 1, 2...)
         self._y_range: tuple[float, float] | None = None
 
     def sizeHint(self):  # noqa: N802 - Qt's name
@@ -65,10 +67,26 @@ class BarsPanel(QWidget):
         """Sets of bars side by side over each digit (``names`` in a legend)."""
         self.values = [np.asarray(g, float) for g in groups]
         self.names = names
+        self.labels = None
         brushes = brushes or [OKABE_ITO[i % 4] for i in range(len(groups))]
         self.colours = [[b] * len(v) for b, v in zip(brushes, self.values)]
         self._fit_y(self.values)
         self.update()
+
+    @property
+    def n(self) -> int:
+        return max((len(v) for v in self.values), default=10)
+
+    @property
+    def x_range(self) -> tuple[float, float]:
+        return -MARGIN, self.n - 1 + MARGIN
+
+    def show_signed(self, values: np.ndarray, labels: list[str] | None = None) -> None:
+        """One set of bars coloured by sign (the diverging map's two ends)."""
+        self.show_groups([values])
+        self.labels = labels
+        pos, neg = (c.getRgb()[:3] for c in colors.sign_colors())
+        self.colours = [[pos if v >= 0 else neg for v in self.values[0]]]
 
     def show_bars(self, values: np.ndarray, highlight: int | None = None) -> None:
         """One set of bars; the ``highlight`` digit's in a colour of its own."""
@@ -110,18 +128,18 @@ class BarsPanel(QWidget):
 
     def _mapping(self):
         """``to_widget`` for the current size and range, worked out once (for a paint)."""
-        r, (lo, hi) = self._plot_rect(), self.y_range
-        sx, sy = r.width() / (X_RANGE[1] - X_RANGE[0]), r.height() / (hi - lo)
-        left, bottom = r.left() - X_RANGE[0] * sx, r.bottom() + lo * sy
+        r, (lo, hi), (x0, x1) = self._plot_rect(), self.y_range, self.x_range
+        sx, sy = r.width() / (x1 - x0), r.height() / (hi - lo)
+        left, bottom = r.left() - x0 * sx, r.bottom() + lo * sy
         return lambda x, y: QPointF(left + x * sx, bottom - y * sy)
 
     def digit_at(self, pos: QPointF) -> int | None:
-        r = self._plot_rect()
+        """The position (a digit, for ten bars) under widget point ``pos``, or None."""
+        r, (x0, x1) = self._plot_rect(), self.x_range
         if not r.contains(pos):
             return None
-        x = X_RANGE[0] + (pos.x() - r.left()) / r.width() * (X_RANGE[1] - X_RANGE[0])
-        digit = int(round(x))
-        return digit if 0 <= digit <= 9 else None
+        k = int(round(x0 + (pos.x() - r.left()) / r.width() * (x1 - x0)))
+        return k if 0 <= k < self.n else None
 
     # --- painting and the mouse ------------------------------------------------------------
 
@@ -154,9 +172,11 @@ class BarsPanel(QWidget):
             painter.drawLine(QPointF(r.left(), zero), QPointF(r.right(), zero))
             painter.setPen(text)
         centre = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        for d in range(10):
-            x = to_widget(d, 0).x()
-            painter.drawText(QRectF(x - 10, r.bottom() + 2, 20, line), centre, str(d))
+        labels = self.labels or [str(k) for k in range(self.n)]
+        shown = range(self.n) if self.n <= 12 else [int(k) for k in ticks(0, self.n - 1, 6)]
+        for k in shown:
+            x = to_widget(k, 0).x()
+            painter.drawText(QRectF(x - 15, r.bottom() + 2, 30, line), centre, labels[k])
 
     def _paint_bars(self, painter: QPainter, to_widget) -> None:
         n = len(self.values)

@@ -29,6 +29,7 @@ class ImageCanvas(QWidget):
         self.rgba: np.ndarray | None = None  # (rows, cols, 4) uint8
         self._image: QImage | None = None
         self.frame: QRectF | None = None
+        self.captions: list[tuple[float, str]] = []  # (image x, text) above the image
         self.legends: list[Legend] = []
         self._legend_pixmap: QPixmap | None = None
 
@@ -46,6 +47,13 @@ class ImageCanvas(QWidget):
             self.frame = rect
             self.update()
 
+    def set_captions(self, captions: list[tuple[float, str]]) -> None:
+        if captions != self.captions:
+            if bool(captions) != bool(self.captions):
+                self._legend_pixmap = None  # the image moves down to make room, or back up
+            self.captions = captions
+            self.update()
+
     def set_legends(self, legends: list[Legend]) -> None:
         if legends != self.legends:
             self.legends = legends
@@ -57,13 +65,14 @@ class ImageCanvas(QWidget):
     def image_rect(self) -> QRectF:
         """Where the image is painted: fitted into the room left of the legends, centred."""
         strip = SLOT_WIDTH * len(self.legends) + (LEGEND_GAP if self.legends else 0)
-        width, height = max(self.width() - strip, 1), max(self.height(), 1)
+        top = self.fontMetrics().height() + 4 if self.captions else 0
+        width, height = max(self.width() - strip, 1), max(self.height() - top, 1)
         if self.rgba is None:
-            return QRectF(0, 0, width, height)
+            return QRectF(0, top, width, height)
         rows, cols = self.rgba.shape[:2]
         scale = min(width / cols, height / rows)
-        return QRectF((width - cols * scale) / 2, (height - rows * scale) / 2, cols * scale,
-                      rows * scale)
+        return QRectF((width - cols * scale) / 2, top + (height - rows * scale) / 2,
+                      cols * scale, rows * scale)
 
     def to_widget(self, x: float, y: float) -> QPointF:
         r = self.image_rect()
@@ -83,6 +92,14 @@ class ImageCanvas(QWidget):
         rect = self.image_rect()
         if self._image is not None:
             painter.drawImage(rect, self._image)
+        if self.captions:
+            painter.setPen(colors.text_color())
+            line = self.fontMetrics().height()
+            for x, text in self.captions:
+                p = self.to_widget(x, 0)
+                painter.drawText(QRectF(p.x(), p.y() - line - 2, 200, line),
+                                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
+                                 text)
         if self.frame is not None:
             a = self.to_widget(self.frame.left(), self.frame.top())
             b = self.to_widget(self.frame.right(), self.frame.bottom())
