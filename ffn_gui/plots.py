@@ -405,8 +405,9 @@ class TrainingPlots(QWidget):
         return max(1.0, now, min(snap_up(max(now, 1.0)), self._planned_epochs))
 
     def _cost_range(self) -> tuple[float, float] | None:
-        """(log10 lo, log10 hi): the costs shown, from the 1-2-5 value below the lowest to
-        the one above the highest; None before the first cost."""
+        """(log10 lo, log10 hi): the costs shown, from the 1-2-5 value below the lowest (it
+        moves as the cost falls: coarse steps) to the 1-1.5-2-3-5-7 value above the highest;
+        None before the first cost."""
         values = [s.y[: s.n] for s in (self.batch_cost, self.smooth_cost, self.train_cost,
                                        self.val_cost) if s.n]
         prev = self.previous_run if self.compare else None
@@ -420,7 +421,7 @@ class TrainingPlots(QWidget):
         lo = min(float(v.min()) for v in values)
         hi = max(float(v.max()) for v in values)
         return (math.log10(snap_down(lo, MANTISSAS[1])),
-                math.log10(snap_up(hi, MANTISSAS[1])))
+                math.log10(snap_up(hi)))
 
     def _fit_accuracy_range(self) -> None:
         """The accuracy axis spans the points (and the test line) with a little room, so a
