@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from ffn_gui.views import colors
 from ffn_gui.views.backprop_panels import GridsPanel
 from ffn_gui.views.bars_panel import GREY, OKABE_ITO, BarsPanel, ticks
+from helpers.widgets import shown
 
 
 @pytest.mark.parametrize("lo,hi", [(0, 1), (-0.55, 0.55), (0, 7e-5), (-2.2, 0.3)])
@@ -34,12 +35,7 @@ def colour_at(panel, x, y):
 
 @pytest.fixture
 def panel(qtbot):
-    p = BarsPanel("outputs")
-    qtbot.addWidget(p)
-    p.resize(500, 220)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return shown(qtbot, BarsPanel("outputs"), 500, 220)
 
 
 def test_bars_are_painted_at_their_values_in_their_colours(panel):
@@ -72,12 +68,7 @@ def test_a_click_over_a_digit_names_it(panel, qtbot):
 
 @pytest.fixture
 def grids(qtbot):
-    g = GridsPanel()
-    qtbot.addWidget(g)
-    g.resize(700, 300)
-    g.show()
-    qtbot.waitExposed(g)
-    return g
+    return shown(qtbot, GridsPanel(), 700, 300)
 
 
 def test_each_cell_is_painted_in_its_values_colour(grids):
@@ -101,10 +92,7 @@ def test_a_click_on_a_cell_names_its_layer_and_index(grids, qtbot):
     with qtbot.waitSignal(grids.clicked) as signal:
         qtbot.mouseClick(grids, Qt.MouseButton.LeftButton, pos=QPoint(round(p.x()), round(p.y())))
     assert signal.args == [1, 17]
-    single = GridsPanel(single=True)
-    qtbot.addWidget(single)
-    single.resize(300, 300)
-    single.show()
+    single = shown(qtbot, GridsPanel(single=True), 300, 300)
     single.show_grids([np.ones(784)], ["∂C/∂w"], [(28, 28)])
     with qtbot.assertNotEmitted(single.clicked):
         p = single.to_widget(0, 400)

@@ -9,16 +9,12 @@ from PySide6.QtCore import QPoint, QRectF, Qt
 
 from ffn_gui.views.image_canvas import ImageCanvas
 from ffn_gui.views.legend import Legend
+from helpers.widgets import shown
 
 
 @pytest.fixture
 def canvas(qtbot):
-    c = ImageCanvas()
-    qtbot.addWidget(c)
-    c.resize(500, 300)
-    c.show()
-    qtbot.waitExposed(c)
-    return c
+    return shown(qtbot, ImageCanvas(), 500, 300)
 
 
 def pixel(canvas, x, y):

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from . import colors
-from .legend import SLOT_WIDTH, Legend, paint_legends
+from .legend import SLOT_WIDTH, Legend, LegendStrip
 
 GAP = 16  # px between two grids
 
@@ -34,6 +34,7 @@ class GridsPanel(QWidget):
         self.images: list[np.ndarray] = []  # RGBA uint8, one per grid
         self._qimages: list[QImage] = []
         self.limit = 1.0
+        self.strip = LegendStrip()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(640, 480)
@@ -51,6 +52,7 @@ class GridsPanel(QWidget):
                                                                              self.shapes)]
         self._qimages = [QImage(a.data, a.shape[1], a.shape[0], 4 * a.shape[1],
                                 QImage.Format.Format_RGBA8888) for a in self.images]
+        self.strip.set([self.legend])
         self.update()
 
     @property
@@ -103,8 +105,8 @@ class GridsPanel(QWidget):
             painter.drawText(QRectF(rect.left(), rect.top() - line - 2, max(rect.width(), 300),
                                     line), bottom_left, name)
         if self.arrays:
-            strip = QRectF(self.width() - SLOT_WIDTH, 8, SLOT_WIDTH, self.height() - 16)
-            paint_legends(painter, strip, [self.legend], text)
+            painter.drawPixmap(self.width() - SLOT_WIDTH, 0,
+                               self.strip.pixmap(self, QRectF(0, 8, 0, self.height() - 16)))
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name

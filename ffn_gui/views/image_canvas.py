@@ -10,12 +10,12 @@ picture as a pyqtgraph scene took 8-18 ms to paint when the view was shown.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from . import colors
-from .legend import SLOT_WIDTH, Legend, paint_legends
+from .legend import Legend, LegendStrip
 
 LEGEND_GAP = 12  # px
 
@@ -30,12 +30,9 @@ class ImageCanvas(QWidget):
         self._image: QImage | None = None
         self.frame: QRectF | None = None
         self.captions: list[tuple[float, str]] = []  # (image x, text) above the image
-        self.legends: list[Legend] = []
-        self._legend_pixmap: QPixmap | None = None
+        self.strip = LegendStrip()
 
     def set_image(self, rgba: np.ndarray) -> None:
-        if self.rgba is None or self.rgba.shape != rgba.shape:
-            self._legend_pixmap = None  # the legends are as tall as the image
         self.rgba = np.ascontiguousarray(rgba)
         rows, cols = self.rgba.shape[:2]
         self._image = QImage(self.rgba.data, cols, rows, 4 * cols,
@@ -49,22 +46,22 @@ class ImageCanvas(QWidget):
 
     def set_captions(self, captions: list[tuple[float, str]]) -> None:
         if captions != self.captions:
-            if bool(captions) != bool(self.captions):
-                self._legend_pixmap = None  # the image moves down to make room, or back up
             self.captions = captions
             self.update()
 
+    @property
+    def legends(self) -> list[Legend]:
+        return self.strip.legends
+
     def set_legends(self, legends: list[Legend]) -> None:
-        if legends != self.legends:
-            self.legends = legends
-            self._legend_pixmap = None
+        if self.strip.set(legends):
             self.update()
 
     # --- where things are -------------------------------------------------------------------
 
     def image_rect(self) -> QRectF:
         """Where the image is painted: fitted into the room left of the legends, centred."""
-        strip = SLOT_WIDTH * len(self.legends) + (LEGEND_GAP if self.legends else 0)
+        strip = self.strip.width + (LEGEND_GAP if self.legends else 0)
         top = self.fontMetrics().height() + 4 if self.captions else 0
         width, height = max(self.width() - strip, 1), max(self.height() - top, 1)
         if self.rgba is None:
@@ -108,36 +105,9 @@ class ImageCanvas(QWidget):
             painter.setPen(pen)
             painter.drawRect(QRectF(a, b))
         if self.legends:
-            painter.drawPixmap(self.width() - SLOT_WIDTH * len(self.legends), 0,
-                               self._legends_image())
+            painter.drawPixmap(self.width() - self.strip.width, 0,
+                               self.strip.pixmap(self, rect))  # as tall as the image
         painter.end()
-
-    def _legends_image(self) -> QPixmap:
-        size = (SLOT_WIDTH * len(self.legends), self.height())
-        ratio = self.devicePixelRatioF()
-        pixmap = self._legend_pixmap
-        if pixmap is None:  # made again on a resize, a new palette, legend or image shape
-            pixmap = QPixmap(round(size[0] * ratio), round(size[1] * ratio))
-            pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            p = QPainter(pixmap)
-            p.setFont(self.font())
-            r = self.image_rect()
-            paint_legends(p, QRectF(0, r.top(), size[0], r.height()), self.legends,
-                          colors.text_color())
-            p.end()
-            self._legend_pixmap = pixmap
-        return pixmap
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            self._legend_pixmap = None
-            self.update()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._legend_pixmap = None
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.button() == Qt.MouseButton.LeftButton and self.rgba is not None:

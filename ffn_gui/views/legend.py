@@ -1,9 +1,10 @@
 """A colour legend painted with QPainter: a vertical bar of a colour map, its values at the
 ends and the middle, and a title along its side.
 
-For widgets that paint themselves (``network_diagram``): ``Legend`` is the plain description
-and ``paint_legends`` draws a row of them into a rectangle. The owner keeps the result in a
-pixmap and paints it again only when a legend or the size changes.
+For widgets that paint themselves (``network_diagram``, ``image_canvas``, the backprop grids):
+``Legend`` is the plain description, ``paint_legends`` draws a row of them into a rectangle,
+and ``LegendStrip`` keeps such a row as a pixmap, made again only when something it shows
+changes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPixmap
 
 from . import colors
 
@@ -72,3 +73,43 @@ def paint_legends(painter: QPainter, rect: QRectF, legends: list[Legend], text: 
                          metrics.elidedText(legend.title, Qt.TextElideMode.ElideRight,
                                             bar.height()))
         painter.restore()
+
+
+class LegendStrip:
+    """A row of legends kept as a pixmap for a widget that paints itself: made again only when
+    the legends, the room for their bars, the widget's height or its palette change."""
+
+    def __init__(self) -> None:
+        self.legends: list[Legend] = []
+        self._pixmap: QPixmap | None = None
+        self._key: tuple | None = None
+
+    @property
+    def width(self) -> int:
+        return SLOT_WIDTH * len(self.legends)
+
+    def set(self, legends: list[Legend]) -> bool:
+        """Show ``legends``; whether they changed."""
+        if legends == self.legends:
+            return False
+        self.legends = legends
+        self._pixmap = None
+        return True
+
+    def pixmap(self, widget, bars: QRectF) -> QPixmap:
+        """The strip for ``widget``, its bars spanning ``bars`` (vertically)."""
+        text = colors.text_color()
+        ratio = widget.devicePixelRatioF()
+        key = (widget.height(), ratio, bars.top(), bars.height(), text.rgba(),
+               widget.font().key())
+        if self._pixmap is None or key != self._key:
+            pixmap = QPixmap(round(self.width * ratio), round(widget.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setFont(widget.font())
+            paint_legends(painter, QRectF(0, bars.top(), self.width, bars.height()),
+                          self.legends, text)
+            painter.end()
+            self._pixmap, self._key = pixmap, key
+        return self._pixmap

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtGui import QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 from pyqtgraph.Qt.internals import PrimitiveArray  # pyqtgraph's QLineF array over NumPy
 
 from . import colors
-from .legend import SLOT_WIDTH, Legend, paint_legends
+from .legend import Legend, LegendStrip
 
 HEIGHT = 28.0  # every layer's column is as tall as the input image
 ALPHAS = (70, 140, 255)  # opacity of the weakest, middle and strongest third of the lines
@@ -43,10 +43,8 @@ class NetworkDiagram(QWidget):
         self._qimages: list[QImage] = []
         self.segments: list[np.ndarray] = [np.zeros((0, 4))] * (2 * len(ALPHAS))
         self._lines = [PrimitiveArray(QLineF, 4) for _ in self.segments]
-        self.legends: list[Legend] = []
+        self.strip = LegendStrip()
         self.highlight: QRectF | None = None
-        self._legend_pixmap: QPixmap | None = None
-        self._legend_key: tuple | None = None
         self._zoom, self._pan = 1.0, QPointF(0, 0)
         self._press: QPointF | None = None  # where a press began, and the pan then
         self._pan_at_press = QPointF(0, 0)
@@ -75,10 +73,12 @@ class NetworkDiagram(QWidget):
             lines.ndarray()[:] = b
         self.update()
 
+    @property
+    def legends(self) -> list[Legend]:
+        return self.strip.legends
+
     def set_legends(self, legends: list[Legend]) -> None:
-        if legends != self.legends:
-            self.legends = legends
-            self._legend_pixmap = None
+        if self.strip.set(legends):
             self.update()
 
     def set_highlight(self, rect: QRectF | None) -> None:
@@ -96,7 +96,7 @@ class NetworkDiagram(QWidget):
 
     def _area(self) -> QRectF:
         """The widget's room for the diagram: all but the legends' strip on the right."""
-        strip = SLOT_WIDTH * len(self.legends) + (LEGEND_GAP if self.legends else 0)
+        strip = self.strip.width + (LEGEND_GAP if self.legends else 0)
         return QRectF(0, 0, max(self.width() - strip, 1), self.height())
 
     def _fit_scale(self) -> float:
@@ -147,7 +147,6 @@ class NetworkDiagram(QWidget):
         frame.setWidthF(2)
         frame.setCosmetic(True)
         self._frame_pen = frame
-        self._legend_pixmap = None
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -186,25 +185,11 @@ class NetworkDiagram(QWidget):
                 painter.drawText(QRectF(p.x(), p.y() - height / 2, 40, height),
                                  left_centre, str(d))
 
-    def _legend_image(self) -> QPixmap:
-        """The legends as tall as the layers at the fitted size (not zoomed), centred on them;
-        made again only when the legends, the size or the palette change."""
-        height = max(HEIGHT * self._fit_scale(), MIN_LEGEND_PX)
+    def _legend_image(self):
+        """The legends as tall as the layers at the fitted size (not zoomed), centred on them."""
+        height = min(max(HEIGHT * self._fit_scale(), MIN_LEGEND_PX), self.height())
         top = max(self.height() / 2 - height / 2, 0)
-        key = (self.width(), self.height(), self.devicePixelRatioF())
-        if self._legend_pixmap is None or self._legend_key != key:
-            ratio = key[2]
-            width = SLOT_WIDTH * len(self.legends)
-            pixmap = QPixmap(round(width * ratio), round(self.height() * ratio))
-            pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            p = QPainter(pixmap)
-            p.setFont(self.font())
-            paint_legends(p, QRectF(0, top, width, min(height, self.height())), self.legends,
-                          self._text)
-            p.end()
-            self._legend_pixmap, self._legend_key = pixmap, key
-        return self._legend_pixmap
+        return self.strip.pixmap(self, QRectF(0, top, 0, height))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
