@@ -25,7 +25,8 @@ HEIGHT = 28.0  # every layer's column is as tall as the input image
 ALPHAS = (70, 140, 255)  # opacity of the weakest, middle and strongest third of the lines
 MAX_ZOOM = 40.0
 LEGEND_GAP = 12  # px between the diagram and its legends
-MIN_LEGEND_PX = 150  # the legends are as tall as the layers, but at least this
+MIN_LEGEND_PX = 150  # beside the diagram, the legends are as tall as the layers, or this
+BAND_PX = 130  # under the diagram, the legends take a band this tall
 DRAG_PX = 4  # a press that moves further is a pan, not a click
 
 
@@ -94,14 +95,29 @@ class NetworkDiagram(QWidget):
         out = self.columns[-1]
         return QRectF(-1, -3, out.x + out.width + 9, HEIGHT + 4)  # + room for the labels
 
+    def _layout(self) -> tuple[QRectF, QRectF]:
+        """(the room for the diagram, the legends' strip): the legends beside the diagram or
+        under it, wherever the diagram comes out bigger (a network is wide and short, so in a
+        narrow widget they go under it)."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        if not self.legends:
+            return QRectF(0, 0, w, h), QRectF(w, 0, 0, h)
+        b, strip = self._bounds(), self.strip.width
+        beside = min((w - strip - LEGEND_GAP) / b.width(), h / b.height())
+        under = min(w / b.width(), (h - BAND_PX) / b.height())
+        if beside >= under:
+            return (QRectF(0, 0, max(w - strip - LEGEND_GAP, 1), h),
+                    QRectF(w - strip, 0, strip, h))
+        tall = max(under, 0.01) * b.height()
+        top = max((h - tall - BAND_PX) / 2, 0)  # the diagram and its legends, centred
+        return QRectF(0, top, w, tall), QRectF(max(w - strip, 0), top + tall, strip, BAND_PX)
+
     def _area(self) -> QRectF:
-        """The widget's room for the diagram: all but the legends' strip on the right."""
-        strip = self.strip.width + (LEGEND_GAP if self.legends else 0)
-        return QRectF(0, 0, max(self.width() - strip, 1), self.height())
+        return self._layout()[0]
 
     def _fit_scale(self) -> float:
         bounds, area = self._bounds(), self._area()
-        return min(area.width() / bounds.width(), area.height() / bounds.height())
+        return max(min(area.width() / bounds.width(), area.height() / bounds.height()), 1e-3)
 
     def transform(self) -> QTransform:
         """Layout units to widget pixels: the whole network fitted (aspect kept), then the
@@ -167,7 +183,7 @@ class NetworkDiagram(QWidget):
         painter.restore()
         self._paint_labels(painter, transform)
         if self.legends:
-            painter.drawPixmap(int(self._area().right()) + LEGEND_GAP, 0, self._legend_image())
+            painter.drawPixmap(int(self._layout()[1].left()), 0, self._legend_image())
         painter.end()
 
     def _paint_labels(self, painter: QPainter, transform: QTransform) -> None:
@@ -186,7 +202,11 @@ class NetworkDiagram(QWidget):
                                  left_centre, str(d))
 
     def _legend_image(self):
-        """The legends as tall as the layers at the fitted size (not zoomed), centred on them."""
+        """Beside the diagram: the legends as tall as the layers at the fitted size (not
+        zoomed), centred on them; under it: filling their band."""
+        area, strip = self._layout()
+        if strip.height() < self.height():  # under
+            return self.strip.pixmap(self, QRectF(0, strip.top() + 8, 0, strip.height() - 16))
         height = min(max(HEIGHT * self._fit_scale(), MIN_LEGEND_PX), self.height())
         top = max(self.height() / 2 - height / 2, 0)
         return self.strip.pixmap(self, QRectF(0, top, 0, height))
