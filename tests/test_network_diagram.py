@@ -47,7 +47,7 @@ def test_what_is_painted_is_the_views_cells_and_legends(view):
             painted = image.pixelColor(round(p.x() * ratio), round(p.y() * ratio))
             expected = QColor(*[int(c) for c in rgba[k // cols, k % cols][:3]])
             assert painted.getRgb()[:3] == expected.getRgb()[:3]
-    assert [legend.title for legend in diagram.legends] == ["hidden activation a"]
+    assert [legend.title for legend in diagram.legends] == ["activation a"]
     view.show_lines.setChecked(True)
     view.flush()
     values = np.concatenate([c.value for c in view.contributions])

@@ -178,7 +178,7 @@ class NetworkView(View):
                 images.append(colors.sequential_rgba(grid, 0.0, 1.0))
         self.diagram.set_cells(images)
         self._act_legend = Legend(signed, lo, hi,
-                                  "hidden activation a")
+                                  "activation a")
 
     def _draw_lines(self) -> None:
         on = self.show_lines.isChecked()
