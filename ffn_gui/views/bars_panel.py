@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -50,9 +50,7 @@ class BarsPanel(QWidget):
         self.labels: list[str] | None = None  # under each position (default: 0, 1, 2...)
         self._y_range: tuple[float, float] | None = None
 
-    def sizeHint(self):  # noqa: N802 - Qt's name
-        from PySide6.QtCore import QSize
-
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(460, 200)
 
     # --- what is shown ----------------------------------------------------------------------

@@ -71,13 +71,6 @@ def steady(shown: float | None, needed: float, slack: float = 3.0) -> float:
     return nice(needed)
 
 
-def set_levels(bar, levels: tuple[float, float]) -> None:
-    """Update a legend's levels only when they changed (its axis is costly to redraw)."""
-    if getattr(bar, "_shown_levels", None) != levels:
-        bar._shown_levels = levels
-        bar.setLevels(levels)
-
-
 def signed_rgba(values: np.ndarray, limit: float) -> np.ndarray:
     return to_rgba(values, SIGNED, -limit, limit)
 
@@ -119,16 +112,3 @@ def as_grid(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     grid = np.full(rows * cols, np.nan)
     grid[: len(values)] = values
     return grid.reshape(rows, cols)
-
-
-def colorbar(cmap, values: tuple[float, float], label: str) -> pg.ColorBarItem:
-    """A legend with values (not interactive), drawn in the palette's text colour."""
-    bar = pg.ColorBarItem(values=values, colorMap=cmap, interactive=False, width=12,
-                          label=label, pen=text_color())
-    return bar
-
-
-def image_item() -> pg.ImageItem:
-    """An ImageItem whose arrays are (rows, columns[, 4]), row 0 at the top of an inverted-y
-    view box."""
-    return pg.ImageItem(axisOrder="row-major")
