@@ -150,7 +150,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                   f"ETA {format_duration(p.eta)}", flush=True)
 
     # One BLAS thread: on this project's 2-core machine it is as fast at batch 10 and far
-    # faster at 128 when the other core is busy (README, Speed).
+    # faster at 128 when the other core is busy (docs/speed.md).
     with threadpool_limits(limits=TRAIN_BLAS_THREADS, user_api="blas"):
         outcome = train_run(config, data, network, extra=extra, on_progress=report)
     if outcome.test_accuracy is not None:

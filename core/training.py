@@ -163,9 +163,9 @@ NOTES_PRESET = "seed"
 PRESETS: dict[str, TrainConfig] = {
     # The owner's notes: 784-128-128-10 sigmoid neurons, quadratic cost, the plain update rule
     # w ← w − (α/m)Σ∇w with mini-batches of 10 and α = 3.0. Weights start scaled by 1/√fan_in
-    # (see README: with the notes' N(0, 1) the 784-input layer starts saturated).
+    # (see docs/math.md: with the notes' N(0, 1) the 784-input layer starts saturated).
     NOTES_PRESET: TrainConfig(),
-    # The best configuration found for the same 784-128-128-10 shape (see README).
+    # The best configuration found for the same 784-128-128-10 shape (see docs/math.md).
     "default": TrainConfig(
         activation="relu",
         cost="cross_entropy",

@@ -219,7 +219,7 @@ class TrainWorker(Worker):
 
         try:
             # The run uses one BLAS thread: it keeps a core free for drawing, and more threads
-            # spin for a core that is busy (README, Speed).
+            # spin for a core that is busy (docs/speed.md).
             with threadpool_limits(limits=1, user_api="blas"):
                 return train_run(self.config, self.data, self.network, on_progress=on_progress,
                                  control=self.control, progress_interval=self.progress_interval)
