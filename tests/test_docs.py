@@ -105,3 +105,62 @@ def test_the_readme_is_a_short_users_guide():
     assert n <= README_MAX_LINES, (
         f"README.md has {n} lines, more than {README_MAX_LINES}: move reference material "
         "(benchmarks, the math, the architecture) to a page in docs/ and link it")
+
+
+# --- the shortcut table: made from the window's action table --------------------------------
+
+REGENERATE = "run `python scripts/shortcuts_table.py --write` and commit README.md"
+
+
+def readme_shortcut_table() -> str:
+    from ffn_gui.shortcut_docs import table_span
+
+    text = README.read_text(encoding="utf-8")
+    start, end = table_span(text)
+    return text[start:end]
+
+
+def test_the_readmes_shortcut_table_is_the_one_the_action_table_makes(qapp):
+    from ffn_gui.shortcut_docs import markdown_table
+
+    made, shown = markdown_table(), readme_shortcut_table()
+    missing = [line for line in made.splitlines() if line not in shown.splitlines()]
+    stale = [line for line in shown.splitlines() if line not in made.splitlines()]
+    assert shown == made, (
+        f"README.md's shortcut table is not the one ffn_gui/actions.py makes: {REGENERATE}.\n"
+        f"missing from the README: {missing}\nin the README only: {stale}")
+
+
+def test_the_table_names_ctrl_l_for_clear_and_shift_f1(qapp):
+    rows = {line.split(" | ")[-1].rstrip(" |"): line for line in
+            readme_shortcut_table().splitlines()[2:]}
+    assert "`Ctrl+L`" in rows["Edit → Clear board"]
+    assert "`Shift+F1`" in rows["Help → What am I looking at?"]
+    assert "`Ctrl+0 … Ctrl+9`" in rows["Edit → It's a 0 … 9"]
+
+
+def test_a_new_shortcut_makes_a_new_row_so_the_readme_check_fails(qapp):
+    from ffn_gui.actions import ACTIONS, ActionSpec
+    from ffn_gui.shortcut_docs import markdown_table
+
+    extra = ActionSpec("next_view", "&View", "&Next view", "next_view", ("Ctrl+Tab",))
+    table = markdown_table((*ACTIONS, extra))
+    assert "| `Ctrl+Tab` | View → Next view |" in table.splitlines()
+    assert table != readme_shortcut_table()
+
+
+def test_f1_lists_the_actions_and_keys_the_readme_lists(window):
+    """F1 reads the window's QActions; the README's table reads ACTIONS: the same rows, the
+    same keys."""
+    from PySide6.QtGui import QKeySequence
+
+    from ffn_gui.actions import ACTIONS, shortcut_rows
+    from ffn_gui.shortcut_docs import keys_text
+
+    portable = QKeySequence.SequenceFormat.PortableText
+    for spec in ACTIONS:
+        action = getattr(window, f"{spec.name}_action")
+        assert [s.toString(portable) for s in action.shortcuts()] == keys_text(spec), spec.name
+    in_f1 = [text for _, text, _ in shortcut_rows(window)]
+    in_table = [spec.text.replace("&", "") for spec in ACTIONS if spec.shortcuts]
+    assert in_f1 == in_table
