@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.cli import COMMANDS
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
@@ -164,3 +166,58 @@ def test_f1_lists_the_actions_and_keys_the_readme_lists(window):
     in_f1 = [text for _, text, _ in shortcut_rows(window)]
     in_table = [spec.text.replace("&", "") for spec in ACTIONS if spec.shortcuts]
     assert in_f1 == in_table
+
+
+# --- the command line: the README's synopsis against the parsers' own --help -----------------
+
+OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+PROGRAMS = ["ffn", *(f"ffn {name}" for name in COMMANDS), "ffn-gui"]
+
+
+def readme_synopsis() -> dict[str, set[str]]:
+    """{"ffn train": {"--data", ...}, ...} from the first code block of the README's
+    command-line section: a line starting with ``ffn``/``ffn-gui`` opens a program, more deeply
+    indented lines continue it, and ``#`` starts a comment."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## The command line\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"(?:^ {4}.*\n?)+", section, re.M)
+    assert block, "the README's command-line section has no indented code block"
+    synopsis: dict[str, set[str]] = {}
+    program = None
+    for line in block[0].splitlines():
+        body = line[4:].split("#", 1)[0]
+        if re.match(r"ffn(-gui)?\b", body):
+            words = body.split()
+            program = " ".join(words[:2] if len(words) > 1 and words[1] in COMMANDS
+                               else words[:1])
+            synopsis.setdefault(program, set())
+        assert program, f"the synopsis's first line names no program: {line!r}"
+        synopsis[program] |= set(OPTION.findall(body))
+    return synopsis
+
+
+def help_options(program: str, capsys) -> set[str]:
+    """The options ``program --help`` lists in its usage, without --help itself."""
+    from core.cli import main
+    from ffn_gui.app import parse_args
+
+    args = program.split()[1:] + ["--help"]
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(args) if program == "ffn-gui" else main(args)
+    assert exit_.value.code == 0
+    usage = capsys.readouterr().out.split("\n\n", 1)[0]
+    assert usage.startswith(f"usage: {program}"), usage
+    return set(OPTION.findall(usage)) - {"--help"}
+
+
+def test_the_synopsis_shows_every_program_and_subcommand():
+    assert sorted(readme_synopsis()) == sorted(PROGRAMS)
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_the_synopsis_lists_the_options_of_help(program, capsys):
+    real, shown = help_options(program, capsys), readme_synopsis().get(program, set())
+    assert shown == real, (
+        f"the README's synopsis of `{program}` and its --help differ:\n"
+        f"  in --help, not in the README: {sorted(real - shown)}\n"
+        f"  in the README, not in --help: {sorted(shown - real)}")
