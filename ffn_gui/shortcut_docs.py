@@ -30,7 +30,7 @@ def keys_text(spec: ActionSpec) -> list[str]:
     return [QKeySequence(s).toString(portable) for s in spec.shortcuts]
 
 
-def shortcut_rows(specs=ACTIONS) -> list[tuple[str, str, list[str]]]:
+def table_rows(specs=ACTIONS) -> list[tuple[str, str, list[str]]]:
     """(menu, item, keys) for every action with a shortcut, in menu order."""
     return [(spec.menu.replace("&", ""), spec.text.replace("&", ""), keys_text(spec))
             for spec in specs if spec.shortcuts]
@@ -66,7 +66,7 @@ def _collapsed(rows: list) -> list[tuple[str, str, list[str]]]:
 def markdown_table(specs=ACTIONS) -> str:
     """The README's shortcut table, its header and one line per (collapsed) row."""
     lines = list(HEADER)
-    for menu, item, keys in _collapsed(shortcut_rows(specs)):
+    for menu, item, keys in _collapsed(table_rows(specs)):
         shown = ", ".join(f"`{k}`" for k in keys)
         lines.append(f"| {shown} | {menu} → {item} |")
     return "\n".join(lines) + "\n"
