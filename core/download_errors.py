@@ -90,4 +90,4 @@ def explain(name: str, failures: list[tuple[str, str, str]], files: list[str],
     names = " and ".join([", ".join(files[:-1]), files[-1]] if len(files) > 1 else files)
     by_hand = BY_HAND.format(names=names, mirror=failures[0][0] if failures else "a mirror")
     details = "\n".join(f"  {mirror}: {detail}" for mirror, _, detail in failures)
-    return f"{headline} {by_hand}\nCould not download {name} from any mirror:\n{details}"
+    return f"{headline}\n\n{by_hand}\n\nCould not download {name} from any mirror:\n{details}"

@@ -158,7 +158,7 @@ def test_a_refused_mirror_is_explained_in_the_window_as_on_the_command_line(wind
     with pytest.raises(DownloadError) as core_error:
         download_mnist(tmp_path / "cli", **options)
     assert window.errors == [("Download failed", str(core_error.value))]
-    assert window.errors[0][1].startswith(HEADLINES["refused"] + " Or download ")
+    assert window.errors[0][1].startswith(HEADLINES["refused"] + "\n\nOr download ")
     assert "File → Open MNIST folder…" in window.errors[0][1]
 
 

@@ -48,7 +48,7 @@ def failure(server, tmp_path, mirrors, **kwargs) -> str:
 
 def assert_explained(message: str, headline: str, mirror: str) -> None:
     """The sentence first, then the way round it naming the folder commands, then details."""
-    assert message.startswith(headline + " Or download a.gz and b.gz by hand"), message
+    assert message.startswith(headline + "\n\nOr download a.gz and b.gz by hand"), message
     assert "File → Open MNIST folder…" in message and "--data FOLDER" in message
     assert f"\n  {mirror}: " in message and "[Errno" not in message
 
