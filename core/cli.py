@@ -8,6 +8,7 @@ inside the commands, so ``ffn --help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -140,7 +141,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
 
     from .data import find_mnist, load_data
-    from .model_io import save_model
+    from .model_io import model_file_bytes
     from .run import train_run
     from .text import format_duration
     from .training import EpochProgress, preset
@@ -151,10 +152,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if getattr(args, k) is not None}
     config = preset(args.preset, **overrides)
     out = Path(args.out or f"{args.preset}.npz")
-    if out.is_dir():
-        raise _Fail(f"--out {out} is a folder; give a file name such as model.npz")
-    if not out.parent.exists():
-        raise _Fail(f"--out {out}: folder {out.parent} does not exist")
+    _check_out(out, model_file_bytes(config.sizes))
     mine = _read_extra(args.extra)
     data = load_data(args.data or find_mnist(advice=DATA_ADVICE))
     config.validate(n_examples=len(data.train))
@@ -179,10 +177,43 @@ def cmd_train(args: argparse.Namespace) -> int:
         outcome = train_run(config, data, network, extra=extra, on_progress=report)
     if outcome.test_accuracy is not None:
         print(f"test accuracy: {outcome.test_accuracy:.2%}")
-    save_model(out, network, config=config, metrics=outcome.metrics,
-               data_checksum=outcome.data_checksum, name=args.name)
+    _save_or_rescue(out, network, config=config, metrics=outcome.metrics,
+                    data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")
     return 0
+
+
+def _save_or_rescue(out: Path, network, **header) -> None:
+    """Save the trained model to ``out``; should that fail after all (the disk filled during
+    the run), save it in the temporary folder instead and say where, so the run is not lost."""
+    import tempfile
+
+    from .errors import WriteError
+    from .model_io import save_model
+
+    try:
+        save_model(out, network, **header)
+    except WriteError as error:
+        fd, spare = tempfile.mkstemp(prefix=f"{out.stem}-", suffix=".npz")
+        os.close(fd)
+        try:
+            save_model(spare, network, **{**header, "name": header.get("name") or out.stem})
+        except WriteError:
+            os.unlink(spare)
+            raise error from None
+        raise _Fail(f"{error}; the trained model was saved to {spare} instead") from None
+
+
+def _check_out(out: Path, nbytes: int) -> None:
+    """Before a run: ``--out`` is a file name in a folder that takes a model of ``nbytes`` (a
+    probe file of that size is written and removed), so the run cannot end in a failed save."""
+    from .atomic import check_writable
+
+    if out.is_dir():
+        raise _Fail(f"--out {out} is a folder; give a file name such as model.npz")
+    if not out.parent.exists():
+        raise _Fail(f"--out {out}: folder {out.parent} does not exist")
+    check_writable(out, nbytes)
 
 
 def _read_extra(path: str | None):
@@ -280,6 +311,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``; a WriteError names the file and why (the old file, if
+    any, is unchanged)."""
     from .atomic import write_atomic
 
     folder = path.parent

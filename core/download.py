@@ -12,7 +12,6 @@ Standard library only (urllib).
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import http.client
 import os
@@ -25,6 +24,7 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from .atomic import write_error
 from .data import default_data_dir
 from .errors import ConfigError, DownloadCancelled, DownloadError
 from .download_errors import BadDownload, explain, network_failure
@@ -159,8 +159,7 @@ def _fetch(url, final: Path, md5, timeout, meter: _Meter, cancelled) -> None:
         try:
             tmp = tempfile.NamedTemporaryFile(dir=final.parent, prefix=".partial-", delete=False)
         except OSError as e:
-            raise DownloadError(f"cannot write to the download folder {final.parent}: "
-                                f"{e.strerror or e}") from None
+            raise DownloadError(str(write_error(e, final))) from None
         try:
             with tmp:
                 digest, got = hashlib.md5(), 0
@@ -185,7 +184,7 @@ def _fetch(url, final: Path, md5, timeout, meter: _Meter, cancelled) -> None:
             try:
                 os.replace(tmp.name, final)
             except OSError as e:
-                raise DownloadError(f"cannot save {final}: {e.strerror or e}") from None
+                raise DownloadError(str(write_error(e, final))) from None
             meter.file_done(name, got)
         except BaseException:
             try:
@@ -204,10 +203,7 @@ def _write(f, chunk: bytes, final: Path, sync: bool = False) -> None:
         else:
             f.write(chunk)
     except OSError as e:
-        if e.errno == errno.ENOSPC:
-            raise DownloadError(f"disk full while writing {final}; free some space and "
-                                "retry") from None
-        raise DownloadError(f"cannot write {final}: {e.strerror or e}") from None
+        raise DownloadError(str(write_error(e, final))) from None
 
 
 def _check_mirror(mirror: str, allow_insecure_localhost: bool) -> str:
