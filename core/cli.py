@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="NAME", help="%(choices)s")
     t.add_argument("--lr", type=float, dest="learning_rate", metavar="α", help="learning rate")
     t.add_argument("--momentum", type=float, metavar="μ",
-                   help="the momentum optimiser's μ, in [0, 1)")
+                   help="the momentum optimiser's μ, in [0, 1) (presets: 0.9)")
     t.add_argument("--batch-size", type=_positive_int, dest="batch_size")
     t.add_argument("--l2", type=float, help="L2 weight decay λ")
     t.add_argument("--schedule", choices=["constant", "cosine"])
