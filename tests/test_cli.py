@@ -243,6 +243,18 @@ def test_evaluate_without_data_names_data_mnist_dir_and_ffn_download(tmp_path, c
     assert "train-" not in err[1] and "open a file" not in err[1]
 
 
+def test_train_without_data_names_the_same_ways_to_give_it(tmp_path, capsys, monkeypatch):
+    import core.data.find as find
+
+    monkeypatch.setattr(find, "default_data_dir", lambda: tmp_path / "cache" / "mnist")
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    assert main(["train", "--epochs", "1", "--out", str(tmp_path / "m.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("ffn: error: MNIST not found: no train-images-idx3-ubyte.gz and "
+                   f"train-labels-idx1-ubyte.gz in {tmp_path / 'cache' / 'mnist'} (the download "
+                   "folder); give --data PATH, set MNIST_DIR, or run `ffn download`\n")
+
+
 def test_a_missing_bundled_model_is_one_clear_error(tmp_path, capsys, monkeypatch):
     import core.package
 
