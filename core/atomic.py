@@ -2,18 +2,27 @@
 
 The data goes to a temporary file in the target's own folder (``os.replace`` is atomic only
 within one file system), is flushed and fsynced, gets the permissions of an ordinary new file,
-and is then renamed over the target, and the folder is fsynced so the rename is on disk too. On any failure the temporary file is removed and the
-target is untouched. Model saves, ``ffn predict`` submissions and any user data use this.
+and is then renamed over the target, and the folder is fsynced so the rename is on disk too. On
+any failure the temporary file is removed and the target is untouched. Model saves, ``ffn
+predict`` submissions, plot exports and my digits use this.
+
+A failed write is a ``WriteError`` whose message names the file and says why in words
+(``write_error``: the one place that turns an errno into a sentence, used by every writer, the
+download too). ``check_writable`` writes and removes a probe file of a given size, so a long
+run can learn before it starts that its result will not fit.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from .errors import WriteError
 
 _UMASK = os.umask(0o022)  # read once (the only portable way is to set it), then put back
 os.umask(_UMASK)
@@ -27,7 +36,10 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs) -> Iterator
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_open writes a whole new file: mode 'wb' or 'w', not {mode!r}")
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise write_error(e, path) from None
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
@@ -35,11 +47,13 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs) -> Iterator
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; this is an ordinary file
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError) and not isinstance(e, WriteError) and e.errno is not None:
+            raise write_error(e, path) from None
         raise
     _sync_folder(path.parent)
 
@@ -67,3 +81,57 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
         with atomic_open(path, "wb") as f:
             f.write(data)
     return Path(path)
+
+
+_REASONS = {  # errno -> why, in words; {path} is the file, {folder} its folder (Windows has no
+    # EDQUOT: its key is then a string no errno matches)
+    errno.ENOSPC: "no space left on the device holding {path}: free some space there or save "
+                  "elsewhere",
+    getattr(errno, "EDQUOT", "EDQUOT"): "the disk quota is used up on the device holding {path}: free some space or "
+                  "save elsewhere",
+    errno.EACCES: "cannot write {path}: permission denied (choose a folder you may write to)",
+    errno.EPERM: "cannot write {path}: operation not permitted (choose a folder you may write "
+                 "to)",
+    errno.EROFS: "cannot write {path}: the device holding it is read-only",
+    errno.ENOENT: "cannot write {path}: the folder {folder} does not exist",
+    errno.ENOTDIR: "cannot write {path}: part of the folder path {folder} is a file",
+    errno.EISDIR: "cannot write {path}: it is a folder",
+    errno.ENAMETOOLONG: "cannot write {path}: the file name is too long",
+    errno.EFBIG: "cannot write {path}: the file is too large for the device holding it",
+    errno.EIO: "cannot write {path}: input/output error on the device holding it (is it "
+               "failing, or was it removed?)",
+}
+
+
+def write_error(e: OSError, path: str | os.PathLike) -> WriteError:
+    """A WriteError for ``e`` (raised writing ``path``) that names the file and says why."""
+    path = Path(path)
+    template = _REASONS.get(e.errno, "cannot write {path}: {why}")
+    error = WriteError(template.format(path=path, folder=path.parent,
+                                       why=e.strerror or e))
+    error.errno = e.errno
+    return error
+
+
+def check_writable(path: str | os.PathLike, nbytes: int) -> None:
+    """Raise WriteError unless ``path``'s folder exists and takes a new file of ``nbytes``
+    beside what is there: a probe file of that size is written, synced and removed."""
+    path = Path(path)
+    try:
+        fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".probe")
+    except OSError as e:
+        raise write_error(e, path) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            block, left = bytes(min(nbytes, 2**20)), nbytes
+            while left > 0:
+                left -= f.write(block[:left])
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        raise write_error(e, path) from None
+    finally:
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass

@@ -8,6 +8,7 @@ inside the commands, so ``ffn --help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,11 +56,29 @@ class _Registered:
         return name in self._names()
 
 
+class _Version(argparse.Action):
+    """``--version``: the package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from .package import version
+
+        print(f"ffn {version()}")
+        parser.exit()
+
+
+DATA_ADVICE = "give --data PATH, set MNIST_DIR, or run `ffn download`"
+MODEL_HELP = "default: the bundled model the window starts with"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ffn",
         description="Train, evaluate and use ffn-gui's NumPy feed-forward network on MNIST.",
     )
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     t = sub.add_parser("train", help="train a network and save it",
@@ -79,11 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--optimizer", choices=_Registered("optimizers", "OPTIMIZERS"),
                    metavar="NAME", help="%(choices)s")
     t.add_argument("--lr", type=float, dest="learning_rate", metavar="α", help="learning rate")
+    t.add_argument("--momentum", type=float, metavar="μ",
+                   help="the momentum optimiser's μ, in [0, 1) (presets: 0.9)")
     t.add_argument("--batch-size", type=_positive_int, dest="batch_size")
     t.add_argument("--l2", type=float, help="L2 weight decay λ")
     t.add_argument("--schedule", choices=["constant", "cosine"])
     t.add_argument("--augment", action=argparse.BooleanOptionalAction,
                    help="random shifts, rotations, scale and stroke thickness each epoch")
+    t.add_argument("--deskew", action=argparse.BooleanOptionalAction,
+                   help="shear digits upright before training (and before reading them)")
     t.add_argument("--validation", type=_positive_int, metavar="N",
                    help="training examples held out for validation (0 = train on all)")
     t.add_argument("--seed", type=_positive_int)
@@ -94,12 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "→ Export) mixed into the training digits, repeated to a fifth of them")
 
     e = sub.add_parser("evaluate", help="test accuracy and confusion matrix of a model")
-    e.add_argument("--model", required=True, metavar="MODEL.npz")
-    e.add_argument("--data", metavar="PATH", help="as for train; its test split is used")
+    e.add_argument("--model", metavar="MODEL.npz", help=MODEL_HELP)
+    e.add_argument("--data", metavar="PATH", help="a folder with t10k-images-idx3-ubyte.gz and "
+                   "t10k-labels-idx1-ubyte.gz (the training files are not needed) or a Keras "
+                   ".npz (default: $MNIST_DIR, then the download folder)")
 
     r = sub.add_parser("predict", help="read a digit from an image, or write a Kaggle "
                        "submission")
-    r.add_argument("--model", required=True, metavar="MODEL.npz")
+    r.add_argument("--model", metavar="MODEL.npz", help=MODEL_HELP)
     r.add_argument("input", metavar="INPUT", help="an image of one digit (PNG, JPEG or BMP), or "
                    "Kaggle test.csv")
     r.add_argument("--out", metavar="FILE", help="submission file for a test.csv "
@@ -115,24 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_train(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
 
-    from .data import load_data
-    from .model_io import save_model
+    from .data import find_mnist, load_data
+    from .model_io import model_file_bytes
     from .run import train_run
     from .text import format_duration
     from .training import EpochProgress, preset
 
     overrides = {k: getattr(args, k) for k in (
         "epochs", "hidden", "activation", "cost", "init", "optimizer", "learning_rate",
-        "batch_size", "l2", "schedule", "augment", "validation", "seed")
+        "momentum", "batch_size", "l2", "schedule", "augment", "deskew", "validation", "seed")
         if getattr(args, k) is not None}
     config = preset(args.preset, **overrides)
     out = Path(args.out or f"{args.preset}.npz")
-    if out.is_dir():
-        raise _Fail(f"--out {out} is a folder; give a file name such as model.npz")
-    if not out.parent.exists():
-        raise _Fail(f"--out {out}: folder {out.parent} does not exist")
+    _check_out(out, model_file_bytes(config.sizes))
     mine = _read_extra(args.extra)
-    data = load_data(args.data)
+    data = load_data(args.data or find_mnist(advice=DATA_ADVICE))
     config.validate(n_examples=len(data.train))
     print(f"data: {len(data.train) - config.validation:,} train · {config.validation:,} "
           f"validation · {len(data.test) if data.test else 0:,} test — from {data.source}")
@@ -155,10 +177,43 @@ def cmd_train(args: argparse.Namespace) -> int:
         outcome = train_run(config, data, network, extra=extra, on_progress=report)
     if outcome.test_accuracy is not None:
         print(f"test accuracy: {outcome.test_accuracy:.2%}")
-    save_model(out, network, config=config, metrics=outcome.metrics,
-               data_checksum=outcome.data_checksum, name=args.name)
+    _save_or_rescue(out, network, config=config, metrics=outcome.metrics,
+                    data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")
     return 0
+
+
+def _save_or_rescue(out: Path, network, **header) -> None:
+    """Save the trained model to ``out``; should that fail after all (the disk filled during
+    the run), save it in the temporary folder instead and say where, so the run is not lost."""
+    import tempfile
+
+    from .errors import WriteError
+    from .model_io import save_model
+
+    try:
+        save_model(out, network, **header)
+    except WriteError as error:
+        fd, spare = tempfile.mkstemp(prefix=f"{out.stem}-", suffix=".npz")
+        os.close(fd)
+        try:
+            save_model(spare, network, **{**header, "name": header.get("name") or out.stem})
+        except WriteError:
+            os.unlink(spare)
+            raise error from None
+        raise _Fail(f"{error}; the trained model was saved to {spare} instead") from None
+
+
+def _check_out(out: Path, nbytes: int) -> None:
+    """Before a run: ``--out`` is a file name in a folder that takes a model of ``nbytes`` (a
+    probe file of that size is written and removed), so the run cannot end in a failed save."""
+    from .atomic import check_writable
+
+    if out.is_dir():
+        raise _Fail(f"--out {out} is a folder; give a file name such as model.npz")
+    if not out.parent.exists():
+        raise _Fail(f"--out {out}: folder {out.parent} does not exist")
+    check_writable(out, nbytes)
 
 
 def _read_extra(path: str | None):
@@ -188,42 +243,48 @@ def _repeated(mine, n_train: int, seed: int, path: str | None):
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .data import load_data
+    from .data import load_test_data
     from .evaluation import confusion_text, evaluate_model
-    from .model_io import load_model
 
-    model = load_model(args.model)
-    data = load_data(args.data)
-    split = data.test if data.test is not None and data.test.labels is not None else None
-    if split is None:
-        raise _Fail(f"{data.source} has no labelled test split to evaluate on")
-    _check_inputs(model)
+    model = _load_model(args.model)
+    split = load_test_data(args.data, advice=DATA_ADVICE)
     result = evaluate_model(model.network, split.images, split.labels)
     print(f"model: {model.name} ({model.network.describe()})")
     print(f"test accuracy: {result.accuracy:.2%}  ({result.correct:,} of "
-          f"{len(result):,} from {data.source})")
+          f"{len(result):,} from {split.source})")
     print("per digit: " + "  ".join(f"{d}: {a:.1%}" for d, a in enumerate(result.per_class)))
     print(confusion_text(result.confusion))
     return 0
 
 
-def _check_inputs(model) -> None:
+def _load_model(path: str | None):
+    """The model ``--model`` names, or the bundled one (said on stderr), checked to read
+    MNIST digits."""
+    from .model_io import load_model
     from .training import mnist_problem
 
+    if path is None:
+        from .package import bundled_model_path
+
+        path = bundled_model_path()
+        if not path.is_file():
+            raise _Fail(f"no --model given and the bundled model {path} is missing; give "
+                        "--model MODEL.npz (ffn train makes one)")
+        print(f"ffn: using the bundled model {path} (--model chooses another)", file=sys.stderr)
+    model = load_model(path)
     problem = mnist_problem(model.network)
     if problem:
         raise _Fail(f"model {model.name!r} {problem}")
+    return model
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .model_io import load_model
     from .preprocess import as_read_by
     from .training import as_inputs
 
-    model = load_model(args.model)
-    _check_inputs(model)
+    model = _load_model(args.model)
     path = Path(args.input)
     if path.suffix.lower() == ".csv":
         from .data import load_kaggle_csv
@@ -250,6 +311,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``; a WriteError names the file and why (the old file, if
+    any, is unchanged)."""
     from .atomic import write_atomic
 
     folder = path.parent

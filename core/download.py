@@ -5,13 +5,13 @@ verified, and only then renamed to its final name, so the folder only ever holds
 verified files; on any failure or cancel the temporary file is deleted. A mirror that fails for
 a file (HTTP error, refused connection, a stall longer than ``timeout`` seconds, a connection cut
 before Content-Length bytes, a wrong checksum) hands over to the next mirror; when every mirror
-has failed, DownloadError lists why each did. Files already present with the right md5 are kept.
+has failed, DownloadError says in a sentence what went wrong and what to do, then why each
+mirror failed (``download_errors``). Files already present with the right md5 are kept.
 Standard library only (urllib).
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import http.client
 import os
@@ -24,8 +24,10 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from .atomic import write_error
 from .data import default_data_dir
 from .errors import ConfigError, DownloadCancelled, DownloadError
+from .download_errors import BadDownload, explain, network_failure
 
 MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -91,7 +93,11 @@ def download_mnist(
     for name in todo:
         _stop_if(cancelled, dest)
         meter.start()
-        good = _download_file(name, files[name], dest, mirrors, timeout, meter, cancelled)
+        try:
+            good = _download_file(name, files[name], dest, mirrors, timeout, meter, cancelled)
+        except _AllMirrorsFailed as failed:
+            raise DownloadError(explain(failed.name, failed.failures, list(files), timeout)) \
+                from None
         if good != mirrors[0]:  # the mirror that worked is tried first for the next file
             mirrors.remove(good)
             mirrors.insert(0, good)
@@ -117,8 +123,12 @@ class _Meter:
         self.finished += size
 
 
-class _BadDownload(Exception):
-    """This mirror gave something other than the file (short, too long, wrong checksum)."""
+class _AllMirrorsFailed(Exception):
+    """Every mirror failed for one file: ``failures`` holds (mirror, kind, detail) each."""
+
+    def __init__(self, name: str, failures: list[tuple[str, str, str]]) -> None:
+        super().__init__(name)
+        self.name, self.failures = name, failures
 
 
 def _download_file(name, md5, dest, mirrors, timeout, meter, cancelled) -> str:
@@ -130,12 +140,12 @@ def _download_file(name, md5, dest, mirrors, timeout, meter, cancelled) -> str:
             return mirror
         except DownloadError:  # cancelled, or a local problem (disk full) no mirror can fix
             raise
-        except (OSError, http.client.HTTPException, ValueError, _BadDownload) as e:
+        except (OSError, http.client.HTTPException, ValueError, BadDownload) as e:
             if isinstance(e, urllib.error.HTTPError):
                 e.close()
-            failures.append(f"  {mirror}: {_reason(e, timeout)}")
+            failures.append((mirror, *network_failure(e, timeout)))
             meter.report(0)
-    raise DownloadError(f"could not download {name} from any mirror:\n" + "\n".join(failures))
+    raise _AllMirrorsFailed(name, failures)
 
 
 def _fetch(url, final: Path, md5, timeout, meter: _Meter, cancelled) -> None:
@@ -149,8 +159,7 @@ def _fetch(url, final: Path, md5, timeout, meter: _Meter, cancelled) -> None:
         try:
             tmp = tempfile.NamedTemporaryFile(dir=final.parent, prefix=".partial-", delete=False)
         except OSError as e:
-            raise DownloadError(f"cannot write to the download folder {final.parent}: "
-                                f"{e.strerror or e}") from None
+            raise DownloadError(str(write_error(e, final))) from None
         try:
             with tmp:
                 digest, got = hashlib.md5(), 0
@@ -163,19 +172,19 @@ def _fetch(url, final: Path, md5, timeout, meter: _Meter, cancelled) -> None:
                     digest.update(chunk)
                     got += len(chunk)
                     if got > MAX_FILE_BYTES:
-                        raise _BadDownload(f"sent more than {MAX_FILE_BYTES // 2**20} MiB")
+                        raise BadDownload(f"sent more than {MAX_FILE_BYTES // 2**20} MiB")
                     meter.report(got)
                 _stop_if(cancelled, final.parent)
                 if length is not None and got < length:
-                    raise _BadDownload(f"connection cut: got {got:,} of {length:,} bytes")
+                    raise BadDownload(f"connection cut: got {got:,} of {length:,} bytes")
                 if digest.hexdigest() != md5:
-                    raise _BadDownload(f"checksum mismatch: md5 {digest.hexdigest()}, "
+                    raise BadDownload(f"checksum mismatch: md5 {digest.hexdigest()}, "
                                        f"expected {md5}")
                 _write(tmp, b"", final, sync=True)
             try:
                 os.replace(tmp.name, final)
             except OSError as e:
-                raise DownloadError(f"cannot save {final}: {e.strerror or e}") from None
+                raise DownloadError(str(write_error(e, final))) from None
             meter.file_done(name, got)
         except BaseException:
             try:
@@ -194,24 +203,7 @@ def _write(f, chunk: bytes, final: Path, sync: bool = False) -> None:
         else:
             f.write(chunk)
     except OSError as e:
-        if e.errno == errno.ENOSPC:
-            raise DownloadError(f"disk full while writing {final}; free some space and "
-                                "retry") from None
-        raise DownloadError(f"cannot write {final}: {e.strerror or e}") from None
-
-
-def _reason(e: BaseException, timeout: float) -> str:
-    if isinstance(e, urllib.error.HTTPError):
-        return f"HTTP error {e.code} {e.reason}"
-    if isinstance(e, urllib.error.URLError):
-        e = e.reason if isinstance(e.reason, BaseException) else e
-    if isinstance(e, TimeoutError):
-        return f"timed out (no data for {timeout:g} s)"
-    if isinstance(e, http.client.IncompleteRead):
-        return f"connection cut: got {len(e.partial):,} bytes, {e.expected or '?'} more expected"
-    if isinstance(e, urllib.error.URLError):
-        return f"cannot connect: {e.reason}"
-    return str(e) or type(e).__name__
+        raise DownloadError(str(write_error(e, final))) from None
 
 
 def _check_mirror(mirror: str, allow_insecure_localhost: bool) -> str:

@@ -32,3 +32,8 @@ class DownloadError(FFNError, OSError):
 
 class DownloadCancelled(DownloadError):
     """The user cancelled a download; nothing partial was kept."""
+
+
+class WriteError(FFNError, OSError):
+    """A file could not be written; the message names it and says why in words (``.errno``
+    keeps the system's code). The file that was there, if any, is unchanged."""

@@ -99,6 +99,16 @@ def save_model(
     return path
 
 
+HEADER_ROOM = 16 * 1024  # the JSON header, the .npy headers and the zip directory, with room
+
+
+def model_file_bytes(sizes: list[int], dtype: str = "float32") -> int:
+    """At most how many bytes ``save_model`` writes for a network of ``sizes``: its weights and
+    biases uncompressed (compression only shrinks them) and room for the headers."""
+    n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    return n_params * np.dtype(dtype).itemsize + HEADER_ROOM
+
+
 def load_model(path: str | os.PathLike) -> Model:
     """Read a model file written by ``save_model``; ModelFileError if it is anything else."""
     path = Path(path)

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
-from .atomic import write_atomic
+from .atomic import write_atomic, write_error
 from .errors import DataError
 
 FORMAT, VERSION = "ffn-gui my digits", 1
@@ -221,7 +221,10 @@ class MyDigits:
     def save(self) -> None:
         """Write the file atomically (nothing to do for a collection with no path)."""
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise write_error(e, self.path) from None
             write_atomic(self.path, self.to_bytes())
 
     def export(self, path: Path | str) -> list[Path]:

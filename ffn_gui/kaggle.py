@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.mydigits import write_atomic
+from core.atomic import write_atomic
 
 from . import workers
 from .eval_workers import KaggleWorker, submission_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.errors import FFNError
+from core.errors import FFNError, WriteError
 from core.training import continue_problem
 
 from . import dialogs
@@ -77,8 +77,9 @@ class ModelCommands:
         try:
             save_model(path, m.network, config=m.config, metrics=m.metrics,
                        data_checksum=m.data_checksum, name=path.stem)
-        except (FFNError, OSError) as error:
-            self.show_error("Cannot save the model", f"{path}: {error}")
+        except (FFNError, OSError) as error:  # the model stays, unsaved: save it elsewhere
+            text = str(error) if isinstance(error, WriteError) else f"{path}: {error}"
+            self.show_error("Cannot save the model", text)
             return False
         m.path, m.name, m.bundled, m.description = path, path.stem, False, ""
         self.settings.set_last_model_dir(path.parent)

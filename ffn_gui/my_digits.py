@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from core.errors import FFNError
+from core.errors import FFNError, WriteError
 from core.mydigits import MyDigits, default_path, strokes_to_json
 from core.preprocess import to_mnist
 
@@ -74,6 +74,9 @@ class MyDigitsStore(QObject):
     def export_to(self, path: Path | str) -> list[Path]:
         try:
             return self.digits.export(path)
+        except WriteError as error:  # names the file (of the three) and says why
+            self.failed.emit(f"Cannot export my digits: {error}")
+            return []
         except (FFNError, OSError) as error:
             why = getattr(error, "strerror", None) or error
             self.failed.emit(f"Cannot export to {path}: {why}")

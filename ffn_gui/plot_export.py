@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from core.atomic import write_atomic
+from core.errors import WriteError
 
 from .runs import runs_csv
 
@@ -106,6 +107,9 @@ class PlotExports(QObject):
             else:
                 data = png_bytes(self.plots.graphics.ci)
             write_atomic(path, data)
+        except WriteError as e:  # names the file and says why
+            self.show_error("Export failed", str(e))
+            return None
         except OSError as e:
             self.show_error("Export failed", f"Could not write {path}: {e.strerror or e}")
             return None

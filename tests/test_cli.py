@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 import pytest
-from helpers.datafiles import IDX_NAMES, write_idx, write_kaggle_csv
+from helpers.datafiles import IDX_NAMES, write_idx, write_kaggle_csv, write_keras_npz
 from helpers.synthetic import blobs
 from PIL import Image
 
@@ -172,3 +172,163 @@ def test_a_bad_extra_file_is_one_clear_error_before_any_training(blob_folder, tm
     assert captured.err.startswith("ffn: error:") and "mine.npz" in captured.err
     assert len(captured.err.strip().splitlines()) == 1 and "epoch" not in captured.out
     assert not (tmp_path / "m.npz").exists()
+
+
+# ---------------------------------------------------------- the command line matches the window
+
+
+def _bar_one(path):
+    """A thick dark vertical bar on white, the simplest "1"."""
+    page = np.full((140, 140), 255, np.uint8)
+    page[20:120, 62:78] = 0
+    Image.fromarray(page).save(path)
+    return path
+
+
+def test_predict_uses_the_bundled_model_and_says_so_on_one_line(tmp_path, capsys):
+    from core.package import bundled_model_path
+
+    assert main(["predict", str(_bar_one(tmp_path / "one.png"))]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("digit: 1")
+    assert captured.err.strip() == (f"ffn: using the bundled model {bundled_model_path()} "
+                                    "(--model chooses another)")
+
+
+def test_evaluate_needs_only_the_test_files_and_uses_the_bundled_model(tmp_path, capsys, rng):
+    folder = tmp_path / "t10k"
+    data = blobs(60, rng)
+    folder.mkdir()
+    write_idx(folder / (IDX_NAMES["test", "images"] + ".gz"), data.images)
+    write_idx(folder / (IDX_NAMES["test", "labels"] + ".gz"), data.labels)
+    assert main(["evaluate", "--data", str(folder)]) == 0  # no train-* files in the folder
+    captured = capsys.readouterr()
+    assert "of 60 from" in captured.out and "using the bundled model" in captured.err
+
+
+def test_evaluate_reads_a_keras_npz_and_refuses_a_kaggle_csv_by_name(tmp_path, capsys, rng):
+    train, test = blobs(30, rng), blobs(20, rng)
+    write_keras_npz(tmp_path / "mnist.npz", train.images, train.labels, test.images,
+                    test.labels)
+    assert main(["evaluate", "--data", str(tmp_path / "mnist.npz")]) == 0
+    assert "of 20 from" in capsys.readouterr().out
+    write_kaggle_csv(tmp_path / "train.csv", train.images, train.labels)
+    assert main(["evaluate", "--data", str(tmp_path / "train.csv")]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert "train.csv: has no labelled test split" in err
+
+
+def test_evaluate_finds_test_files_in_mnist_dir(tmp_path, capsys, rng, monkeypatch):
+    data = blobs(40, rng)
+    write_idx(tmp_path / (IDX_NAMES["test", "images"] + ".gz"), data.images)
+    write_idx(tmp_path / (IDX_NAMES["test", "labels"] + ".gz"), data.labels)
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path))
+    assert main(["evaluate"]) == 0
+    assert "of 40 from" in capsys.readouterr().out
+
+
+def test_evaluate_without_data_names_data_mnist_dir_and_ffn_download(tmp_path, capsys,
+                                                                     monkeypatch):
+    import core.data.find as find
+
+    monkeypatch.setattr(find, "default_data_dir", lambda: tmp_path / "cache" / "mnist")
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path / "elsewhere"))
+    assert main(["evaluate"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("ffn: using the bundled model") and len(err) == 2
+    assert err[1].startswith("ffn: error: MNIST not found: no t10k-images-idx3-ubyte.gz and "
+                             "t10k-labels-idx1-ubyte.gz in ")
+    for words in ("--data", "MNIST_DIR", "`ffn download`", str(tmp_path / "cache" / "mnist")):
+        assert words in err[1], err[1]
+    assert "train-" not in err[1] and "open a file" not in err[1]
+
+
+def test_train_without_data_names_the_same_ways_to_give_it(tmp_path, capsys, monkeypatch):
+    import core.data.find as find
+
+    monkeypatch.setattr(find, "default_data_dir", lambda: tmp_path / "cache" / "mnist")
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    assert main(["train", "--epochs", "1", "--out", str(tmp_path / "m.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("ffn: error: MNIST not found: no train-images-idx3-ubyte.gz and "
+                   f"train-labels-idx1-ubyte.gz in {tmp_path / 'cache' / 'mnist'} (the download "
+                   "folder); give --data PATH, set MNIST_DIR, or run `ffn download`\n")
+
+
+def test_a_missing_bundled_model_is_one_clear_error(tmp_path, capsys, monkeypatch):
+    import core.package
+
+    monkeypatch.setattr(core.package, "assets_dir", lambda: tmp_path)
+    assert main(["predict", str(_bar_one(tmp_path / "one.png"))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ffn: error: no --model given") and "--model MODEL.npz" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_version_in_a_subprocess():
+    import tomllib
+    from pathlib import Path
+
+    import core
+
+    pyproject = Path(core.__file__).parent.parent / "pyproject.toml"
+    expected = tomllib.loads(pyproject.read_text())["project"]["version"]
+    run = subprocess.run([sys.executable, "-m", "core.cli", "--version"], capture_output=True,
+                         text=True)
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"ffn {expected}\n", "")
+
+
+def test_version_falls_back_to_the_metadata_then_says_unknown(monkeypatch):
+    from importlib import metadata
+
+    import core.package as package
+
+    monkeypatch.setattr(package, "checkout", lambda: None)
+    assert package.version() == metadata.version("ffn-gui")  # the venv has it installed
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(package.metadata, "version", not_installed)
+    assert package.version() == "unknown (not installed)"
+
+
+def test_the_bundled_model_is_used_without_loading_qt_or_ffn_gui(tmp_path):
+    png = _bar_one(tmp_path / "one.png")
+    code = ("import sys; from core import cli\n"
+            f"assert cli.main(['predict', {str(png)!r}]) == 0\n"
+            "print([m for m in ('PySide6', 'pyqtgraph', 'ffn_gui') if m in sys.modules])")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.splitlines()[0].startswith("digit: 1")
+    assert run.stdout.splitlines()[-1] == "[]"
+
+
+def test_train_has_an_option_for_every_setting_of_the_window():
+    from dataclasses import fields
+
+    from core.cli import build_parser
+    from core.training import TrainConfig
+
+    train = build_parser()._subparsers._group_actions[0].choices["train"]
+    options = {a.dest for a in train._actions}
+    assert {f.name for f in fields(TrainConfig)} - options == set()
+
+
+def test_train_momentum_and_deskew_reach_the_model(blob_folder, tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    assert main(["train", "--data", str(blob_folder), "--preset", "seed", "--epochs", "1",
+                 "--validation", "0", "--optimizer", "momentum", "--lr", "0.5",
+                 "--momentum", "0.5", "--deskew", "--out", str(out)]) == 0
+    config = load_model(out).config
+    assert (config.optimizer, config.momentum, config.deskew) == ("momentum", 0.5, True)
+    assert load_model(out).network.deskew
+    assert main(["train", "--data", str(blob_folder), "--epochs", "1", "--validation", "0",
+                 "--no-deskew", "--no-augment", "--out", str(out)]) == 0
+    assert load_model(out).config.deskew is False  # the default preset deskews
+
+
+def test_a_bad_momentum_is_one_clear_error(capsys):
+    assert main(["train", "--momentum", "1.5", "--data", "/x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ffn: error: momentum must be in [0, 1)") and len(err.splitlines()) == 1

@@ -139,6 +139,29 @@ def test_failure_reaches_the_user(window, qtbot, server, tmp_path):
     assert window.data is None
 
 
+def test_a_refused_mirror_is_explained_in_the_window_as_on_the_command_line(window, qtbot,
+                                                                          tmp_path):
+    import socket
+
+    from core.download import download_mnist
+    from core.download_errors import HEADLINES
+    from core.errors import DownloadError
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        mirror = f"http://127.0.0.1:{s.getsockname()[1]}/m/"
+    options = dict(mirrors=[mirror], allow_insecure_localhost=True, timeout=5,
+                   files={"train-images-idx3-ubyte.gz": "0" * 32})
+    dialog = window.download_data(tmp_path / "d", **options)
+    with qtbot.waitSignal(dialog.failed, timeout=20_000):
+        pass
+    with pytest.raises(DownloadError) as core_error:
+        download_mnist(tmp_path / "cli", **options)
+    assert window.errors == [("Download failed", str(core_error.value))]
+    assert window.errors[0][1].startswith(HEADLINES["refused"] + "\n\nOr download ")
+    assert "File → Open MNIST folder…" in window.errors[0][1]
+
+
 def test_escape_cancels(qtbot, tmp_path):
     big = {"train-images-idx3-ubyte.gz": np.random.default_rng(5).bytes(2_000_000)}
     server = Server(big, slow=frozenset(big))

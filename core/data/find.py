@@ -1,5 +1,6 @@
-"""Finding MNIST (the path given, ``$MNIST_DIR``, the download folder) and ``load_data``, which
-loads whichever of the three formats a path holds."""
+"""Finding MNIST (the path given, ``$MNIST_DIR``, the download folder); ``load_data``, which
+loads whichever of the three formats a path holds, and ``load_test_data``, which needs only the
+test files."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 import platformdirs
 
 from ..errors import DataError
-from .dataset import MnistData
+from .dataset import Dataset, MnistData
 from .files import _exists, _only_data_errors
-from .idx import _find_idx, load_idx_folder
+from .idx import _find_idx, _idx_candidates, load_idx_folder, load_idx_split
 from .kaggle import load_kaggle_csv
 from .keras import load_keras_npz
 
@@ -21,35 +22,41 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_cache_dir("ffn-gui")) / "mnist"
 
 
-def _has_mnist(folder: Path) -> bool:
+SPLIT_FILES = {split: " and ".join(_idx_candidates(split, k)[0] for k in ("images", "labels"))
+               for split in ("train", "t10k")}
+WINDOW_ADVICE = "download it or open a file"
+
+
+def _has_mnist(folder: Path, split: str = "train") -> bool:
     try:
-        return folder.is_dir() and all(_find_idx(folder, "train", k) for k in ("images", "labels"))
+        return folder.is_dir() and all(_find_idx(folder, split, k) for k in ("images", "labels"))
     except (OSError, DataError):
         return False
 
 
-def find_mnist(path: str | os.PathLike | None = None) -> Path:
+def find_mnist(path: str | os.PathLike | None = None, split: str = "train",
+               advice: str = WINDOW_ADVICE) -> Path:
     """Where MNIST is: ``path`` if given (a folder of IDX files, a .csv or an .npz), else
-    $MNIST_DIR, else ``default_data_dir()``, whichever first holds the training IDX files."""
+    $MNIST_DIR, else ``default_data_dir()``, whichever first holds ``split``'s IDX files ("train"
+    to train, "t10k" to test). ``advice`` ends the message when none does."""
     if path is not None:
         path = Path(path)
-        if _exists(path) and (path.is_file() or _has_mnist(path)):
+        if _exists(path) and (path.is_file() or _has_mnist(path, split)):
             return path
-        problem = "does not exist" if not _exists(path) else "holds no MNIST training files"
-        raise DataError(f"{path}: {problem} (expected a folder with train-images-idx3-ubyte.gz "
-                        "and train-labels-idx1-ubyte.gz, a Kaggle .csv or a Keras .npz)")
+        what = "training" if split == "train" else "test"
+        problem = "does not exist" if not _exists(path) else f"holds no MNIST {what} files"
+        raise DataError(f"{path}: {problem} (expected a folder with {SPLIT_FILES[split]}, a "
+                        "Kaggle .csv or a Keras .npz)")
     looked = []
     env = os.environ.get("MNIST_DIR")
     candidates = ([(Path(env), "$MNIST_DIR")] if env else []) + \
                  [(default_data_dir(), "the download folder")]
     for folder, what in candidates:
-        if _has_mnist(folder):
+        if _has_mnist(folder, split):
             return folder
         looked.append(f"{folder} ({what})")
-    raise DataError("MNIST not found: no train-images-idx3-ubyte.gz and "
-                    f"train-labels-idx1-ubyte.gz in {' or '.join(looked)}; download it or "
-                    "open a file")
-
+    raise DataError(f"MNIST not found: no {SPLIT_FILES[split]} in {' or '.join(looked)}; "
+                    f"{advice}")
 
 
 @_only_data_errors
@@ -76,3 +83,21 @@ def load_data(path: str | os.PathLike | None = None) -> MnistData:
         return load_idx_folder(path.parent)
     raise DataError(f"{path}: unknown data format {suffix or '(no extension)'!r}; open a folder "
                     "of MNIST IDX files, a Kaggle .csv or a Keras .npz")
+
+
+@_only_data_errors
+def load_test_data(path: str | os.PathLike | None = None, advice: str = WINDOW_ADVICE) -> Dataset:
+    """The labelled test split of a folder of IDX files (only the two t10k files are needed)
+    or of a Keras .npz; ``path=None`` finds the t10k files with ``find_mnist``."""
+    path = find_mnist(split="t10k", advice=advice) if path is None else Path(path)
+    if not _exists(path):
+        raise DataError(f"{path}: file or folder not found (no such file)")
+    if path.is_file() and path.name.startswith(("train-", "t10k-")) and "ubyte" in path.name:
+        path = path.parent
+    if path.is_dir():
+        return load_idx_split(path, "t10k")
+    test = load_data(path).test
+    if test is None or test.labels is None:
+        raise DataError(f"{path}: has no labelled test split (a Kaggle .csv has none; give a "
+                        "folder with " + SPLIT_FILES["t10k"] + " or a Keras .npz)")
+    return test

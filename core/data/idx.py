@@ -141,26 +141,37 @@ def _find_idx(folder: Path, split: str, kind: str) -> Path | None:
 @_only_data_errors
 def load_idx_folder(folder: str | os.PathLike) -> MnistData:
     """The IDX files in ``folder``: train images and labels required, t10k (test) optional."""
+    folder = _idx_folder(folder)
+    train = load_idx_split(folder, "train")
+    test = load_idx_split(folder, "t10k", required=False)
+    return MnistData(train, test, str(folder))
+
+
+@_only_data_errors
+def load_idx_split(folder: str | os.PathLike, split: str, required: bool = True) -> Dataset | None:
+    """One split's pair of IDX files in ``folder`` ("train" or "t10k"): a labelled Dataset, or
+    None when neither file is there and the split is not ``required``."""
+    folder = _idx_folder(folder)
+    paths = {kind: _find_idx(folder, split, kind) for kind in ("images", "labels")}
+    if None in paths.values():
+        if not required and paths["images"] is paths["labels"] is None:
+            return None
+        missing = [_idx_candidates(split, k)[0] for k, p in paths.items() if p is None]
+        raise DataError(f"{folder}: missing MNIST file {' and '.join(missing)} (also looked "
+                        "for the names without .gz and with '.idx' instead of '-idx')")
+    images = load_idx(paths["images"], "images")
+    labels = load_idx(paths["labels"], "labels")
+    if len(images) != len(labels):
+        raise DataError(f"{folder}: count mismatch: {paths['images'].name} holds "
+                        f"{len(images):,} images but {paths['labels'].name} holds "
+                        f"{len(labels):,} labels")
+    return Dataset(images, labels, str(paths["images"]))
+
+
+def _idx_folder(folder: str | os.PathLike) -> Path:
     folder = Path(folder)
     if not _exists(folder):
         raise DataError(f"{folder}: folder not found (no such folder)")
     if not folder.is_dir():
         raise DataError(f"{folder}: is a file, not a folder of IDX files")
-    sets = {}
-    for split in ("train", "t10k"):
-        paths = {kind: _find_idx(folder, split, kind) for kind in ("images", "labels")}
-        if None in paths.values():
-            if split == "t10k" and paths["images"] is paths["labels"] is None:
-                sets[split] = None
-                continue
-            missing = [_idx_candidates(split, k)[0] for k, p in paths.items() if p is None]
-            raise DataError(f"{folder}: missing MNIST file {' and '.join(missing)} (also looked "
-                            "for the names without .gz and with '.idx' instead of '-idx')")
-        images = load_idx(paths["images"], "images")
-        labels = load_idx(paths["labels"], "labels")
-        if len(images) != len(labels):
-            raise DataError(f"{folder}: count mismatch: {paths['images'].name} holds "
-                            f"{len(images):,} images but {paths['labels'].name} holds "
-                            f"{len(labels):,} labels")
-        sets[split] = Dataset(images, labels, str(paths["images"]))
-    return MnistData(sets["train"], sets["t10k"], str(folder))
+    return folder
