@@ -25,6 +25,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from .system_libs import platform_problem
+
+    problem = platform_problem()  # Qt would name one missing library and abort
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
 
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
