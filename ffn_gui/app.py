@@ -37,14 +37,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import resources, settings
     from .main_window import MainWindow
-    from .theme import follow_color_scheme
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationDisplayName("ffn-gui")
     app.setDesktopFileName("ffn-gui")
-    follow_color_scheme(app)  # a dark platform gives a dark window, plots included
     icon = resources.icon_path()
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))

@@ -69,8 +69,10 @@ def test_each_views_info_button_and_the_help_menu_explain_it(window, qtbot):
 def test_the_menus_are_the_action_table(window):
     for spec in ACTIONS:
         action = getattr(window, f"{spec.name}_action")
-        menu = window.menus[spec.menu]
+        menu = window.submenus[spec.group] if spec.group else window.menus[spec.menu]
         assert action in menu.actions(), spec.name
+        if spec.group:
+            assert menu.menuAction() in window.menus[spec.menu].actions()
         assert action in window.actions()  # its shortcut works wherever the focus is
         assert action.text() == spec.text
 
