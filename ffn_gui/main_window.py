@@ -127,6 +127,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
         panel.open_folder_clicked.connect(self.ask_open_folder)
         panel.open_csv_clicked.connect(self.ask_open_csv)
         panel.settings_changed.connect(self._on_settings_changed)
+        panel.preset_help.linkActivated.connect(self.open_link)  # "the notes"
         self.view_tabs.currentChanged.connect(self.update_actions)
 
     # --- the parts, for tests and tools ------------------------------------------------------
@@ -420,7 +421,8 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
     def show_message(self, title: str, html: str) -> QMessageBox:
         """Show help or information without blocking; remembered in ``last_message``."""
         self.last_message = (title, html)
-        self.message_box = dialogs.show_box(self, QMessageBox.Icon.NoIcon, title, html)
+        self.message_box = dialogs.show_box(self, QMessageBox.Icon.NoIcon, title, html,
+                                            self.open_link)
         return self.message_box
 
     def ask_download(self) -> None:
