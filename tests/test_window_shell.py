@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel
 from shiboken6 import isValid
 
@@ -69,7 +70,8 @@ def test_each_views_info_button_and_the_help_menu_explain_it(window, qtbot):
     assert "plateau" in window.views["plots"].help_text
 
 
-def test_the_notes_are_explained_from_the_seed_presets_line_and_from_about(window, qtbot):
+def test_the_notes_are_explained_from_the_seed_presets_line_and_from_about(window, qtbot,
+                                                                          monkeypatch):
     panel = window.training_panel
     panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("seed"))
     line = panel.preset_help
@@ -86,6 +88,11 @@ def test_the_notes_are_explained_from_the_seed_presets_line_and_from_about(windo
         assert fact in text, fact
     notes = window.message_box
     assert notes.isVisible()
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    book = "http://neuralnetworksanddeeplearning.com/"
+    notes.findChild(QLabel, "qt_msgbox_label").linkActivated.emit(book)
+    assert opened == [book]  # the book opens in the browser
     notes.close()
 
     window.about_action.trigger()  # Help → About ffn-gui links to the same page
