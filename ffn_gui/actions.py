@@ -33,8 +33,7 @@ class ActionSpec:
     checkable: bool = False
     checked: bool = False
     separator: bool = False  # a separator before it in its menu
-    group: str = ""  # a submenu of its menu with this title; its checkable actions exclude
-    # one another (one QActionGroup)
+    group: str = ""  # a submenu of its menu, by title; its actions exclude one another
 
 
 A = ActionSpec
@@ -139,7 +138,7 @@ def make_action(window, spec: ActionSpec) -> QAction:
 
 def build_menus(window, specs=ACTIONS) -> dict[str, QAction]:
     """Make every action of ``specs``, set ``window.<name>_action`` and fill the menu bar
-(``window.menus``) and the submenus of grouped actions (``window.submenus``)."""
+    (``window.menus``) and the submenus of grouped actions (``window.submenus``)."""
     menus = {title: window.menuBar().addMenu(title) for title in MENUS}
     submenus: dict[str, QMenu] = {}
     groups: dict[str, QActionGroup] = {}

@@ -31,6 +31,7 @@ ABOUT = (
     f'<a href="{NOTES_LINK}">More about the notes\' network</a>.</p>'
 )
 
+
 def _nowrap(formula: str) -> str:
     return f'<span style="white-space:nowrap">{formula}</span>'
 
