@@ -92,7 +92,7 @@ HIDE = textwrap.dedent("""
     import os, subprocess, sys, tempfile
     hidden, command = sys.argv[1].split(","), sys.argv[2:]
     for folder in set(os.environ["HIDE_FOLDERS"].split(":")):
-        top = tempfile.mkdtemp()
+        top = tempfile.mkdtemp(dir=os.environ["HIDE_TOP"])
         orig, farm = os.path.join(top, "orig"), os.path.join(top, "farm")
         os.mkdir(orig), os.mkdir(farm)
         subprocess.run(["mount", "--bind", folder, orig], check=True)
@@ -113,7 +113,7 @@ def run_hidden(tmp_path: Path, *command: str) -> subprocess.CompletedProcess:
     script = tmp_path / "hide.py"
     script.write_text(HIDE)
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": ":77", "HIDE_FOLDERS":
-           ":".join(folders), "XDG_SESSION_TYPE": "x11"}
+           ":".join(folders), "HIDE_TOP": str(tmp_path), "XDG_SESSION_TYPE": "x11"}
     return subprocess.run(["unshare", "-r", "-m", sys.executable, str(script), ",".join(HIDDEN),
                            *command], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)
