@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 K = QKeySequence.StandardKey
 MENUS = ("&File", "&Edit", "&Training", "&View", "&Help")
@@ -32,6 +33,7 @@ class ActionSpec:
     checkable: bool = False
     checked: bool = False
     separator: bool = False  # a separator before it in its menu
+    group: str = ""  # a submenu of its menu, by title; its actions exclude one another
 
 
 A = ActionSpec
@@ -88,6 +90,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("deskew", "&View", "&Deskew the drawing", "set_deskew", (),
       "Shear the drawing upright before the network reads it, as a model trained on deskewed "
       "digits expects (what the network sees shows it)", checkable=True, checked=True),
+    A("theme_system", "&View", "Follow the &system", "theme_system", (),
+      "Light or dark as the desktop is set (the default)", checkable=True, group="&Theme",
+      separator=True),
+    A("theme_light", "&View", "&Light", "theme_light", (), "Always light", checkable=True,
+      group="&Theme"),
+    A("theme_dark", "&View", "&Dark", "theme_dark", (), "Always dark", checkable=True,
+      group="&Theme"),
     A("what", "&Help", "&What am I looking at?", "show_current_help", ("Shift+F1",),
       "Explain the view in front of you"),
     A("shortcuts", "&Help", "&Keyboard shortcuts", "show_shortcuts", ("F1",),
@@ -128,8 +137,11 @@ def make_action(window, spec: ActionSpec) -> QAction:
 
 
 def build_menus(window, specs=ACTIONS) -> dict[str, QAction]:
-    """Make every action of ``specs``, set ``window.<name>_action`` and fill the menu bar."""
+    """Make every action of ``specs``, set ``window.<name>_action`` and fill the menu bar
+    (``window.menus``) and the submenus of grouped actions (``window.submenus``)."""
     menus = {title: window.menuBar().addMenu(title) for title in MENUS}
+    submenus: dict[str, QMenu] = {}
+    groups: dict[str, QActionGroup] = {}
     actions: dict[str, QAction] = {}
     for spec in specs:
         action = make_action(window, spec)
@@ -138,8 +150,14 @@ def build_menus(window, specs=ACTIONS) -> dict[str, QAction]:
         menu = menus[spec.menu]
         if spec.separator:
             menu.addSeparator()
+        if spec.group and spec.group not in groups:
+            submenus[spec.group] = menu.addMenu(spec.group)
+            groups[spec.group] = QActionGroup(window)  # exclusive
+        if spec.group:
+            groups[spec.group].addAction(action)
+            menu = submenus[spec.group]
         menu.addAction(action)
-    window.menus = menus
+    window.menus, window.submenus = menus, submenus  # submenus by their titles
     return actions
 
 

@@ -25,20 +25,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from .system_libs import platform_problem
+
+    problem = platform_problem()  # Qt would name one missing library and abort
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
 
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from . import resources, settings
     from .main_window import MainWindow
-    from .theme import follow_color_scheme
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     app.setApplicationDisplayName("ffn-gui")
     app.setDesktopFileName("ffn-gui")
-    follow_color_scheme(app)  # a dark platform gives a dark window, plots included
     icon = resources.icon_path()
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))

@@ -1,4 +1,5 @@
-"""The window's Help menu: "What am I looking at?" for each view, the shortcuts, About.
+"""The window's Help menu: "What am I looking at?" for each view, the shortcuts, About, and
+the page on the notes' network that About and the ``seed`` preset's line link to.
 
 A mixin of ``MainWindow``. Every text is shown with ``show_message`` (never blocking), which
 also keeps it in ``last_message`` for tests and tools.
@@ -6,8 +7,10 @@ also keeps it in ``last_message`` for tests and tools.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
+from shiboken6 import isValid
 
 from . import actions, dialogs
 from .views.base import View
@@ -32,3 +35,16 @@ class HelpCommands:
 
     def show_about(self) -> QMessageBox:
         return self.show_message("About ffn-gui", dialogs.ABOUT)
+
+    def show_notes(self) -> QMessageBox:
+        """The page on the notes' network (in place of the help shown, if any)."""
+        if self.message_box is not None and isValid(self.message_box):
+            self.message_box.close()
+        return self.show_message("About the notes", dialogs.NOTES)
+
+    def open_link(self, href: str) -> None:
+        """A link clicked in the window's texts: its own pages here, the rest in the browser."""
+        if href == dialogs.NOTES_LINK:
+            self.show_notes()
+        else:
+            QDesktopServices.openUrl(QUrl(href))

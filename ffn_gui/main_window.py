@@ -36,6 +36,7 @@ from .model_commands import ModelCommands
 from .model_state import UNTITLED, ModelState, bundled_or_fresh
 from .session import Drawing, Session
 from .settings import Settings
+from .theme_commands import ThemeCommands
 from .training_controller import TrainingController, run_metrics
 from .training_panel import TrainingPanel
 from .view_tabs import ViewTabs
@@ -46,7 +47,7 @@ from .window_layout import build_layout, default_size
 CLOSE_WAIT_MS = 2000
 
 
-class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
+class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMainWindow):
     """The app's one window. ``MainWindow()`` starts as a new user's would: the bundled model,
     settings from the user's config folder, and a background search for MNIST."""
 
@@ -79,6 +80,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
         self._build_ui()
         self._connect()
         self._restore_settings()
+        self.restore_theme()
         self.set_model(model, note=note)
         if self.settings.notice:  # an unusable settings file was set aside: say so, once
             self.statusBar().showMessage(self.settings.notice, 30_000)
@@ -125,6 +127,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
         panel.open_folder_clicked.connect(self.ask_open_folder)
         panel.open_csv_clicked.connect(self.ask_open_csv)
         panel.settings_changed.connect(self._on_settings_changed)
+        panel.preset_help.linkActivated.connect(self.open_link)  # "the notes"
         self.view_tabs.currentChanged.connect(self.update_actions)
 
     # --- the parts, for tests and tools ------------------------------------------------------
@@ -418,7 +421,8 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
     def show_message(self, title: str, html: str) -> QMessageBox:
         """Show help or information without blocking; remembered in ``last_message``."""
         self.last_message = (title, html)
-        self.message_box = dialogs.show_box(self, QMessageBox.Icon.NoIcon, title, html)
+        self.message_box = dialogs.show_box(self, QMessageBox.Icon.NoIcon, title, html,
+                                            self.open_link)
         return self.message_box
 
     def ask_download(self) -> None:

@@ -15,6 +15,8 @@ from PySide6.QtCore import QByteArray, QSettings
 from core.errors import ConfigError
 from core.training import PRESETS, TrainConfig
 
+from .theme import THEMES
+
 ORGANIZATION = "ffn-gui"
 APPLICATION = "ffn-gui"
 DEFAULT_PRESET = "default"
@@ -155,6 +157,14 @@ class Settings:
 
     def set_current_view(self, name: str) -> None:
         self.store.setValue("window/current_view", name)
+
+    def theme(self) -> str:
+        """View → Theme: "system" (the default), "light" or "dark"."""
+        value = self._str("window/theme")
+        return value if value in THEMES else "system"
+
+    def set_theme(self, choice: str) -> None:
+        self.store.setValue("window/theme", choice)
 
     # --- questions ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -38,6 +39,7 @@ from core.optimizers import OPTIMIZERS
 from core.text import parse_hidden
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
+from .dialogs import NOTES_LINK
 from .labels import TwoLines
 from .settings_tips import INITS, SCHEDULES, TIPS
 from .theme import secondary_text
@@ -194,6 +196,7 @@ class SettingsForm(QGroupBox):
         self.back_button.setVisible(False)
         self.back_button.clicked.connect(self.back_to_changes)
         self.preset_help = TwoLines()
+        self.preset_help.setTextFormat(Qt.TextFormat.RichText)  # "the notes" links to them
         secondary_text(self.preset_help)
         row.addWidget(label)
         row.addWidget(self.preset_combo)
@@ -432,5 +435,6 @@ class SettingsForm(QGroupBox):
             about = f"{about}; changed here (choose '{self._preset}' again to restore it)"
         elif self._replaced is not None:
             about = f"{about}; your changes are kept: Back to my changes"
+        about = escape(about).replace("the notes", f'<a href="{NOTES_LINK}">the notes</a>', 1)
         self.preset_help.setText(about)
         self.back_button.setVisible(self._replaced is not None)

@@ -9,10 +9,9 @@ the Okabe-Ito set (readable by the common colour-blindnesses), lightened on dark
 ``secondary_text(label)`` shows a label's text quieter than the rest but readable in any palette
 (a style sheet's ``palette(mid)`` is grey on grey, and frozen at the palette of the moment).
 
-``follow_color_scheme(app)`` keeps the application in step with the platform's colour scheme
-(``QStyleHints.colorScheme``): where the style does not turn dark itself when the platform
-does (Fusion on many Linux desktops), it sets ``dark_palette()``, and puts the style's own
-palette back when the platform turns light again.
+``set_theme(app, choice)`` colours the application light, dark, or in step with the
+platform's colour scheme (``QStyleHints.colorScheme``; "system", what
+``follow_color_scheme(app)`` sets): the View → Theme menu's three choices.
 """
 
 from __future__ import annotations
@@ -128,27 +127,62 @@ def secondary_text(widget: QWidget) -> None:
     widget.installEventFilter(_Recolour(widget))
 
 
-class _SchemeFollower:
-    """Sets ``dark_palette()`` when the platform is dark and the style stayed light."""
+# The View → Theme choices: the platform's light/dark setting, or one of the two always.
+THEMES = ("system", "light", "dark")
+
+
+def light_palette(app: QApplication) -> QPalette:
+    """The style's light palette (built from Fusion's button grey where the style's own
+    palette follows a dark platform)."""
+    palette = app.style().standardPalette()
+    return palette if not is_dark(palette) else QPalette(QColor(239, 239, 239))
+
+
+class _Theme:
+    """Holds the theme chosen and keeps the palette in step with it and the platform's scheme:
+    where the style does not turn dark itself when the platform does (Fusion on many Linux
+    desktops), "system" sets ``dark_palette()``, and the platform's palette comes back when
+    the platform turns light again or another theme is chosen."""
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
-        self.ours = False  # whether the palette now set is our dark one
-        app.styleHints().colorSchemeChanged.connect(self.apply)
-        self.apply(app.styleHints().colorScheme())
+        self.choice = "system"
+        self.ours = False  # whether the palette now set is one of ours
+        app.styleHints().colorSchemeChanged.connect(self.follow)
 
-    def apply(self, scheme: Qt.ColorScheme) -> None:
+    def set(self, choice: str) -> None:
+        if choice not in THEMES:
+            raise ValueError(f"unknown theme {choice!r}; choose one of {', '.join(THEMES)}")
+        self.choice = choice
+        if choice == "system":
+            if self.ours:  # the platform's own palette back before following it
+                self.app.setPalette(QPalette())
+                self.ours = False
+            self.follow(self.app.styleHints().colorScheme())
+        else:
+            self.app.setPalette(dark_palette() if choice == "dark" else light_palette(self.app))
+            self.ours = True
+
+    def follow(self, scheme: Qt.ColorScheme) -> None:
+        if self.choice != "system":
+            return
         if scheme == Qt.ColorScheme.Dark and not is_dark(self.app.palette()):
             self.app.setPalette(dark_palette())
             self.ours = True
         elif scheme != Qt.ColorScheme.Dark and self.ours:
-            self.app.setPalette(self.app.style().standardPalette())
+            self.app.setPalette(QPalette())
             self.ours = False
+
+
+def set_theme(app: QApplication, choice: str) -> None:
+    """Colour ``app`` light, dark, or as the platform's colour scheme says ("system"), now and
+    whenever the platform's scheme changes."""
+    controller = getattr(app, "_ffn_theme", None)
+    if controller is None:
+        controller = app._ffn_theme = _Theme(app)  # kept alive as long as the app
+    controller.set(choice)
 
 
 def follow_color_scheme(app: QApplication) -> None:
     """Keep ``app``'s palette in step with the platform's light/dark colour scheme."""
-    previous = getattr(app, "_ffn_scheme_follower", None)
-    if previous is not None:  # called again (tests): one follower only
-        app.styleHints().colorSchemeChanged.disconnect(previous.apply)
-    app._ffn_scheme_follower = _SchemeFollower(app)  # kept alive as long as the app
+    set_theme(app, "system")

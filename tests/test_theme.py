@@ -17,6 +17,7 @@ def app():
     app = QApplication.instance()
     before = QPalette(app.palette())
     yield app
+    theme.set_theme(app, "system")  # what a test chose ends with it
     app.setPalette(before)
 
 
@@ -69,3 +70,62 @@ def test_a_style_that_turns_dark_itself_is_left_alone(app):
     assert app.palette().color(QPalette.ColorRole.Window) == QColor(10, 40, 10)
     app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert app.palette().color(QPalette.ColorRole.Window) == QColor(10, 40, 10)  # not ours
+
+
+def plot_background(window) -> QColor:
+    return window.plots.graphics.backgroundBrush().color()
+
+
+def test_the_theme_menu_sets_the_palette_recolours_the_plots_and_is_remembered(app, window,
+                                                                               qtbot):
+    from ffn_gui import MainWindow
+
+    menu = window.submenus["&Theme"]
+    assert menu.menuAction() in window.menus["&View"].actions()
+    assert [a.text() for a in menu.actions()] == ["Follow the &system", "&Light", "&Dark"]
+    assert window.theme_system_action.isChecked() and not is_dark(app.palette())
+    light_background = plot_background(window)
+    window.theme_dark_action.trigger()
+    assert window.theme_dark_action.isChecked() and not window.theme_system_action.isChecked()
+    assert is_dark(app.palette()) and window.settings.theme() == "dark"
+    qtbot.waitUntil(lambda: plot_background(window).lightness() < 80)
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)  # the desktop turns light
+    assert is_dark(app.palette())  # Dark stays dark
+    again = MainWindow(window.settings, search_data=False)  # the next launch
+    qtbot.addWidget(again)
+    assert again.theme_dark_action.isChecked() and is_dark(app.palette())
+    window.theme_light_action.trigger()
+    assert not is_dark(app.palette()) and window.settings.theme() == "light"
+    qtbot.waitUntil(lambda: plot_background(window) == light_background)
+
+
+def test_light_stays_light_on_a_dark_desktop_and_follow_the_system_follows_it_again(app,
+                                                                                   window):
+    window.theme_light_action.trigger()
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # the desktop turns dark
+    assert not is_dark(app.palette())
+    window.theme_system_action.trigger()
+    assert window.settings.theme() == "system"
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert is_dark(app.palette())
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert not is_dark(app.palette())
+
+
+def test_light_is_light_where_the_style_palette_follows_a_dark_desktop(app, monkeypatch):
+    monkeypatch.setattr(app.style(), "standardPalette", dark_palette)
+    theme.set_theme(app, "light")
+    assert not is_dark(app.palette())
+
+
+def test_an_unknown_or_mistyped_stored_theme_is_follow_the_system(app, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from ffn_gui.settings import Settings
+
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    for value in ("purple", 3, ""):
+        settings.store.setValue("window/theme", value)
+        assert settings.theme() == "system"
+    with pytest.raises(ValueError, match="unknown theme 'purple'"):
+        theme.set_theme(app, "purple")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from core.training import TrainConfig
 from ffn_gui import actions, workers
+from ffn_gui.theme import is_dark
 
 SMALL = TrainConfig(hidden=(32,), epochs=2, validation=100, batch_size=32, optimizer="adam",
                     learning_rate=0.005, cost="cross_entropy", activation="relu")
@@ -220,6 +221,8 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
         assert not w.isVisible()
     elif name in DIGIT_ACTIONS or name.startswith("label_"):
         check_digit_action(name, w, qtbot, paths, fire)
+    elif name.startswith("theme_"):
+        check_theme_action(name.removeprefix("theme_"), w, fire)
     else:
         raise AssertionError(f"the test does not know what {name!r} should do")
     w.update_actions()
@@ -274,6 +277,14 @@ def check_digit_action(name: str, w, qtbot, paths, fire) -> None:
             f"Added a {digit} to my digits — {n + 1} so far"
         assert w.canvas.is_empty() and len(w.my_digits) == n + 1
         stroke(w)
+
+
+def check_theme_action(choice: str, w, fire) -> None:
+    fire()
+    assert getattr(w, f"theme_{choice}_action").isChecked() and w.settings.theme() == choice
+    assert is_dark(QApplication.palette()) == (choice == "dark")  # offscreen is light
+    if choice == "dark":  # the actions after it (and the tests) find the palette they expect
+        w.theme_system_action.trigger()
 
 
 ORDER = [spec.name for spec in actions.ACTIONS if spec.name != "quit"] + ["quit"]

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QLabel
+from shiboken6 import isValid
 
 from core.training import TrainConfig
 from ffn_gui import MainWindow
 from ffn_gui.actions import ACTIONS
+from ffn_gui.dialogs import NOTES_LINK
 from ffn_gui.training_controller import RunFuture
 from ffn_gui.views import VIEWS
 from ffn_gui.views.base import View
@@ -66,11 +70,47 @@ def test_each_views_info_button_and_the_help_menu_explain_it(window, qtbot):
     assert "plateau" in window.views["plots"].help_text
 
 
+def test_the_notes_are_explained_from_the_seed_presets_line_and_from_about(window, qtbot,
+                                                                          monkeypatch):
+    panel = window.training_panel
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("seed"))
+    line = panel.preset_help
+    assert line.text().startswith(f'<a href="{NOTES_LINK}">the notes</a>: sigmoid')
+    qtbot.waitUntil(line.isVisible)
+    height = line.fontMetrics().height()
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=QPoint(height, height // 2 + 1))
+    qtbot.waitUntil(lambda: window.last_message is not None)
+    title, text = window.last_message
+    assert title == "About the notes"
+    for fact in ("Nielsen", "chapters 1–2", "784-128-128-10 sigmoid", "Layer 1 is the input",
+                 "C = ½‖y − aᴸ‖²", "BP1", "BP4", "w ← w − (α/m)Σ∇w", "modern options",
+                 "<i>seed</i> preset is this network"):
+        assert fact in text, fact
+    notes = window.message_box
+    assert notes.isVisible()
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    book = "http://neuralnetworksanddeeplearning.com/"
+    notes.findChild(QLabel, "qt_msgbox_label").linkActivated.emit(book)
+    assert opened == [book]  # the book opens in the browser
+    notes.close()
+
+    window.about_action.trigger()  # Help → About ffn-gui links to the same page
+    about = window.message_box
+    assert NOTES_LINK in window.last_message[1]
+    about.findChild(QLabel, "qt_msgbox_label").linkActivated.emit(NOTES_LINK)
+    assert window.last_message == ("About the notes", text)
+    qtbot.waitUntil(lambda: not isValid(about) or not about.isVisible())  # replaced, not piled
+    window.message_box.close()
+
+
 def test_the_menus_are_the_action_table(window):
     for spec in ACTIONS:
         action = getattr(window, f"{spec.name}_action")
-        menu = window.menus[spec.menu]
+        menu = window.submenus[spec.group] if spec.group else window.menus[spec.menu]
         assert action in menu.actions(), spec.name
+        if spec.group:
+            assert menu.menuAction() in window.menus[spec.menu].actions()
         assert action in window.actions()  # its shortcut works wherever the focus is
         assert action.text() == spec.text
 
