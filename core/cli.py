@@ -80,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action=_Version, help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_train(sub)
+    _add_evaluate_predict_download(sub)
+    return p
 
+
+def _add_train(sub) -> None:
     t = sub.add_parser("train", help="train a network and save it",
                        description="Train a network on MNIST and save it as a model file.")
     t.add_argument("--data", metavar="PATH", help="folder of MNIST IDX files, a Kaggle "
@@ -116,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--extra", metavar="FILE", help="a my-digits file (the window's My digits "
                    "→ Export) mixed into the training digits, repeated to a fifth of them")
 
+
+def _add_evaluate_predict_download(sub) -> None:
     e = sub.add_parser("evaluate", help="test accuracy and confusion matrix of a model")
     e.add_argument("--model", metavar="MODEL.npz", help=MODEL_HELP)
     e.add_argument("--data", metavar="PATH", help="a folder with t10k-images-idx3-ubyte.gz and "
@@ -134,7 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("download", help="download MNIST (about 11 MB) and verify it")
     d.add_argument("--dest", metavar="DIR", help="default: the per-user cache folder")
-    return p
 
 
 def cmd_train(args: argparse.Namespace) -> int:
