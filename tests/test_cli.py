@@ -5,7 +5,13 @@ import sys
 
 import numpy as np
 import pytest
-from helpers.datafiles import IDX_NAMES, write_idx, write_kaggle_csv, write_keras_npz
+from helpers.datafiles import (
+    IDX_NAMES,
+    write_blob_folder,
+    write_idx,
+    write_kaggle_csv,
+    write_keras_npz,
+)
 from helpers.synthetic import blobs
 from PIL import Image
 
@@ -15,13 +21,7 @@ from core.model_io import load_model
 
 @pytest.fixture
 def blob_folder(tmp_path, rng):
-    folder = tmp_path / "mnist"
-    folder.mkdir()
-    for split, n in (("train", 1200), ("test", 300)):
-        data = blobs(n, rng)
-        write_idx(folder / (IDX_NAMES[split, "images"] + ".gz"), data.images)
-        write_idx(folder / (IDX_NAMES[split, "labels"] + ".gz"), data.labels)
-    return folder
+    return write_blob_folder(tmp_path / "mnist", rng, 1200, 300)
 
 
 @pytest.fixture

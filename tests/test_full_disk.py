@@ -7,7 +7,7 @@ import errno
 
 import numpy as np
 import pytest
-from helpers.datafiles import IDX_NAMES, write_idx, write_kaggle_csv
+from helpers.datafiles import write_blob_folder, write_kaggle_csv
 from helpers.fulldisk import fill, small_tmpfs, snapshot
 from helpers.mirrors import Server, fetch
 from helpers.synthetic import blobs
@@ -81,13 +81,7 @@ def test_model_file_bytes_bounds_what_save_model_writes(tmp_path):
 
 @pytest.fixture
 def blob_folder(tmp_path, rng):
-    folder = tmp_path / "mnist"
-    folder.mkdir()
-    for split, n in (("train", 300), ("test", 100)):
-        data = blobs(n, rng)
-        write_idx(folder / (IDX_NAMES[split, "images"] + ".gz"), data.images)
-        write_idx(folder / (IDX_NAMES[split, "labels"] + ".gz"), data.labels)
-    return folder
+    return write_blob_folder(tmp_path / "mnist", rng, 300, 100)
 
 
 def test_ffn_train_finds_out_before_it_trains(disk, blob_folder, capsys):

@@ -64,6 +64,20 @@ def write_mnist_folder(
     return arrays
 
 
+def write_blob_folder(folder: str | Path, rng: np.random.Generator, n_train: int,
+                      n_test: int) -> Path:
+    """An MNIST folder (gzipped IDX) of learnable blob digits (``helpers.synthetic.blobs``)."""
+    from helpers.synthetic import blobs
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for split, n in (("train", n_train), ("test", n_test)):
+        data = blobs(n, rng)
+        write_idx(folder / (IDX_NAMES[split, "images"] + ".gz"), data.images)
+        write_idx(folder / (IDX_NAMES[split, "labels"] + ".gz"), data.labels)
+    return folder
+
+
 def kaggle_csv_text(images: np.ndarray, labels: np.ndarray | None) -> str:
     """Kaggle's digit-recognizer CSV text: train (label first) when ``labels`` is given."""
     rows = np.asarray(images, dtype=np.int64).reshape(len(images), 784)
