@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
 
 from . import colors
 
 BAR_WIDTH = 12  # px
-SLOT_WIDTH = 74  # px a legend takes: bar, values, title
+SLOT_WIDTH = 74  # px a legend takes at least: bar, values, title (wider for long values)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,30 @@ class Legend:
     @property
     def cmap(self):
         return colors.SIGNED if self.signed else colors.SEQUENTIAL
+
+    @property
+    def values(self) -> tuple[float, float, float]:
+        """The values written by the bar: top, middle, bottom."""
+        return self.hi, (self.hi + self.lo) / 2, self.lo
+
+
+def short(value: float) -> str:
+    """``value`` in at most three significant digits and few characters: 0.25, -1.5, 120,
+    7e-5, -1.5e-5 (not 7e-05 or -0.00015, which a legend or an axis would cut short)."""
+    if value == 0 or not np.isfinite(value):
+        return "0" if value == 0 else str(value)
+    a = abs(value)
+    if 1e-3 <= a < 1e4:
+        return f"{value:.3g}" if a < 100 else f"{value:.0f}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def slot_width(legend: Legend, metrics: QFontMetricsF) -> int:
+    """The room ``legend`` takes in a row: its title, bar, and its longest value."""
+    values = max(metrics.horizontalAdvance(short(v)) for v in legend.values)
+    return max(SLOT_WIDTH, round(metrics.height() + 2 + BAR_WIDTH + 5 + values + 6))
 
 
 _GRADIENTS: dict[int, QImage] = {}
@@ -50,20 +75,19 @@ def paint_legends(painter: QPainter, rect: QRectF, legends: list[Legend], text: 
     """``legends`` side by side in ``rect`` (each ``SLOT_WIDTH`` wide), bars as tall as it."""
     metrics = QFontMetricsF(painter.font())
     top, bottom = rect.top() + metrics.height() / 2, rect.bottom() - metrics.height() / 2
-    for i, legend in enumerate(legends):
-        x = rect.left() + i * SLOT_WIDTH
+    x = rect.left()
+    for legend in legends:
         bar = QRectF(x + metrics.height() + 2, top, BAR_WIDTH, max(bottom - top, 1.0))
         painter.drawImage(bar, gradient(legend.cmap))
         painter.setPen(text)
         painter.drawRect(bar)
-        for fraction in (0.0, 0.5, 1.0):
-            value = legend.hi + fraction * (legend.lo - legend.hi)
+        for fraction, value in zip((0.0, 0.5, 1.0), legend.values):
             y = bar.top() + fraction * bar.height()
             painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y))
-            painter.drawText(QRectF(bar.right() + 5, y - metrics.height() / 2, 60,
+            painter.drawText(QRectF(bar.right() + 5, y - metrics.height() / 2, 80,
                                     metrics.height()),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             f"{value:.3g}")
+                             short(value))
         painter.save()  # the title along the bar, reading upwards
         painter.translate(x + metrics.height() / 2, bar.center().y())
         painter.rotate(-90)
@@ -73,6 +97,7 @@ def paint_legends(painter: QPainter, rect: QRectF, legends: list[Legend], text: 
                          metrics.elidedText(legend.title, Qt.TextElideMode.ElideRight,
                                             bar.height()))
         painter.restore()
+        x += slot_width(legend, metrics)
 
 
 class LegendStrip:
@@ -86,7 +111,9 @@ class LegendStrip:
 
     @property
     def width(self) -> int:
-        return SLOT_WIDTH * len(self.legends)
+        """The strip's width in the application's font (the widgets' own)."""
+        metrics = QFontMetricsF(QApplication.font())
+        return sum(slot_width(legend, metrics) for legend in self.legends)
 
     def set(self, legends: list[Legend]) -> bool:
         """Show ``legends``; whether they changed."""

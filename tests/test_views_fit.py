@@ -1,0 +1,45 @@
+"""Each view shows whole in the room the window gives it: hosted as the window hosts it (a
+scroll area of exactly W×H), with the bundled model, a digit on the board and the test set
+evaluated, it needs no scroll bar at 720×540 or 1000×600 (a 1366×768 laptop's view area with
+the settings open or collapsed) nor at 680×430 (a 1024×640 screen's), and none of its labels or
+buttons overlap, is cut short or lies outside."""
+
+import pytest
+from helpers.fit import hosted, problems, scrolls
+from helpers.views import digit_image
+
+from ffn_gui.views import VIEWS
+
+SIZES = [(720, 540), (1000, 600), (680, 430)]
+
+
+@pytest.fixture
+def session(window, small_mnist):
+    """The window's session: the bundled model, a digit on the board, data with a test set."""
+    import numpy as np
+
+    window.canvas.show_picture(np.kron(digit_image(), np.ones((10, 10))))
+    window.set_data(small_mnist(200, 100))
+    return window.session
+
+
+def build(qtbot, session, name, width, height):
+    cls = next(c for c in VIEWS if c.name == name)
+    view = cls(session)
+    scroll = hosted(qtbot, view, width, height)
+    if name == "evaluation":
+        qtbot.waitUntil(lambda: view.result is not None and not view.evaluating, timeout=20_000)
+    view.flush()
+    qtbot.wait(1)  # the layout settles after what the refresh showed
+    return view, scroll
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", ["plots", "backprop"])
+def test_each_view_shows_whole(qtbot, session, name, size):
+    view, scroll = build(qtbot, session, name, *size)
+    hint = view.minimumSizeHint()
+    assert hint.width() <= 640 and hint.height() <= 400, f"{name}: minimum {hint.toTuple()}"
+    assert not scrolls(scroll), f"{name} scrolls at {size}"
+    assert view.size().toTuple() == size
+    assert problems(view) == []
