@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QScrollArea, QWid
 
 def hosted(qtbot, view: QWidget, width: int, height: int) -> QScrollArea:
     """``view`` in a frameless, resizable scroll area whose viewport is ``width``×``height``
-    (as ``view_tabs.ViewTabs`` hosts a view), shown and exposed."""
+    (as ``view_tabs.ViewTabs`` hosts a view), shown and exposed. Keep what it returns: qtbot
+    holds widgets weakly, and the scroll area owns the view."""
     scroll = QScrollArea()
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidgetResizable(True)
