@@ -35,7 +35,7 @@ def build(qtbot, session, name, width, height):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("name", ["plots", "network", "backprop"])
+@pytest.mark.parametrize("name", ["plots", "network", "weights", "backprop"])
 def test_each_view_shows_whole(qtbot, session, name, size):
     view, scroll = build(qtbot, session, name, *size)
     hint = view.minimumSizeHint()
@@ -43,3 +43,15 @@ def test_each_view_shows_whole(qtbot, session, name, size):
     assert not scrolls(scroll), f"{name} scrolls at {size}"
     assert view.size().toTuple() == size
     assert problems(view) == []
+
+
+@pytest.mark.parametrize("size, side", [((1000, 600), 56), ((720, 540), 44)])
+def test_weights_tiles_are_as_large_as_fit(qtbot, session, size, side):
+    """The tiles a row follow the room's shape: at 1000×600, 15 a row of ~60 px (a square
+    12×11 mosaic made them 48 px, with wide margins)."""
+    view, _scroll = build(qtbot, session, "weights", *size)
+    rect = view.canvas.image_rect()
+    tile = rect.width() / (view.cols * 29)
+    assert tile * 28 >= side, (view.cols, tile * 28)
+    room_w, room_h = view._room()
+    assert rect.width() >= 0.97 * room_w or rect.height() >= 0.97 * room_h
