@@ -35,7 +35,7 @@ def build(qtbot, session, name, width, height):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("name", ["plots", "network", "weights", "backprop"])
+@pytest.mark.parametrize("name", ["plots", "network", "weights", "backprop", "evaluation"])
 def test_each_view_shows_whole(qtbot, session, name, size):
     view, scroll = build(qtbot, session, name, *size)
     hint = view.minimumSizeHint()
