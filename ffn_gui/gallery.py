@@ -1,7 +1,7 @@
 """A gallery of 28×28 digits: one ``QListView`` over a light list model, never a widget per digit.
 
 ``DigitGallery.set_digits(images, captions, keys)`` shows uint8 (N, 28, 28) images (white ink on
-black, as MNIST) as magnified thumbnails with a caption each (e.g. the top probabilities). The
+black, as MNIST) as magnified thumbnails (``thumb`` pixels a side) with a caption each (e.g. the top probabilities). The
 thumbnails are made when the view first paints them and then cached, so a gallery of a
 thousand digits costs only what is on screen. ``digit_clicked(key)`` tells which was clicked;
 ``keys`` are the caller's own (test-set indices, my-digits ids).
@@ -29,8 +29,9 @@ def digit_image(image: np.ndarray, side: int = THUMB) -> QImage:
 
 
 class GalleryModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, thumb: int = THUMB) -> None:
         super().__init__(parent)
+        self.thumb = thumb  # pixels per side
         self.images = np.zeros((0, 28, 28), np.uint8)
         self.captions: list[str] = []
         self.keys: list = []
@@ -51,7 +52,7 @@ class GalleryModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             if row not in self._pixmaps:
-                self._pixmaps[row] = QPixmap.fromImage(digit_image(self.images[row]))
+                self._pixmaps[row] = QPixmap.fromImage(digit_image(self.images[row], self.thumb))
             return self._pixmaps[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.captions[row]
@@ -64,14 +65,14 @@ class DigitGallery(QListView):
     digit_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, wrap: bool = True,
-                 caption_lines: int = 2) -> None:
+                 caption_lines: int = 2, thumb: int = THUMB) -> None:
         super().__init__(parent)
-        self.gallery = GalleryModel(self)
+        self.gallery = GalleryModel(self, thumb)
         self.setModel(self.gallery)
         self.setViewMode(QListView.ViewMode.IconMode)
-        self.setIconSize(QSize(THUMB, THUMB))
-        cell = QSize(THUMB + (30 if caption_lines else 8),
-                     THUMB + 6 + caption_lines * self.fontMetrics().height())
+        self.setIconSize(QSize(thumb, thumb))
+        cell = QSize(thumb + (30 if caption_lines else 8),
+                     thumb + 6 + caption_lines * self.fontMetrics().height())
         self.setGridSize(cell)
         self.setUniformItemSizes(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)

@@ -35,7 +35,7 @@ def build(qtbot, session, name, width, height):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("name", ["plots", "network", "weights", "backprop", "evaluation"])
+@pytest.mark.parametrize("name", [c.name for c in VIEWS])
 def test_each_view_shows_whole(qtbot, session, name, size):
     view, scroll = build(qtbot, session, name, *size)
     hint = view.minimumSizeHint()
@@ -55,3 +55,22 @@ def test_weights_tiles_are_as_large_as_fit(qtbot, session, size, side):
     assert tile * 28 >= side, (view.cols, tile * 28)
     room_w, room_h = view._room()
     assert rect.width() >= 0.97 * room_w or rect.height() >= 0.97 * room_h
+
+
+def test_my_digits_rows_and_the_fine_tune_line_fit_a_laptop_view(qtbot, session):
+    """Ten digits of each kind: all ten rows show without scrolling at 720×540 (two columns
+    of five), and the fine-tune's line is in sight under them."""
+    import numpy as np
+    from PySide6.QtWidgets import QScrollArea
+
+    from ffn_gui.my_digits import MyDigitsStore
+
+    store = MyDigitsStore.of(session)
+    for label in np.repeat(np.arange(10), 10):
+        store.add(digit_image(int(label)), int(label))
+    view, _scroll = build(qtbot, session, "my digits", 720, 540)
+    rows = view.findChild(QScrollArea)
+    assert not rows.verticalScrollBar().isVisible()
+    report = view.report.geometry()
+    assert view.report.isVisible() and view.rect().contains(report)
+    assert rows.geometry().bottom() < report.top()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QFrame, QLabel,
+                               QScrollArea, QWidget)
 
 
 def hosted(qtbot, view: QWidget, width: int, height: int) -> QScrollArea:
@@ -46,19 +47,39 @@ def parts(root: QWidget) -> list[QWidget]:
     return found
 
 
+def scrolled(widget: QWidget, root: QWidget) -> bool:
+    """Whether ``widget`` is inside a scroll area within ``root`` (it may lie out of sight)."""
+    w = widget.parentWidget()
+    while w is not None and w is not root:
+        if isinstance(w, QAbstractScrollArea):
+            return True
+        w = w.parentWidget()
+    return False
+
+
 def rect_in(widget: QWidget, root: QWidget) -> QRect:
-    return QRect(widget.mapTo(root, QPoint(0, 0)), widget.size())
+    """Where ``widget`` shows in ``root``: its rectangle cut to the viewports of the scroll
+    areas it is in (empty when scrolled out of sight)."""
+    rect = QRect(widget.mapTo(root, QPoint(0, 0)), widget.size())
+    w = widget.parentWidget()
+    while w is not None and w is not root:
+        if isinstance(w, QAbstractScrollArea):
+            port = w.viewport()
+            rect &= QRect(port.mapTo(root, QPoint(0, 0)), port.size())
+        w = w.parentWidget()
+    return rect
 
 
 def problems(root: QWidget, room: QRect | None = None) -> list[str]:
     """What is wrong with how ``root`` shows its labels and buttons, within ``room`` (its own
     rectangle by default): overlaps, text wider than its label, parts outside."""
     room = room or root.rect()
-    found, shown = [], parts(root)
+    found = []
+    shown = [w for w in parts(root) if not rect_in(w, root).isEmpty()]
     for w in shown:
         r = rect_in(w, root)
         name = f"{type(w).__name__} {getattr(w, 'text', lambda: '')()[:40]!r}"
-        if not room.contains(r):
+        if not room.contains(r) and not scrolled(w, root):
             found.append(f"{name} at {r.getRect()} is outside {room.getRect()}")
         if isinstance(w, QLabel) and not w.wordWrap() and plain(w):
             need = max(w.fontMetrics().horizontalAdvance(line) for line in plain(w).split("\n"))
