@@ -95,22 +95,31 @@ class NetworkDiagram(QWidget):
         out = self.columns[-1]
         return QRectF(-1, -3, out.x + out.width + 9, HEIGHT + 4)  # + room for the labels
 
+    def _band(self) -> float:
+        """The height of the legends' band (and the gap above it); 0 without legends."""
+        return across_height(QFontMetricsF(self.font())) + LEGEND_GAP if self.legends else 0.0
+
+    def _room(self) -> QRectF:
+        """All the room for the diagram: the widget less the legends' band."""
+        return QRectF(0, 0, max(self.width(), 1), max(self.height() - self._band(), 1))
+
     def _layout(self) -> tuple[QRectF, QRectF]:
-        """(the room for the diagram, the band of legends laid across under it)."""
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        if not self.legends:
-            return QRectF(0, 0, w, h), QRectF(0, h, w, 0)
-        band = across_height(QFontMetricsF(self.font())) + LEGEND_GAP
-        return QRectF(0, 0, w, max(h - band, 1)), QRectF(0, max(h - band, 1) + LEGEND_GAP,
-                                                           w, band - LEGEND_GAP)
+        """(where the fitted diagram goes, the band of legends laid across right under it):
+        the two together centred in the widget."""
+        room, band = self._room(), self._band()
+        b = self._bounds()
+        tall = min(room.width() / b.width(), room.height() / b.height()) * b.height()
+        top = max((self.height() - tall - band) / 2, 0.0)
+        return (QRectF(0, top, room.width(), max(tall, 1.0)),
+                QRectF(0, top + tall + LEGEND_GAP, room.width(), max(band - LEGEND_GAP, 0)))
 
     def _area(self) -> QRectF:
         return self._layout()[0]
 
     def aspect(self) -> float:
         """Width over height of the room for the diagram (the view fits its gaps to it)."""
-        area = self._area()
-        return area.width() / max(area.height(), 1.0)
+        room = self._room()
+        return room.width() / room.height()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -170,7 +179,8 @@ class NetworkDiagram(QWidget):
         painter = QPainter(self)
         transform = self.transform()
         painter.save()
-        painter.setClipRect(self._area())
+        band = self._layout()[1]
+        painter.setClipRect(QRectF(0, 0, self.width(), band.top() - 1))  # a zoom ends above it
         painter.setTransform(transform)
         for column, image in zip(self.columns, self._qimages):
             painter.drawImage(QRectF(column.x, column.y, column.width,
@@ -185,7 +195,6 @@ class NetworkDiagram(QWidget):
         painter.restore()
         self._paint_labels(painter, transform)
         if self.legends:
-            band = self._layout()[1]
             width = min(band.width(), 260 * len(self.legends))  # not stretched over a wide view
             painter.drawPixmap(int(band.center().x() - width / 2), int(band.top()),
                                self.strip.pixmap_across(self, width))
