@@ -1,10 +1,10 @@
 """A gallery of 28×28 digits: one ``QListView`` over a light list model, never a widget per digit.
 
 ``DigitGallery.set_digits(images, captions, keys)`` shows uint8 (N, 28, 28) images (white ink on
-black, as MNIST) as magnified thumbnails (``thumb`` pixels a side) with a caption each (e.g. the top probabilities). The
-thumbnails are made when the view first paints them and then cached, so a gallery of a
-thousand digits costs only what is on screen. ``digit_clicked(key)`` tells which was clicked;
-``keys`` are the caller's own (test-set indices, my-digits ids).
+black, as MNIST) as magnified thumbnails (``thumb`` pixels a side) with a caption each (e.g. the
+top probabilities). The thumbnails are made when the view first paints them and then cached, so
+a gallery of a thousand digits costs only what is on screen. ``digit_clicked(key)`` tells which
+was clicked; ``keys`` are the caller's own (test-set indices, my-digits ids).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
-"""The network view's diagram: columns of cells and the lines between them, one widget that
-paints itself from NumPy arrays.
+"""The network view's diagram: columns of cells and the lines between them, one widget that paints
+itself from NumPy arrays.
 
 Coordinates are the layout's (``Column``; the input is 28 units tall, y downwards). One
 ``paintEvent`` draws each layer's cells as one small image scaled up without smoothing, the
 contribution lines as one ``drawLines`` per colour, the layer names, the digits by the outputs
 and the selected cell's frame; the legends, laid across a band under the diagram, come from a
-pixmap made again only when they change. The same picture as a pyqtgraph scene took 5-6 ms a repaint while you drew; this
-takes about 1.5 ms (``benchmarks/bench_gui.py``). The wheel zooms about the cursor, dragging
-pans, a double click fits the whole network again.
+pixmap made again only when they change. The same picture as a pyqtgraph scene took 5-6 ms a
+repaint while you drew; this takes about 1.5 ms (``benchmarks/bench_gui.py``). The wheel zooms
+about the cursor, dragging pans, a double click fits the whole network again.
 """
 
 from __future__ import annotations

@@ -5,11 +5,11 @@ coloured by activation (128 units: 16 rows of 8), the ten outputs labelled 0–9
 the strongest contributions |wⱼₖ aₖ| to each sum zⱼ as lines (red adds to z, blue takes away;
 the stronger, the more opaque). The gaps between layers stretch so that the diagram fills its
 room (``fitting_gap``). Click a cell for that neuron's details in the neuron panel, under the
-diagram (or beside it in a very wide view); the wheel zooms and dragging pans, for wide layers. The picture is ``NetworkDiagram``'s; the numbers
-come from ``core.inspect``, and this view keeps them as plain attributes: ``activations`` and
-``zs`` (one 1-D array per layer, as ``core.inspect.forward``), ``contributions``
-(``core.inspect.Contributions`` per layer) and the side panel's ``neuron``, ``weights_image``
-and ``weight_x_input_image``.
+diagram (or beside it in a very wide view); the wheel zooms and dragging pans, for wide layers.
+The picture is ``NetworkDiagram``'s; the numbers come from ``core.inspect``, and this view keeps
+them as plain attributes: ``activations`` and ``zs`` (one 1-D array per layer, as
+``core.inspect.forward``), ``contributions`` (``core.inspect.Contributions`` per layer) and the
+neuron panel's ``neuron``, ``weights_image`` and ``weight_x_input_image``.
 """
 
 from __future__ import annotations

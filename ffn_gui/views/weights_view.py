@@ -98,7 +98,8 @@ class WeightsView(View):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         # a new shape of room may want another number of tiles a row
         if watched is self.canvas and event.type() == QEvent.Type.Resize and \
-                self.tiles is not None and best_columns(len(self.tiles), *self._room()) != self.cols:
+                self.tiles is not None and \
+                best_columns(len(self.tiles), *self._room()) != self.cols:
             self.request_refresh()
         return False
 
