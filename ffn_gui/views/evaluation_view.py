@@ -89,6 +89,7 @@ class EvaluationView(View):
         split.addWidget(self._build_gallery_side())
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        split.setSizes([5000, 4000])  # the matrix a little wider than the gallery, at any width
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_top_row())
         layout.addWidget(split, 1)
