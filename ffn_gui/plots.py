@@ -416,8 +416,9 @@ class TrainingPlots(QWidget):
         if span is None or getattr(plot, key, None) == span:
             return
         setattr(plot, key, span)
-        if axis == "x":
-            plot.setXRange(*span, padding=0.03)
+        if axis == "x":  # room past the ends for the first and last epochs' labels (a
+            # narrow plot's axis hid the last one, stopping at 8 of 10 epochs)
+            plot.setXRange(*span, padding=0.05)
         else:
             plot.setYRange(*span, padding=0.03)
 
