@@ -10,7 +10,7 @@ was clicked; ``keys`` are the caller's own (test-set indices, my-digits ids).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
@@ -71,20 +71,32 @@ class DigitGallery(QListView):
         self.setModel(self.gallery)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setIconSize(QSize(thumb, thumb))
-        cell = QSize(thumb + (30 if caption_lines else 8),
-                     thumb + 6 + caption_lines * self.fontMetrics().height())
-        self.setGridSize(cell)
+        self.caption_lines, self.wrap = caption_lines, wrap
+        self._fit_grid()
         self.setUniformItemSizes(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWrapping(wrap)
         if not wrap:
             self.setFlow(QListView.Flow.LeftToRight)
-            self.setFixedHeight(cell.height() + 22)  # and room for a scroll bar
         self.setWordWrap(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.clicked.connect(lambda index: self.digit_clicked.emit(self.gallery.keys[index.row()]))
+
+    def _fit_grid(self) -> None:
+        """Each thumbnail's cell: the thumbnail, and its caption's lines in the current font."""
+        thumb = self.iconSize().width()
+        cell = QSize(thumb + (30 if self.caption_lines else 8),
+                     thumb + 6 + self.caption_lines * self.fontMetrics().height())
+        self.setGridSize(cell)
+        if not self.wrap:
+            self.setFixedHeight(cell.height() + 22)  # and room for a scroll bar
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a larger font (presenter mode)
+            self._fit_grid()
 
     def set_digits(self, images: np.ndarray, captions: list[str], keys: list) -> None:
         self.gallery.set_digits(images, captions, keys)

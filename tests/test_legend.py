@@ -30,7 +30,7 @@ def test_no_value_is_cut_at_the_legends_edge(qtbot, limit, across):
     widget = QWidget()
     qtbot.addWidget(widget)
     widget.resize(400, 200)
-    strip = LegendStrip()
+    strip = LegendStrip(widget)
     strip.set([Legend(True, -limit, limit, "contribution w·a"),
                Legend(False, 0.0, limit, "activation a")])
     pixmap = (strip.pixmap_across(widget, 400) if across

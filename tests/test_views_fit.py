@@ -8,6 +8,8 @@ import pytest
 from helpers.fit import hosted, problems, scrolls
 from helpers.views import digit_image
 
+from PySide6.QtWidgets import QLabel
+
 from ffn_gui.views import VIEWS
 
 SIZES = [(720, 540), (1000, 600), (680, 430)]
@@ -74,3 +76,21 @@ def test_my_digits_rows_and_the_fine_tune_line_fit_a_laptop_view(qtbot, session)
     report = view.report.geometry()
     assert view.report.isVisible() and view.rect().contains(report)
     assert rows.geometry().bottom() < report.top()
+
+
+@pytest.mark.parametrize("name", [c.name for c in VIEWS])
+def test_each_view_takes_a_larger_font_while_shown(qtbot, session, name):
+    """Presenter mode's fonts (1.5×), set while the view is shown: at 1000×600 it still shows
+    whole, its fixed-height lines grown with the font (none cut)."""
+    view, scroll = build(qtbot, session, name, 1000, 600)
+    font = scroll.font()
+    font.setPointSizeF(1.5 * font.pointSizeF())
+    scroll.setFont(font)
+    qtbot.waitUntil(lambda: view.font().pointSizeF() == font.pointSizeF())
+    view.flush()
+    qtbot.wait(1)
+    assert not scrolls(scroll), f"{name} scrolls with a 1.5× font"
+    assert problems(view) == []
+    for label in view.findChildren(QLabel):  # the two-line labels of a fixed height
+        if label.wordWrap() and label.maximumHeight() == label.minimumHeight() < 1000:
+            assert label.height() >= 2 * label.fontMetrics().lineSpacing(), label.text()

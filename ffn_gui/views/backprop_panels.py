@@ -34,7 +34,7 @@ class GridsPanel(QWidget):
         self.images: list[np.ndarray] = []  # RGBA uint8, one per grid
         self._qimages: list[QImage] = []
         self.limit = 1.0
-        self.strip = LegendStrip()
+        self.strip = LegendStrip(self)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(320, 200)

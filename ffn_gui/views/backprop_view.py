@@ -56,11 +56,27 @@ def equations(cost: str, activation: str, n_layers: int) -> dict[str, str]:
 
 
 class SteadyLabel(QLabel):
-    """A word-wrapped label of fixed height: no height-for-width (which would make a scroll
-    area hosting the view ask for the view's preferred height, not its minimum)."""
+    """A word-wrapped label ``lines`` lines tall, in any font: no height-for-width (which
+    would make a scroll area hosting the view ask for the view's preferred height, not its
+    minimum)."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self.lines = lines
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setFixedHeight(self.lines * self.fontMetrics().lineSpacing() + 4)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
         return False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
 
 
 def steady_label(lines: int) -> QLabel:
@@ -68,11 +84,7 @@ def steady_label(lines: int) -> QLabel:
     ``lines`` lines and its text does not widen its column. (A label that grows or shrinks with
     its text re-lays out the view, and every plot in it redraws its axes: that was most of this
     view's cost per frame.)"""
-    label = SteadyLabel()
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 4)
-    return label
+    return SteadyLabel(lines)
 
 
 class BackpropView(View):

@@ -11,7 +11,7 @@ computed on), ``gallery_indices`` (the test digits in the gallery, in order) and
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -143,8 +143,7 @@ class EvaluationView(View):
         """One digit large, with its probabilities and a way to the network views."""
         self.large = InputView(zoom=4)
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(10 * 11)
-        self.bars.setMaximumHeight(10 * 14)  # the gallery above gets the rest
+        self._fit_bars()
         self.detail_text = TwoLines()
         self.send_button = QPushButton("Show in the network views")
         self.send_button.setToolTip("Put this digit on the session's drawing, where the network "
@@ -160,6 +159,17 @@ class EvaluationView(View):
         dcol.addWidget(self.send_button)
         dg.addLayout(dcol, 1)
         return detail
+
+    def _fit_bars(self) -> None:
+        """The probability bars ten short rows tall: the gallery above gets the rest."""
+        line = self.fontMetrics().height()
+        self.bars.setMinimumHeight(10 * max(11, line - 4))
+        self.bars.setMaximumHeight(10 * max(14, line))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "bars"):
+            self._fit_bars()
 
     # --- computing -----------------------------------------------------------------------------
 

@@ -138,15 +138,17 @@ class LegendStrip:
     """A row of legends kept as a pixmap for a widget that paints itself: made again only when
     the legends, the room for their bars, the widget's height or its palette change."""
 
-    def __init__(self) -> None:
+    def __init__(self, owner=None) -> None:
+        self.owner = owner  # the widget that paints the strip (its font sets the width)
         self.legends: list[Legend] = []
         self._pixmap: QPixmap | None = None
         self._key: tuple | None = None
 
     @property
     def width(self) -> int:
-        """The strip's width in the application's font (the widgets' own)."""
-        metrics = QFontMetricsF(QApplication.font())
+        """The strip's width in its owner's font (the application's, without an owner)."""
+        metrics = QFontMetricsF(self.owner.font() if self.owner is not None
+                                else QApplication.font())
         return sum(slot_width(legend, metrics) for legend in self.legends)
 
     def set(self, legends: list[Legend]) -> bool:

@@ -164,7 +164,6 @@ class MyDigitsView(View):
 
     def _show_report(self, report) -> None:
         self.report.setText(report.describe())
-        self.report.setToolTip(report.describe())
 
     # --- files (tests patch ask_path) ----------------------------------------------------------
 

@@ -44,7 +44,7 @@ class NetworkDiagram(QWidget):
         self._qimages: list[QImage] = []
         self.segments: list[np.ndarray] = [np.zeros((0, 4))] * (2 * len(ALPHAS))
         self._lines = [PrimitiveArray(QLineF, 4) for _ in self.segments]
-        self.strip = LegendStrip()
+        self.strip = LegendStrip(self)
         self.highlight: QRectF | None = None
         self._zoom, self._pan = 1.0, QPointF(0, 0)
         self._press: QPointF | None = None  # where a press began, and the pan then
