@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 THUMB = 56  # pixels per side: 2 screen pixels per input pixel
 
@@ -90,8 +90,9 @@ class DigitGallery(QListView):
         cell = QSize(thumb + (30 if self.caption_lines else 8),
                      thumb + 6 + self.caption_lines * self.fontMetrics().height())
         self.setGridSize(cell)
-        if not self.wrap:
-            self.setFixedHeight(cell.height() + 22)  # and room for a scroll bar
+        if not self.wrap:  # one row, and room for its scroll bar
+            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+            self.setFixedHeight(cell.height() + bar + 2 * self.frameWidth() + 2)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)

@@ -59,9 +59,10 @@ def test_weights_tiles_are_as_large_as_fit(qtbot, session, size, side):
     assert rect.width() >= 0.97 * room_w or rect.height() >= 0.97 * room_h
 
 
-def test_my_digits_rows_and_the_fine_tune_line_fit_a_laptop_view(qtbot, session):
-    """Ten digits of each kind: all ten rows show without scrolling at 720×540 (two columns
-    of five), and the fine-tune's line is in sight under them."""
+@pytest.mark.parametrize("size", [(720, 540), (680, 430)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_my_digits_rows_and_the_fine_tune_line_fit_a_laptop_view(qtbot, session, size):
+    """Ten digits of each kind: all ten rows show without scrolling (two columns of five),
+    and the fine-tune's line is in sight under them."""
     import numpy as np
     from PySide6.QtWidgets import QScrollArea
 
@@ -70,7 +71,7 @@ def test_my_digits_rows_and_the_fine_tune_line_fit_a_laptop_view(qtbot, session)
     store = MyDigitsStore.of(session)
     for label in np.repeat(np.arange(10), 10):
         store.add(digit_image(int(label)), int(label))
-    view, _scroll = build(qtbot, session, "my digits", 720, 540)
+    view, _scroll = build(qtbot, session, "my digits", *size)
     rows = view.findChild(QScrollArea)
     assert not rows.verticalScrollBar().isVisible()
     report = view.report.geometry()

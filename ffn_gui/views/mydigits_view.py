@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -89,6 +90,7 @@ class MyDigitsView(View):
 
         # two columns of five rows (0-4, 5-9): all ten fit a laptop's view without scrolling
         grid = QGridLayout()
+        grid.setContentsMargins(2, 2, 2, 2)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         self.counts: list[QLabel] = []
@@ -108,10 +110,12 @@ class MyDigitsView(View):
         rows.setLayout(grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(rows)
         self.report = TwoLines()  # always in sight, under the rows
         self.report.setText("No fine-tune yet.")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(tools)
         layout.addWidget(self.problem)
         layout.addWidget(scroll, 1)
