@@ -95,3 +95,18 @@ def test_each_view_takes_a_larger_font_while_shown(qtbot, session, name):
     for label in view.findChildren(QLabel):  # the two-line labels of a fixed height
         if label.wordWrap() and label.maximumHeight() == label.minimumHeight() < 1000:
             assert label.height() >= 2 * label.fontMetrics().lineSpacing(), label.text()
+
+
+def test_a_very_wide_network_view_has_the_neuron_panel_beside_the_diagram(qtbot, session):
+    from PySide6.QtCore import Qt
+
+    from ffn_gui.views.inspection import Inspection
+
+    Inspection.of(session).select(0, 13)
+    view, scroll = build(qtbot, session, "network", 1300, 560)
+    assert view.split.orientation() == Qt.Orientation.Horizontal
+    assert view.panel.width() >= 300 and view.diagram.width() > 2 * view.panel.width()
+    assert not scrolls(scroll) and problems(view) == []
+    scroll.resize(1000, 600)  # back to a laptop's shape: under it
+    qtbot.waitUntil(lambda: view.split.orientation() == Qt.Orientation.Vertical)
+    assert problems(view) == []

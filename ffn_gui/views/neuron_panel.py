@@ -57,6 +57,7 @@ class NeuronPanel(QWidget):
                      else QBoxLayout.Direction.LeftToRight)
         self.words.setDirection(direction)
         self.pictures.setDirection(direction)
+        self.setMinimumWidth(300 if beside else 0)  # beside: room for z, a and b on a line
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         # the same with or without a neuron: a click never moves the diagram under the pointer
