@@ -1,18 +1,18 @@
 """A gallery of 28×28 digits: one ``QListView`` over a light list model, never a widget per digit.
 
 ``DigitGallery.set_digits(images, captions, keys)`` shows uint8 (N, 28, 28) images (white ink on
-black, as MNIST) as magnified thumbnails with a caption each (e.g. the top probabilities). The
-thumbnails are made when the view first paints them and then cached, so a gallery of a
-thousand digits costs only what is on screen. ``digit_clicked(key)`` tells which was clicked;
-``keys`` are the caller's own (test-set indices, my-digits ids).
+black, as MNIST) as magnified thumbnails (``thumb`` pixels a side) with a caption each (e.g. the
+top probabilities). The thumbnails are made when the view first paints them and then cached, so
+a gallery of a thousand digits costs only what is on screen. ``digit_clicked(key)`` tells which
+was clicked; ``keys`` are the caller's own (test-set indices, my-digits ids).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 THUMB = 56  # pixels per side: 2 screen pixels per input pixel
 
@@ -29,8 +29,9 @@ def digit_image(image: np.ndarray, side: int = THUMB) -> QImage:
 
 
 class GalleryModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, thumb: int = THUMB) -> None:
         super().__init__(parent)
+        self.thumb = thumb  # pixels per side
         self.images = np.zeros((0, 28, 28), np.uint8)
         self.captions: list[str] = []
         self.keys: list = []
@@ -51,7 +52,7 @@ class GalleryModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             if row not in self._pixmaps:
-                self._pixmaps[row] = QPixmap.fromImage(digit_image(self.images[row]))
+                self._pixmaps[row] = QPixmap.fromImage(digit_image(self.images[row], self.thumb))
             return self._pixmaps[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.captions[row]
@@ -64,26 +65,39 @@ class DigitGallery(QListView):
     digit_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, wrap: bool = True,
-                 caption_lines: int = 2) -> None:
+                 caption_lines: int = 2, thumb: int = THUMB) -> None:
         super().__init__(parent)
-        self.gallery = GalleryModel(self)
+        self.gallery = GalleryModel(self, thumb)
         self.setModel(self.gallery)
         self.setViewMode(QListView.ViewMode.IconMode)
-        self.setIconSize(QSize(THUMB, THUMB))
-        cell = QSize(THUMB + (30 if caption_lines else 8),
-                     THUMB + 6 + caption_lines * self.fontMetrics().height())
-        self.setGridSize(cell)
+        self.setIconSize(QSize(thumb, thumb))
+        self.caption_lines, self.wrap = caption_lines, wrap
+        self._fit_grid()
         self.setUniformItemSizes(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setWrapping(wrap)
         if not wrap:
             self.setFlow(QListView.Flow.LeftToRight)
-            self.setFixedHeight(cell.height() + 22)  # and room for a scroll bar
         self.setWordWrap(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.clicked.connect(lambda index: self.digit_clicked.emit(self.gallery.keys[index.row()]))
+
+    def _fit_grid(self) -> None:
+        """Each thumbnail's cell: the thumbnail, and its caption's lines in the current font."""
+        thumb = self.iconSize().width()
+        cell = QSize(thumb + (30 if self.caption_lines else 8),
+                     thumb + 6 + self.caption_lines * self.fontMetrics().height())
+        self.setGridSize(cell)
+        if not self.wrap:  # one row, and room for its scroll bar
+            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+            self.setFixedHeight(cell.height() + bar + 2 * self.frameWidth() + 2)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a larger font (presenter mode)
+            self._fit_grid()
 
     def set_digits(self, images: np.ndarray, captions: list[str], keys: list) -> None:
         self.gallery.set_digits(images, captions, keys)

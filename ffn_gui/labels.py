@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 
@@ -18,6 +18,11 @@ class TwoLines(QLabel):
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
         return False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a larger font (presenter mode): 2 lines
+            self.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 2)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         super().setText(text)

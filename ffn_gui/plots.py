@@ -29,6 +29,8 @@ from .runs import Run
 from .theme import mix, plot_colours
 
 SMOOTHING_EPOCHS = 0.05  # time constant of the smoothed batch cost, in epochs
+SAMPLE_PX = 24  # a legend entry's sample and spacing, besides its label
+SHARES = (3, 2)  # the cost and accuracy plots' shares of the width
 
 
 class Series:
@@ -78,8 +80,21 @@ def _plot(graphics: pg.GraphicsLayoutWidget, col: int, axis=None) -> pg.PlotItem
     return item
 
 
+def legend_width(widths: list[float], columns: int) -> float:
+    """The width of legend entries of ``widths`` laid out in ``columns`` columns, row by row
+    (each column as wide as its widest entry)."""
+    return sum(max(widths[c::columns]) for c in range(min(columns, len(widths))))
+
+
+def tight(label: pg.LabelItem) -> None:
+    """A legend label without the text's 4 px margins all round (the entries fit one row)."""
+    label.item.document().setDocumentMargin(1)
+    label.resizeEvent(None)
+
+
 def _legend(graphics: pg.GraphicsLayoutWidget, col: int) -> pg.LegendItem:
-    legend = pg.LegendItem(offset=None, colCount=2, labelTextSize="8pt", verSpacing=-6)
+    legend = pg.LegendItem(offset=None, colCount=2, labelTextSize="8pt", verSpacing=-6,
+                           horSpacing=2)
     graphics.addItem(legend, row=1, col=col)
     return legend
 
@@ -96,6 +111,9 @@ class TrainingPlots(QWidget):
         self.graphics.setMinimumSize(480, 190)
         self.graphics.ci.setContentsMargins(2, 2, 2, 2)
         self.graphics.ci.layout.setRowStretchFactor(0, 1)
+        # the cost plot a little wider: its legend has four entries to the accuracy's two
+        for col, share in enumerate(SHARES):
+            self.graphics.ci.layout.setColumnStretchFactor(col, share)
         self._build_cost()
         self._build_accuracy()
         self.runs: list[Run] = [Run(1)]
@@ -125,11 +143,11 @@ class TrainingPlots(QWidget):
         self.train_accuracy = Series(a.plot(symbol="o", symbolSize=6))
         self.val_accuracy = Series(a.plot(symbol="s", symbolSize=6))
         self.prev_accuracy = [a.plot() for _ in range(2)]  # train, validation
-        self.test_line = pg.InfiniteLine(
-            angle=0, movable=False, label="test {value:.2f}%",
-            labelOpts={"position": 0.12, "anchors": [(0, 0), (0, 0)]},  # under the line
-        )
+        # The test accuracy is a dashed line named in the legend (a label on the line was
+        # drawn over the train curve whenever that ran close to it).
+        self.test_line = pg.InfiniteLine(angle=0, movable=False)
         self.test_line.setVisible(False)
+        self.test_sample = pg.PlotDataItem()  # the legend's sample of the line, not plotted
         a.addItem(self.test_line, ignoreBounds=True)
         self.test_accuracy: float | None = None
         for curve in self.prev_cost + self.prev_accuracy:
@@ -144,6 +162,7 @@ class TrainingPlots(QWidget):
         )
         for legend, curve, name in self._legend_entries:
             legend.addItem(curve, name)
+            tight(legend.getLabel(curve))
 
     def _build_layout(self) -> None:
         layout = QVBoxLayout(self)
@@ -172,12 +191,15 @@ class TrainingPlots(QWidget):
         return False
 
     def _fit_legends(self) -> None:
-        """As many legend columns as fit under each plot (its entries wrap, never clip)."""
-        room = self.graphics.width() / 2 - 10  # not the plot's width: a legend widens it
-        for legend in (self.cost_legend, self.accuracy_legend):
-            widest = max((25 + label.item.boundingRect().width()
-                          for _sample, label in legend.items), default=1)
-            columns = int(max(1, min(len(legend.items), room // widest)))
+        """As many legend columns as fit under each plot (its entries wrap, never clip): one
+        row when the entries side by side fit."""
+        for legend, share in zip((self.cost_legend, self.accuracy_legend), SHARES):
+            # the column's share of the width, not the plot's: a legend widens its plot
+            room = self.graphics.width() * share / sum(SHARES) - 10
+            widths = [SAMPLE_PX + label.item.boundingRect().width()
+                      for _sample, label in legend.items]
+            columns = next((c for c in range(len(widths), 1, -1)
+                            if legend_width(widths, c) <= room), 1)
             if columns != legend.columnCount:
                 legend.setColumnCount(columns)
 
@@ -222,7 +244,7 @@ class TrainingPlots(QWidget):
             curve.setPen(pg.mkPen(mix(colour, c.background, 0.25), width=1.5,
                                   style=Qt.PenStyle.DashLine))
         self.test_line.setPen(pg.mkPen(c.test, width=1.5, style=Qt.PenStyle.DashLine))
-        self.test_line.label.setColor(c.test)
+        self.test_sample.setPen(self.test_line.pen)
         for legend in (self.cost_legend, self.accuracy_legend):
             legend.setPen(None)
             legend.setBrush(None)
@@ -314,18 +336,23 @@ class TrainingPlots(QWidget):
         self.run.epochs.append(p.epoch, p.train_cost, p.val_cost, p.train_accuracy,
                                p.val_accuracy)
 
+    @property
+    def test_label(self) -> str | None:
+        """The legend's entry for the test line ("test 97.75%"), or None when not shown."""
+        label = self.accuracy_legend.getLabel(self.test_sample)
+        return None if label is None else label.text
+
     def set_test_accuracy(self, accuracy: float | None) -> None:
         self.test_accuracy = accuracy
         self.run.test_accuracy = accuracy
-        if accuracy is None:
-            self.test_line.setVisible(False)
-            return
-        # Shown first: pyqtgraph does not update the label of a hidden line, and setValue
-        # with an unchanged value does not update it at all, so the label is told explicitly.
-        self.test_line.setVisible(True)
-        self.test_line.setValue(100 * accuracy)
-        self.test_line.label.valueChanged()
-        self._fit_accuracy_range()
+        self.accuracy_legend.removeItem(self.test_sample)
+        self.test_line.setVisible(accuracy is not None)
+        if accuracy is not None:
+            self.test_line.setValue(100 * accuracy)
+            self.accuracy_legend.addItem(self.test_sample, f"test {100 * accuracy:.2f}%")
+            tight(self.accuracy_legend.getLabel(self.test_sample))
+            self._fit_accuracy_range()
+        self._fit_legends()
 
     # --- ranges, legends and the previous run ------------------------------------------------
 
@@ -355,6 +382,8 @@ class TrainingPlots(QWidget):
         test = f": test {100 * prev.test_accuracy:.2f}%" if prev.test_accuracy is not None else ""
         self.cost_legend.addItem(self.prev_cost[0], f"run {prev.number} (dashed)")
         self.accuracy_legend.addItem(self.prev_accuracy[1], f"run {prev.number}{test}")
+        tight(self.cost_legend.getLabel(self.prev_cost[0]))
+        tight(self.accuracy_legend.getLabel(self.prev_accuracy[1]))
         self._fit_legends()
 
     def _update_legend_values(self) -> None:
@@ -370,7 +399,7 @@ class TrainingPlots(QWidget):
             elif series in (self.train_accuracy, self.val_accuracy):
                 label.setText(f"{name} {series.y[series.n - 1]:.2f}%")
             else:
-                label.setText(f"{name} {series.y[series.n - 1]:.3g}")
+                label.setText(f"{name} {series.y[series.n - 1]:.2g}")
         self._fit_legends()
 
     def _fit_ranges(self) -> None:
@@ -387,8 +416,9 @@ class TrainingPlots(QWidget):
         if span is None or getattr(plot, key, None) == span:
             return
         setattr(plot, key, span)
-        if axis == "x":
-            plot.setXRange(*span, padding=0.03)
+        if axis == "x":  # room past the ends for the first and last epochs' labels (a
+            # narrow plot's axis hid the last one, stopping at 8 of 10 epochs)
+            plot.setXRange(*span, padding=0.05)
         else:
             plot.setYRange(*span, padding=0.03)
 

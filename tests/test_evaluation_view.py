@@ -92,6 +92,15 @@ def test_a_clicked_thumbnail_is_shown_large_and_sent_to_the_network_views(view, 
     assert int(np.argmax(sent.args[0].probs)) == view.result.predicted[wrong[1]]
 
 
+def test_most_confidently_wrong_captions_give_the_true_digit_and_the_reading(view, qtbot):
+    qtbot.mouseClick(view.wrong_button, Qt.MouseButton.LeftButton)
+    r, model = view.result, view.gallery.gallery
+    assert len(model.keys) == len(view.gallery_indices) > 0
+    for row, i in enumerate(view.gallery_indices):
+        shown = model.data(model.index(row), Qt.ItemDataRole.DisplayRole)
+        assert shown == f"{r.labels[i]} → {r.predicted[i]}\n{r.probs[i, r.predicted[i]]:.0%}"
+
+
 class Outcome:
     def __init__(self, network):
         self.network = network

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget
 
 from ffn_gui.views import NetworkView
+from ffn_gui.views.network_diagram import NetworkDiagram
 from ffn_gui.views.colors import text_color
 from helpers.views import digit_image, draw, host, make_session
 
@@ -115,3 +116,55 @@ def test_a_dark_palette_reaches_the_labels_and_the_frame(view, qtbot):
         assert view.diagram._frame_pen.color().lightness() > 128
     finally:
         app.setPalette(before)
+
+
+def test_the_diagram_fills_the_view_and_its_labels_do_not_overlap(qtbot):
+    """At 720×540 (a laptop's view area) the layers are drawn well over 135 px tall (the
+    width-filling gaps and the legends laid across under them); at 680×430 too, with the
+    layer names and the output digits apart."""
+    from helpers.fit import hosted
+
+    session = make_session(sizes=(784, 128, 128, 10))
+    for (w, h), tall in (((720, 540), 190), ((680, 430), 130)):
+        view = NetworkView(session)
+        scroll = hosted(qtbot, view, w, h)  # noqa: F841 - kept: qtbot holds widgets weakly
+        draw(session, digit_image())
+        qtbot.waitUntil(lambda: view.activations is not None and not view.dirty)
+        d = view.diagram
+        top = d.to_widget(0, view.columns[0].y).y()
+        bottom = d.to_widget(0, view.columns[0].y + 28).y()
+        assert bottom - top >= tall, (w, h, bottom - top)
+        metrics = d.fontMetrics()
+        lefts = [d.to_widget(c.x, 0).x() for c in view.columns]
+        for name, left, nxt in zip(d.names, lefts, lefts[1:]):
+            assert left + metrics.horizontalAdvance(name) < nxt, (w, h, name)
+        assert lefts[-1] + metrics.horizontalAdvance(d.names[-1]) <= d.width()
+        out = view.columns[-1]
+        assert out.cell * d.transform().m22() >= 0.8 * metrics.height()  # each digit a line
+
+
+def test_contribution_lines_stand_out_on_the_dark_palette(qtbot):
+    from ffn_gui.theme import dark_palette
+
+    app = QApplication.instance()
+    light = QPalette(app.palette())
+    try:
+        app.setPalette(dark_palette())
+        diagram = NetworkDiagram()
+        qtbot.addWidget(diagram)
+        back = app.palette().color(QPalette.ColorRole.Window)
+        for pen in diagram._pens:  # the weakest lines too
+            assert contrast(pen.color(), back) >= 2.5, pen.color().name()
+    finally:
+        app.setPalette(light)
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG's contrast ratio of two colours."""
+    def luminance(c):
+        def lin(v):
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        r, g, b_ = (lin(x) for x in c.getRgbF()[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

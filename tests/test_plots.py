@@ -70,17 +70,21 @@ def contrast(a: QColor, b: QColor) -> float:
 # --- the test line -----------------------------------------------------------------------------
 
 
-def test_test_line_label_reads_the_test_accuracy(plots):
+def test_test_line_is_named_in_the_legend_with_the_test_accuracy(plots):
+    """The test line's accuracy is in the legend, under the plot: a label on the line was
+    drawn over the train curve when that ran close to it."""
     feed(plots, test=None)
-    assert not plots.test_line.isVisible()
+    assert not plots.test_line.isVisible() and plots.test_label is None
     plots.set_test_accuracy(0.9375)
-    assert plots.test_line.isVisible()
-    assert plots.test_line.label.toPlainText() == "test 93.75%"
+    assert plots.test_line.isVisible() and plots.test_line.value() == 93.75
+    assert plots.test_label == "test 93.75%"
     # a second run with the same accuracy: the line was hidden in between
     feed(plots, test=0.9375)
-    assert plots.test_line.label.toPlainText() == "test 93.75%"
+    assert plots.test_label == "test 93.75%"
     plots.set_test_accuracy(0.5)
-    assert plots.test_line.label.toPlainText() == "test 50.00%"
+    assert plots.test_label == "test 50.00%"
+    assert [label.text for _s, label in plots.accuracy_legend.items].count("test 50.00%") == 1
+    assert plots.test_sample.opts["pen"].style() == plots.test_line.pen.style()
 
 
 # --- colours from the palette ------------------------------------------------------------------
@@ -224,6 +228,19 @@ def test_legends_sit_outside_the_data(plots, qtbot, width):
         assert box.right() <= plots.graphics.viewport().width() + 1
     labels = [label.text for _s, label in plots.accuracy_legend.items]
     assert any(t.startswith("validation") and t.endswith("%") for t in labels)  # with values
+
+
+@pytest.mark.parametrize("width", [680, 720, 1000])
+def test_the_cost_legend_is_one_row_in_a_view_area(plots, qtbot, width):
+    """Its four entries, with their values, side by side under the cost plot at the widths
+    the window gives the view (they wrapped onto a second row at 720 and 1000 px)."""
+    feed(plots, epochs=4, level=0.0055)
+    plots.resize(width, 400)
+    qtbot.waitUntil(lambda: plots.graphics.width() == width)
+    QApplication.processEvents()
+    legend = plots.cost_legend
+    assert len(legend.items) == 4 and legend.columnCount == 4
+    assert legend.sceneBoundingRect().right() <= plots.accuracy_legend.sceneBoundingRect().left()
 
 
 # --- runs: kept, compared, exported ------------------------------------------------------------

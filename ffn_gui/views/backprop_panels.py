@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from . import colors
-from .legend import SLOT_WIDTH, Legend, LegendStrip
+from .legend import Legend, LegendStrip
 
 GAP = 16  # px between two grids
 
@@ -26,7 +26,7 @@ class GridsPanel(QWidget):
 
     def __init__(self, single: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(110)
         self.single = single  # one grid, nothing to click
         self.arrays: list[np.ndarray] = []  # what each grid shows
         self.shapes: list[tuple[int, int]] = []
@@ -34,10 +34,10 @@ class GridsPanel(QWidget):
         self.images: list[np.ndarray] = []  # RGBA uint8, one per grid
         self._qimages: list[QImage] = []
         self.limit = 1.0
-        self.strip = LegendStrip()
+        self.strip = LegendStrip(self)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(640, 480)
+        return QSize(320, 200)
 
     def show_grids(self, arrays: list[np.ndarray], names: list[str], shapes=None) -> None:
         """Each array as a grid of cells (``shapes[i]``, default ``colors.grid_shape``)."""
@@ -61,12 +61,16 @@ class GridsPanel(QWidget):
 
     # --- where things are -------------------------------------------------------------------
 
+    def _share(self) -> float:
+        """Each grid's share of the width left of the legend."""
+        n = max(len(self.shapes), 1)
+        return max((self.width() - self.strip.width - GAP * (n - 1)) / n, 1.0)
+
     def cell_rects(self) -> list[QRectF]:
         """Where each grid's cells are painted, in widget pixels (square cells, centred in
         its share of the width, under its name)."""
-        n = max(len(self.shapes), 1)
         line = self.fontMetrics().height()
-        width = (self.width() - SLOT_WIDTH - GAP * (n - 1)) / n
+        width = self._share()
         height = self.height() - line - 8
         rects = []
         for i, (rows, cols) in enumerate(self.shapes):
@@ -98,14 +102,18 @@ class GridsPanel(QWidget):
         painter = QPainter(self)
         text = colors.text_color()
         line = self.fontMetrics().height()
-        bottom_left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        bottom = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+        share = self._share()
         for rect, image, name in zip(self.cell_rects(), self._qimages, self.names):
             painter.drawImage(rect, image)
             painter.setPen(text)
-            painter.drawText(QRectF(rect.left(), rect.top() - line - 2, max(rect.width(), 300),
-                                    line), bottom_left, name)
+            # the name over its grid, within the grid's share of the width
+            left = max(rect.center().x() - share / 2, 0)
+            painter.drawText(QRectF(left, rect.top() - line - 2, share, line), bottom,
+                             self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight,
+                                                           int(share)))
         if self.arrays:
-            painter.drawPixmap(self.width() - SLOT_WIDTH, 0,
+            painter.drawPixmap(self.width() - self.strip.width, 0,
                                self.strip.pixmap(self, QRectF(0, 8, 0, self.height() - 16)))
         painter.end()
 

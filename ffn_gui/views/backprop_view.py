@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from core import inspect
@@ -26,6 +26,7 @@ from .backprop_panels import GridsPanel
 from .bars_panel import BarsPanel
 from .base import View
 from .inspection import Inspection
+from .legend import short
 
 DEFAULT_STEP = 0.5  # α when the model was not trained with plain SGD
 
@@ -39,19 +40,43 @@ def prime_symbol(activation: str) -> str:
 
 
 def equations(cost: str, activation: str, n_layers: int) -> dict[str, str]:
-    """The four equations in the notes' symbols, for this cost and activation."""
+    """The four equations in the notes' symbols, for this cost and activation: the equation,
+    then (after a line break) what it is here. Each fits two lines of half the view."""
     if cost == "quadratic":
-        bp1 = ("BP1  δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)   quadratic cost C = ½‖y − aᴸ‖², sigmoid outputs")
+        bp1 = "BP1  δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)\nquadratic cost C = ½‖y − aᴸ‖², sigmoid outputs"
     else:
-        bp1 = ("BP1  δᴸ = aᴸ − y   cross-entropy C = −Σ y ln aᴸ with softmax outputs "
-               "(the softmax's σ′ cancels)")
+        bp1 = "BP1  δᴸ = aᴸ − y\ncross-entropy, softmax outputs: their σ′ cancels"
     p = prime_symbol(activation)
     return {
         "bp1": bp1,
-        "bp2": f"BP2  δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ {p}(zˡ)   hidden activation: {activation}",
-        "bp3": "BP3  ∂C/∂bˡⱼ = δˡⱼ   (the same grids)",
+        "bp2": f"BP2  δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ {p}(zˡ)   ({activation})\n"
+               "BP3  ∂C/∂bˡⱼ = δˡⱼ  (the same grids)",
         "bp4": "BP4  ∂C/∂wˡⱼₖ = aₖˡ⁻¹ δˡⱼ",
     }
+
+
+class SteadyLabel(QLabel):
+    """A word-wrapped label ``lines`` lines tall, in any font: no height-for-width (which
+    would make a scroll area hosting the view ask for the view's preferred height, not its
+    minimum)."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self.lines = lines
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setFixedHeight(self.lines * self.fontMetrics().lineSpacing() + 4)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
 
 
 def steady_label(lines: int) -> QLabel:
@@ -59,11 +84,7 @@ def steady_label(lines: int) -> QLabel:
     ``lines`` lines and its text does not widen its column. (A label that grows or shrinks with
     its text re-lays out the view, and every plot in it redraws its axes: that was most of this
     view's cost per frame.)"""
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 4)
-    return label
+    return SteadyLabel(lines)
 
 
 class BackpropView(View):
@@ -101,8 +122,9 @@ class BackpropView(View):
 
     def _build(self) -> None:
         self.header = steady_label(2)
-        self.eq = {k: steady_label(2 if k == "bp4" else 1) for k in ("bp1", "bp2", "bp3", "bp4")}
-        self.outputs = BarsPanel("outputs aᴸ: click the true digit (or press its key)")
+        self.eq = {k: steady_label(2) for k in ("bp1", "bp2", "bp4")}
+        self.outputs = BarsPanel("outputs aᴸ: click the true digit")
+        self.outputs.setToolTip("Click the digit this really is, or press its key")
         self.outputs.clicked.connect(self.set_label)
         self.bp1 = BarsPanel("")
         self.grids = GridsPanel()
@@ -116,32 +138,50 @@ class BackpropView(View):
         self.alpha.setToolTip("The learning rate α of the step w ← w − α ∇w (one digit, m = 1)")
         self.step_button = QPushButton("Take one step")
         self.step_button.clicked.connect(lambda: self.take_step())
-        self.undo_button = QPushButton("Undo step (Ctrl+Z)")
+        self.undo_button = QPushButton("Undo step")
+        self.undo_button.setToolTip("Put the weights back as they were before the step (Ctrl+Z)")
         self.undo_button.clicked.connect(lambda: self.undo())
         self.step_info = steady_label(2)
-        self.before_after = BarsPanel("probabilities before (grey) and after the step")
+        self.before_after = BarsPanel("probabilities before (grey) and after a step")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addLayout(self._output_column(), 1)
+        columns.addLayout(self._hidden_column(), 1)
+        layout.addLayout(columns, 1)
+        self._update_buttons()
+
+    def _output_column(self) -> QVBoxLayout:
+        """BP1 over the outputs, then one step and its before and after."""
         controls = QHBoxLayout()
         controls.addWidget(QLabel("α ="))
         controls.addWidget(self.alpha)
         controls.addWidget(self.step_button)
         controls.addWidget(self.undo_button)
-        controls.addWidget(self.step_info, 1)
-        grid = QGridLayout()
-        grid.addWidget(self.eq["bp1"], 0, 0, 1, 2)
-        grid.addWidget(self.outputs, 1, 0)
-        grid.addWidget(self.bp1, 1, 1)
-        grid.addWidget(self.eq["bp2"], 2, 0, 1, 2)
-        grid.addWidget(self.eq["bp3"], 3, 0, 1, 2)
-        grid.addWidget(self.grids, 4, 0, 1, 2)
-        grid.addWidget(self.eq["bp4"], 5, 0)
-        grid.addWidget(self.bp4, 6, 0)
-        grid.addWidget(self.before_after, 6, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.header)
-        layout.addLayout(grid, 1)
-        layout.addLayout(controls)
-        self._update_buttons()
+        controls.addStretch(1)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(self.eq["bp1"])
+        column.addWidget(self.outputs, 1)
+        column.addWidget(self.bp1, 1)
+        column.addSpacing(4)
+        column.addLayout(controls)
+        column.addWidget(self.step_info)
+        column.addWidget(self.before_after, 1)
+        return column
+
+    def _hidden_column(self) -> QVBoxLayout:
+        """BP2 and BP3: δ of each hidden layer; BP4: the chosen neuron's ∂C/∂w."""
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(self.eq["bp2"])
+        column.addWidget(self.grids, 3)
+        column.addWidget(self.eq["bp4"])
+        column.addWidget(self.bp4, 2)
+        return column
 
     # --- state ---------------------------------------------------------------------------
 
@@ -221,11 +261,11 @@ class BackpropView(View):
         eq = equations(rec.cost_name, rec.activation_name, len(network.sizes))
         for key, text in eq.items():
             self.eq[key].setText(text)
-        given = "" if self.label is not None else " (assumed: the network's own answer; " \
-                                                  "press the true digit's key)"
+        given = "" if self.label is not None else " (assumed: the network's answer; press " \
+                                                  "the true digit's key)"
         self.header.setText(
-            f"True digit y = {label}{given}.  Network {network.describe()}; "
-            f"cost for this digit C = {rec.cost:.4g}.")
+            f"True digit y = {label}{given}.  Cost for this digit C = {short(rec.cost)}; "
+            f"network {network.describe()}.")
         self.outputs.show_bars(rec.output, highlight=label)
         if rec.sigma_prime is not None:
             self.bp1.set_title("aᴸ − y,  σ′(zᴸ)  and  δᴸ = their product")
@@ -235,7 +275,7 @@ class BackpropView(View):
             self.bp1.set_title("δᴸ = aᴸ − y")
             self.bp1.show_groups([rec.delta[-1]], ["δᴸ"])
         n = len(network.weights)
-        names = [f"δ{sup(l + 2)} = ∂C/∂b{sup(l + 2)}  (hidden layer {l + 1})" for l in range(n - 1)]
+        names = [f"δ{sup(l + 2)} (hidden {l + 1})" for l in range(n - 1)]
         self.grids.show_grids(rec.delta[:-1], names)
         self._show_bp4(network)
 
@@ -250,8 +290,8 @@ class BackpropView(View):
         row = rec.grad_w[layer][j]
         notes = sup(layer + 2) if layer < len(rec.delta) - 1 else "ᴸ"
         self.eq["bp4"].setText(
-            f"BP4  ∂C/∂w{notes}ⱼₖ = aₖ δ{notes}ⱼ  for neuron j = {j} "
-            f"(δ = {rec.delta[layer][j]:.3g}; click a cell above to choose another)")
+            f"BP4  ∂C/∂w{notes}ⱼₖ = aₖ δ{notes}ⱼ  for neuron j = {j}\n"
+            f"(δ{notes}ⱼ = {short(rec.delta[layer][j])}; click a cell for another)")
         if row.size == 784:
             self.grad_w_selected = row.reshape(28, 28)
             self.bp4.show_grids([self.grad_w_selected], ["∂C/∂w of its 784 weights"],
@@ -275,7 +315,7 @@ class BackpropView(View):
         self._network_id = id(model.network)
         self.before_after.show_before_after(step.probs_before, step.probs_after, label)
         self.step_info.setText(
-            f"One step with α = {step.learning_rate:g} for digit {label}: "
+            f"One step, α = {step.learning_rate:g}, towards {label}: "
             f"P({label}) {100 * step.probs_before[label]:.1f}% → "
             f"{100 * step.probs_after[label]:.1f}%")
         self.session.model_edited()
@@ -289,7 +329,7 @@ class BackpropView(View):
         step = self.undo_stack.pop()
         inspect.undo(model.network, step)
         self.step_info.setText(f"Step undone: the weights are as they were "
-                               f"({len(self.undo_stack)} more to undo)")
+                               f"({len(self.undo_stack)} more to undo).")
         self.session.model_edited()
         return True
 

@@ -19,10 +19,11 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from . import colors
+from .legend import short
 
 OKABE_ITO = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (204, 121, 167)]
 GREY = (150, 150, 150)
-AXIS_WIDTH = 52  # px: room for a label such as "-0.0054"
+AXIS_MIN = 30  # px: the value axis's room at least (more for longer labels)
 MARGIN = 0.6  # room at both ends of the positions, in bar widths
 
 
@@ -42,7 +43,7 @@ class BarsPanel(QWidget):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(80)
         self.title = title
         self.values: list[np.ndarray] = []  # what each set of bars shows
         self.names: list[str] | None = None
@@ -51,7 +52,7 @@ class BarsPanel(QWidget):
         self._y_range: tuple[float, float] | None = None
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(460, 200)
+        return QSize(320, 130)
 
     # --- what is shown ----------------------------------------------------------------------
 
@@ -115,10 +116,19 @@ class BarsPanel(QWidget):
 
     # --- where things are -------------------------------------------------------------------
 
+    def _plot_height(self) -> float:
+        return max(self.height() - 2 * self.fontMetrics().height() - 10, 1)
+
+    def _tick_labels(self) -> list[tuple[float, str]]:
+        """The value axis's ticks and labels: as many as fit with room between them."""
+        most = int(np.clip(self._plot_height() / (1.6 * self.fontMetrics().height()), 1, 5))
+        return [(v, short(v)) for v in ticks(*(self._y_range or (0.0, 1.0)), most)]
+
     def _plot_rect(self) -> QRectF:
-        line = self.fontMetrics().height()
-        return QRectF(AXIS_WIDTH, line + 6, max(self.width() - AXIS_WIDTH - 8, 1),
-                      max(self.height() - 2 * line - 10, 1))
+        line, metrics = self.fontMetrics().height(), self.fontMetrics()
+        axis = max([AXIS_MIN] + [metrics.horizontalAdvance(t) + 12
+                                 for _, t in self._tick_labels()])
+        return QRectF(axis, line + 6, max(self.width() - axis - 8, 1), self._plot_height())
 
     def to_widget(self, x: float, y: float) -> QPointF:
         """Digit axis ``x`` and value ``y`` to widget pixels."""
@@ -147,7 +157,8 @@ class BarsPanel(QWidget):
         painter.setPen(text)
         line = self.fontMetrics().height()
         painter.drawText(QRectF(0, 2, self.width(), line), int(Qt.AlignmentFlag.AlignCenter),
-                         self.title)
+                         self.fontMetrics().elidedText(self.title, Qt.TextElideMode.ElideRight,
+                                                       self.width()))
         to_widget = self._mapping()
         self._paint_axes(painter, text, to_widget)
         self._paint_bars(painter, to_widget)
@@ -160,10 +171,10 @@ class BarsPanel(QWidget):
         painter.drawLine(QPointF(r.left(), r.top()), QPointF(r.left(), r.bottom()))
         right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         line = self.fontMetrics().height()
-        for value in ticks(*(self._y_range or (0.0, 1.0))):
+        for value, label in self._tick_labels():
             y = to_widget(0, value).y()
             painter.drawLine(QPointF(r.left() - 4, y), QPointF(r.left(), y))
-            painter.drawText(QRectF(0, y - line / 2, r.left() - 6, line), right, f"{value:.3g}")
+            painter.drawText(QRectF(0, y - line / 2, r.left() - 6, line), right, label)
         if lo < 0 < hi:
             zero = to_widget(0, 0).y()
             painter.setPen(QPen(colors.faded(text, 90)))

@@ -84,6 +84,16 @@ def sign_colors() -> tuple[QColor, QColor]:
     return SIGNED.map(1.0, mode="qcolor"), SIGNED.map(0.0, mode="qcolor")
 
 
+def line_colors() -> tuple[QColor, QColor]:
+    """(positive, negative) for lines drawn over the palette's background: the diverging map's
+    ends, lightened on a dark background (where its dark red and blue would hardly show)."""
+    pos, neg = sign_colors()
+    back = QApplication.palette().color(QPalette.ColorRole.Window)
+    if back.lightness() >= 128:
+        return pos, neg
+    return QColor(255, 120, 100), QColor(120, 170, 255)
+
+
 def faded(color: QColor, alpha: int) -> QColor:
     """``color`` at opacity ``alpha``/255 over the palette's background, as an opaque colour
     (semi-transparent lines are ten times slower to paint)."""

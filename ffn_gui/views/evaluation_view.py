@@ -11,7 +11,7 @@ computed on), ``gallery_indices`` (the test digits in the gallery, in order) and
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,6 +27,7 @@ from ffn_gui import workers
 from ffn_gui.confusion_map import ConfusionMap
 from ffn_gui.eval_workers import EvaluateWorker
 from ffn_gui.gallery import DigitGallery
+from ffn_gui.labels import TwoLines
 from ffn_gui.prediction import InputView, ProbabilityBars
 from ffn_gui.session import Drawing
 
@@ -37,6 +38,13 @@ WRONG_SHOWN = 300  # the "most confidently wrong" gallery shows at most this man
 
 def caption(result, i: int) -> str:
     return "\n".join(f"{d}: {p:.0%}" for d, p in result.top(i, 2))
+
+
+def wrong_caption(result, i: int) -> str:
+    """A misread digit's true label → what it was read as, and how sure (for a gallery of
+    digits from several cells of the matrix)."""
+    read = int(result.predicted[i])
+    return f"{result.labels[i]} → {read}\n{result.probs[i, read]:.0%}"
 
 
 class EvaluationView(View):
@@ -81,6 +89,7 @@ class EvaluationView(View):
         split.addWidget(self._build_gallery_side())
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        split.setSizes([5000, 4000])  # the matrix a little wider than the gallery, at any width
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_top_row())
         layout.addWidget(split, 1)
@@ -88,23 +97,25 @@ class EvaluationView(View):
         self._show_detail()
 
     def _build_top_row(self) -> QHBoxLayout:
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = TwoLines()
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Evaluate the current model on the test set now")
         self.evaluate_button.clicked.connect(lambda: self.evaluate())
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(200)
         self.progress.hide()
+        self.wrong_button = QPushButton("Most confidently wrong")
+        self.wrong_button.setToolTip("The misread test digits the network was surest of")
+        self.wrong_button.clicked.connect(lambda: self.show_most_wrong())
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.progress)
+        top.addWidget(self.wrong_button)
         top.addWidget(self.evaluate_button)
         return top
 
     def _build_matrix_side(self) -> QWidget:
-        self.per_class = QLabel()
-        self.per_class.setWordWrap(True)
+        self.per_class = TwoLines()
         self.map = ConfusionMap()
         self.map.cell_clicked.connect(self.show_cell)
         left = QWidget()
@@ -116,30 +127,24 @@ class EvaluationView(View):
         return left
 
     def _build_gallery_side(self) -> QWidget:
-        self.gallery_title = QLabel("Click a cell of the matrix to see its digits.")
-        self.gallery_title.setWordWrap(True)
-        self.wrong_button = QPushButton("Most confidently wrong")
-        self.wrong_button.clicked.connect(lambda: self.show_most_wrong())
+        self.gallery_title = TwoLines()
+        self.gallery_title.setText("Click a cell of the matrix to see its digits.")
         self.gallery = DigitGallery()
         self.gallery.digit_clicked.connect(self.select)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(self.gallery_title, 1)
-        head.addWidget(self.wrong_button)
-        rv.addLayout(head)
+        rv.addWidget(self.gallery_title)
         rv.addWidget(self.gallery, 1)
-        rv.addWidget(self._build_detail())
+        rv.addWidget(self._build_detail(), 0)
         return right
 
     def _build_detail(self) -> QWidget:
         """One digit large, with its probabilities and a way to the network views."""
         self.large = InputView(zoom=4)
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(10 * 11)
-        self.detail_text = QLabel()
-        self.detail_text.setWordWrap(True)
+        self._fit_bars()
+        self.detail_text = TwoLines()
         self.send_button = QPushButton("Show in the network views")
         self.send_button.setToolTip("Put this digit on the session's drawing, where the network "
                                     "and backprop views show it")
@@ -154,6 +159,17 @@ class EvaluationView(View):
         dcol.addWidget(self.send_button)
         dg.addLayout(dcol, 1)
         return detail
+
+    def _fit_bars(self) -> None:
+        """The probability bars ten short rows tall: the gallery above gets the rest."""
+        line = self.fontMetrics().height()
+        self.bars.setMinimumHeight(10 * max(11, line - 4))
+        self.bars.setMaximumHeight(10 * max(14, line))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "bars"):
+            self._fit_bars()
 
     # --- computing -----------------------------------------------------------------------------
 
@@ -273,11 +289,11 @@ class EvaluationView(View):
         self.per_class.setText("Accuracy per digit: " + "  ".join(
             f"<b>{d}</b> {a:.1%}" for d, a in enumerate(r.per_class) if not np.isnan(a)))
 
-    def _show_gallery(self, indices: np.ndarray, title: str) -> None:
+    def _show_gallery(self, indices: np.ndarray, title: str, captions=caption) -> None:
         self.gallery_indices = np.asarray(indices, np.intp)
         self.gallery_title.setText(title)
         self.gallery.set_digits(self.images[self.gallery_indices],
-                                [caption(self.result, int(i)) for i in self.gallery_indices],
+                                [captions(self.result, int(i)) for i in self.gallery_indices],
                                 [int(i) for i in self.gallery_indices])
         self.select(int(self.gallery_indices[0]) if len(self.gallery_indices) else None)
 
@@ -300,7 +316,8 @@ class EvaluationView(View):
         wrong = self.result.most_confidently_wrong()
         shown = min(len(wrong), WRONG_SHOWN)
         self._show_gallery(wrong[:WRONG_SHOWN], f"Most confidently wrong: {shown:,} of the "
-                           f"{len(wrong):,} misread test digits, the surest first")
+                           f"{len(wrong):,} mistakes, surest first (true digit → read as)",
+                           wrong_caption)
 
     def select(self, index: int | None) -> None:
         """Show test digit ``index`` large with its probabilities."""

@@ -30,7 +30,7 @@ class ImageCanvas(QWidget):
         self._image: QImage | None = None
         self.frame: QRectF | None = None
         self.captions: list[tuple[float, str]] = []  # (image x, text) above the image
-        self.strip = LegendStrip()
+        self.strip = LegendStrip(self)
 
     def set_image(self, rgba: np.ndarray) -> None:
         self.rgba = np.ascontiguousarray(rgba)

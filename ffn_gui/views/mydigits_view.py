@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,9 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from ffn_gui.gallery import DigitGallery
+from ffn_gui.labels import TwoLines
 from ffn_gui.my_digits import MyDigitsStore
 
 from .base import View
+
+THUMB = 42  # px: 1.5 screen pixels per input pixel, so that five rows fit a laptop's view
 
 
 class MyDigitsView(View):
@@ -61,7 +65,7 @@ class MyDigitsView(View):
             self._show_problem(self.store.notice)
 
     def _build(self) -> None:
-        self.summary = QLabel()
+        self.summary = TwoLines()  # its text never widens the row of buttons
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.hide()
@@ -84,26 +88,34 @@ class MyDigitsView(View):
                   self.fine_tune_button):
             tools.addWidget(w)
 
+        # two columns of five rows (0-4, 5-9): all ten fit a laptop's view without scrolling
         grid = QGridLayout()
+        grid.setContentsMargins(2, 2, 2, 2)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
         self.counts: list[QLabel] = []
         self.galleries: list[DigitGallery] = []
         for d in range(10):
             count = QLabel()
-            gallery = DigitGallery(wrap=False, caption_lines=0)
+            gallery = DigitGallery(wrap=False, caption_lines=0, thumb=THUMB)
             gallery.digit_clicked.connect(self.select)
-            grid.addWidget(count, d, 0)
-            grid.addWidget(gallery, d, 1)
+            row, column = d % 5, 2 * (d // 5)
+            grid.addWidget(count, row, column)
+            grid.addWidget(gallery, row, column + 1)
             self.counts.append(count)
             self.galleries.append(gallery)
         grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         rows = QWidget()
         rows.setLayout(grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(rows)
-        self.report = QLabel("No fine-tune yet.")
-        self.report.setWordWrap(True)
+        self.report = TwoLines()  # always in sight, under the rows
+        self.report.setText("No fine-tune yet.")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(tools)
         layout.addWidget(self.problem)
         layout.addWidget(scroll, 1)
@@ -114,7 +126,7 @@ class MyDigitsView(View):
         digits = self.store.digits
         counts = digits.counts()
         self.summary.setText(f"<b>{len(digits)}</b> of my digits" if len(digits) else
-                             "No digits of yours yet: draw one and press Ctrl+ its digit.")
+                             "No digits yet: draw one, press Ctrl+ its digit.")
         for d in range(10):
             rows = np.flatnonzero(digits.labels == d)
             self.groups[d] = [int(i) for i in digits.ids[rows]]

@@ -1,38 +1,38 @@
-"""The network view's diagram: columns of cells and the lines between them, one widget that
-paints itself from NumPy arrays.
+"""The network view's diagram: columns of cells and the lines between them, one widget that paints
+itself from NumPy arrays.
 
 Coordinates are the layout's (``Column``; the input is 28 units tall, y downwards). One
 ``paintEvent`` draws each layer's cells as one small image scaled up without smoothing, the
 contribution lines as one ``drawLines`` per colour, the layer names, the digits by the outputs
-and the selected cell's frame; the legends come from a pixmap made again only when they
-change. The same picture as a pyqtgraph scene took 5-6 ms a repaint while you drew; this
-takes about 1.5 ms (``benchmarks/bench_gui.py``). The wheel zooms about the cursor, dragging
-pans, a double click fits the whole network again.
+and the selected cell's frame; the legends, laid across a band under the diagram, come from a
+pixmap made again only when they change. The same picture as a pyqtgraph scene took 5-6 ms a
+repaint while you drew; this takes about 1.5 ms (``benchmarks/bench_gui.py``). The wheel zooms
+about the cursor, dragging pans, a double click fits the whole network again.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 from pyqtgraph.Qt.internals import PrimitiveArray  # pyqtgraph's QLineF array over NumPy
 
 from . import colors
-from .legend import Legend, LegendStrip
+from .legend import Legend, LegendStrip, across_height
 
 HEIGHT = 28.0  # every layer's column is as tall as the input image
 ALPHAS = (70, 140, 255)  # opacity of the weakest, middle and strongest third of the lines
+ALPHAS_DARK = (150, 200, 255)  # on a dark background, where faint lines sink into it
 MAX_ZOOM = 40.0
-LEGEND_GAP = 12  # px between the diagram and its legends
-MIN_LEGEND_PX = 150  # beside the diagram, the legends are as tall as the layers, or this
-BAND_PX = 130  # under the diagram, the legends take a band this tall
+LEGEND_GAP = 8  # px between the diagram and its legends (a band under it)
 DRAG_PX = 4  # a press that moves further is a pan, not a click
 
 
 class NetworkDiagram(QWidget):
     clicked = Signal(int, int)  # (layer, index) of a neuron, layers as core.inspect's
     hovered = Signal(object)  # (layer, index) under the pointer, or None
+    resized = Signal()  # the room for the diagram changed shape (the view lays it out again)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +44,7 @@ class NetworkDiagram(QWidget):
         self._qimages: list[QImage] = []
         self.segments: list[np.ndarray] = [np.zeros((0, 4))] * (2 * len(ALPHAS))
         self._lines = [PrimitiveArray(QLineF, 4) for _ in self.segments]
-        self.strip = LegendStrip()
+        self.strip = LegendStrip(self)
         self.highlight: QRectF | None = None
         self._zoom, self._pan = 1.0, QPointF(0, 0)
         self._press: QPointF | None = None  # where a press began, and the pan then
@@ -95,25 +95,35 @@ class NetworkDiagram(QWidget):
         out = self.columns[-1]
         return QRectF(-1, -3, out.x + out.width + 9, HEIGHT + 4)  # + room for the labels
 
+    def _band(self) -> float:
+        """The height of the legends' band (and the gap above it); 0 without legends."""
+        return across_height(QFontMetricsF(self.font())) + LEGEND_GAP if self.legends else 0.0
+
+    def _room(self) -> QRectF:
+        """All the room for the diagram: the widget less the legends' band."""
+        return QRectF(0, 0, max(self.width(), 1), max(self.height() - self._band(), 1))
+
     def _layout(self) -> tuple[QRectF, QRectF]:
-        """(the room for the diagram, the legends' strip): the legends beside the diagram or
-        under it, wherever the diagram comes out bigger (a network is wide and short, so in a
-        narrow widget they go under it)."""
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        if not self.legends:
-            return QRectF(0, 0, w, h), QRectF(w, 0, 0, h)
-        b, strip = self._bounds(), self.strip.width
-        beside = min((w - strip - LEGEND_GAP) / b.width(), h / b.height())
-        under = min(w / b.width(), (h - BAND_PX) / b.height())
-        if beside >= under:
-            return (QRectF(0, 0, max(w - strip - LEGEND_GAP, 1), h),
-                    QRectF(w - strip, 0, strip, h))
-        tall = max(under, 0.01) * b.height()
-        top = max((h - tall - BAND_PX) / 2, 0)  # the diagram and its legends, centred
-        return QRectF(0, top, w, tall), QRectF(max(w - strip, 0), top + tall, strip, BAND_PX)
+        """(where the fitted diagram goes, the band of legends laid across right under it):
+        the two together centred in the widget."""
+        room, band = self._room(), self._band()
+        b = self._bounds()
+        tall = min(room.width() / b.width(), room.height() / b.height()) * b.height()
+        top = max((self.height() - tall - band) / 2, 0.0)
+        return (QRectF(0, top, room.width(), max(tall, 1.0)),
+                QRectF(0, top + tall + LEGEND_GAP, room.width(), max(band - LEGEND_GAP, 0)))
 
     def _area(self) -> QRectF:
         return self._layout()[0]
+
+    def aspect(self) -> float:
+        """Width over height of the room for the diagram (the view fits its gaps to it)."""
+        room = self._room()
+        return room.width() / room.height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def _fit_scale(self) -> float:
         bounds, area = self._bounds(), self._area()
@@ -153,8 +163,9 @@ class NetworkDiagram(QWidget):
 
     def _set_pens(self) -> None:
         self._pens = []
-        for color in colors.sign_colors():
-            for alpha in ALPHAS:
+        dark = colors.text_color().lightness() >= 128
+        for color in colors.line_colors():
+            for alpha in ALPHAS_DARK if dark else ALPHAS:
                 pen = QPen(colors.faded(color, alpha))
                 pen.setCosmetic(True)  # one pixel wide at any zoom
                 self._pens.append(pen)
@@ -168,7 +179,8 @@ class NetworkDiagram(QWidget):
         painter = QPainter(self)
         transform = self.transform()
         painter.save()
-        painter.setClipRect(self._area())
+        band = self._layout()[1]
+        painter.setClipRect(QRectF(0, 0, self.width(), band.top() - 1))  # a zoom ends above it
         painter.setTransform(transform)
         for column, image in zip(self.columns, self._qimages):
             painter.drawImage(QRectF(column.x, column.y, column.width,
@@ -183,33 +195,30 @@ class NetworkDiagram(QWidget):
         painter.restore()
         self._paint_labels(painter, transform)
         if self.legends:
-            painter.drawPixmap(int(self._layout()[1].left()), 0, self._legend_image())
+            width = min(band.width(), 260 * len(self.legends))  # not stretched over a wide view
+            painter.drawPixmap(int(band.center().x() - width / 2), int(band.top()),
+                               self.strip.pixmap_across(self, width))
         painter.end()
 
     def _paint_labels(self, painter: QPainter, transform: QTransform) -> None:
+        """Each layer's name over it (kept inside the widget), and the digits by the outputs
+        (every other one when the outputs are smaller than a line of text)."""
         painter.setPen(self._text)
-        height = painter.fontMetrics().height()
+        metrics = painter.fontMetrics()
+        height = metrics.height()
         left_bottom = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         for column, name in zip(self.columns, self.names):
             p = transform.map(QPointF(column.x, column.y - 0.4))
-            painter.drawText(QRectF(p.x(), p.y() - height, 200, height), left_bottom, name)
+            x = max(min(p.x(), self.width() - metrics.horizontalAdvance(name) - 2), 0)
+            painter.drawText(QRectF(x, p.y() - height, 200, height), left_bottom, name)
         out = self.columns[-1] if self.columns else None
         if out is not None and out.n == 10:
             left_centre = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            for d in range(10):
+            step = 1 if out.cell * transform.m22() >= 0.8 * height else 2
+            for d in range(0, 10, step):
                 p = transform.map(QPointF(out.x + out.width + 0.3, out.y + (d + 0.5) * out.cell))
                 painter.drawText(QRectF(p.x(), p.y() - height / 2, 40, height),
                                  left_centre, str(d))
-
-    def _legend_image(self):
-        """Beside the diagram: the legends as tall as the layers at the fitted size (not
-        zoomed), centred on them; under it: filling their band."""
-        area, strip = self._layout()
-        if strip.height() < self.height():  # under
-            return self.strip.pixmap(self, QRectF(0, strip.top() + 8, 0, strip.height() - 16))
-        height = min(max(HEIGHT * self._fit_scale(), MIN_LEGEND_PX), self.height())
-        top = max(self.height() / 2 - height / 2, 0)
-        return self.strip.pixmap(self, QRectF(0, top, 0, height))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)

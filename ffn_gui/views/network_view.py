@@ -3,19 +3,21 @@
 Left to right: the 28×28 input as the network receives it, each hidden layer as a grid of cells
 coloured by activation (128 units: 16 rows of 8), the ten outputs labelled 0–9; between layers
 the strongest contributions |wⱼₖ aₖ| to each sum zⱼ as lines (red adds to z, blue takes away;
-the stronger, the more opaque). Click a cell for that neuron's details in the side panel; the
-wheel zooms and dragging pans, for wide layers. The picture is ``NetworkDiagram``'s; the numbers
-come from ``core.inspect``, and this view keeps them as plain attributes: ``activations`` and
-``zs`` (one 1-D array per layer, as ``core.inspect.forward``), ``contributions``
-(``core.inspect.Contributions`` per layer) and the side panel's ``neuron``, ``weights_image``
-and ``weight_x_input_image``.
+the stronger, the more opaque). The gaps between layers stretch so that the diagram fills its
+room (``fitting_gap``). Click a cell for that neuron's details in the neuron panel, under the
+diagram (or beside it in a very wide view); the wheel zooms and dragging pans, for wide layers.
+The picture is ``NetworkDiagram``'s; the numbers come from ``core.inspect``, and this view keeps
+them as plain attributes: ``activations`` and ``zs`` (one 1-D array per layer, as
+``core.inspect.forward``), ``contributions`` (``core.inspect.Contributions`` per layer) and the
+neuron panel's ``neuron``, ``weights_image`` and ``weight_x_input_image``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from core import inspect
 
@@ -26,7 +28,10 @@ from .legend import Legend
 from .network_diagram import ALPHAS, HEIGHT, NetworkDiagram
 from .neuron_panel import NeuronPanel
 
-GAP = 16.0  # room between columns for the lines
+GAP = 16.0  # room between columns for the lines, at first
+MIN_GAP, MAX_GAP = 10.0, 48.0  # the gaps stretch between these to fill the diagram's room
+RIGHT = 10.0  # room right of the outputs for their digits
+WIDE = 1.9  # a view wider than this × its height has the neuron panel beside the diagram
 
 
 class Column:
@@ -52,7 +57,15 @@ class Column:
         return None
 
 
-def layout_columns(sizes: list[int]) -> list[Column]:
+def fitting_gap(sizes: list[int], aspect: float) -> float:
+    """The gap between columns that makes the diagram's shape width/height ≈ ``aspect`` (so
+    that it fills its room: the cells as large as the height allows), within MIN_GAP-MAX_GAP."""
+    widths = sum(c.width for c in layout_columns(sizes, 0.0))
+    wanted = aspect * (HEIGHT + 4) - widths - RIGHT
+    return float(np.clip(wanted / max(len(sizes) - 1, 1), MIN_GAP, MAX_GAP))
+
+
+def layout_columns(sizes: list[int], gap: float = GAP) -> list[Column]:
     columns, x = [], 0.0
     for i, n in enumerate(sizes):
         if i == 0 and n == 784:
@@ -63,7 +76,7 @@ def layout_columns(sizes: list[int]) -> list[Column]:
             shape, max_cell = colors.grid_shape(n), 2.8
         column = Column(n, shape, x, max_cell)
         columns.append(column)
-        x += column.width + GAP
+        x += column.width + gap
     return columns
 
 
@@ -86,6 +99,7 @@ class NetworkView(View):
         self.contributions: list[inspect.Contributions] | None = None
         self.network = None  # the Network shown
         self.columns: list[Column] = []
+        self.gap = GAP
         self._act_limit: tuple[str, float] | None = None  # (activation, limit): steady
         self._line_limit: float | None = None
         self._build()
@@ -97,11 +111,14 @@ class NetworkView(View):
         self.diagram = NetworkDiagram()
         self.diagram.clicked.connect(self.inspection.select)
         self.diagram.hovered.connect(self._on_hover)
+        self.diagram.resized.connect(self._fit_gap)
         self.show_lines = QCheckBox("Contributions")
         self.show_lines.setChecked(True)
         self.show_lines.setToolTip("The strongest terms wⱼₖaₖ between layers, as lines")
         self.show_lines.toggled.connect(self.request_refresh)
         self.hover = QLabel()
+        self.hover.setMinimumWidth(0)
+        self.hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.panel = NeuronPanel()
         self.history = HistorySlider(self.inspection)
         top = QHBoxLayout()
@@ -113,15 +130,35 @@ class NetworkView(View):
         lv.addLayout(top)
         lv.addWidget(self.diagram, 1)
         lv.addWidget(self.history)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.panel)
-        self.panel.setMinimumWidth(300)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(left)
+        self.split.addWidget(self.panel)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        layout.addWidget(self.split)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The neuron panel under the diagram (a network is wide and short), or beside it in
+        a view more than WIDE times as wide as tall."""
+        super().resizeEvent(event)
+        wide = self.width() > WIDE * self.height()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.split.orientation() != orientation:
+            self.split.setOrientation(orientation)
+            self.panel.set_beside(wide)
+
+    def _fit_gap(self) -> None:
+        """Stretch the gaps between layers so that the diagram fills its room."""
+        if self.network is None:
+            return
+        gap = fitting_gap(self.network.sizes, self.diagram.aspect())
+        if abs(gap - self.gap) > 0.25:
+            self.gap = gap
+            self._lay_out(self.network.sizes)
+            self.request_refresh()
 
     # --- drawing -----------------------------------------------------------------------------
 
@@ -131,6 +168,7 @@ class NetworkView(View):
         if network is None:
             return
         if network.sizes != getattr(self.network, "sizes", None) or not self.columns:
+            self.gap = fitting_gap(network.sizes, self.diagram.aspect())
             self._lay_out(network.sizes)
         self.network = network
         x = np.zeros(network.sizes[0], np.float32) if x28 is None else np.asarray(x28).ravel()
@@ -142,7 +180,7 @@ class NetworkView(View):
         self._show_neuron(fwd)
 
     def _lay_out(self, sizes: list[int]) -> None:
-        self.columns = layout_columns(sizes)
+        self.columns = layout_columns(sizes, self.gap)
         self.diagram.set_layout(self.columns, [self._layer_name(i, len(sizes))
                                                for i in range(len(sizes))])
 

@@ -11,7 +11,8 @@ each switch to the network view, and each stroke with a neuron selected, millise
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import colors
 from .bars_panel import BarsPanel
@@ -28,24 +29,40 @@ class NeuronPanel(QWidget):
         self.weights_image: np.ndarray | None = None  # (28, 28) or None
         self.weight_x_input_image: np.ndarray | None = None
         self.title = QLabel("Click a neuron to see what it does")
-        self.title.setWordWrap(True)
         self.numbers = QLabel()
-        self.numbers.setWordWrap(True)
+        for label in (self.title, self.numbers):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.images = ImageCanvas()  # the two 28×28 images side by side, and their legend
-        self.images.setMinimumHeight(170)
+        self.images.setMinimumSize(240, 120)
         self.incoming_plot = BarsPanel("incoming weights")
-        self.incoming_plot.setMinimumHeight(120)
+        self.incoming_plot.setMinimumSize(160, 100)
         self.outgoing_plot = BarsPanel("")
-        self.outgoing_plot.setMinimumHeight(120)
+        self.outgoing_plot.setMinimumSize(160, 100)
+        self.words = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.words.addWidget(self.title, 1)
+        self.words.addWidget(self.numbers, 2)
+        self.pictures = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.pictures.addWidget(self.images, 3)
+        self.pictures.addWidget(self.incoming_plot, 2)
+        self.pictures.addWidget(self.outgoing_plot, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.numbers)
-        layout.addWidget(self.images, 2)
-        layout.addWidget(self.incoming_plot, 1)
-        layout.addWidget(self.outgoing_plot, 1)
-        layout.addStretch(0)
+        layout.addLayout(self.words)
+        layout.addLayout(self.pictures, 1)
         self.show_neuron(None, [])
+
+    def set_beside(self, beside: bool) -> None:
+        """Laid out for a place beside the diagram (one column) or under it (one row)."""
+        direction = (QBoxLayout.Direction.TopToBottom if beside
+                     else QBoxLayout.Direction.LeftToRight)
+        self.words.setDirection(direction)
+        self.pictures.setDirection(direction)
+        self.setMinimumWidth(300 if beside else 0)  # beside: room for z, a and b on a line
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # the same with or without a neuron: a click never moves the diagram under the pointer
+        beside = self.pictures.direction() == QBoxLayout.Direction.TopToBottom
+        return QSize(300, 480) if beside else QSize(640, 170)
 
     def _changed(self, which: str, neuron, values: np.ndarray) -> bool:
         """Whether the bars ``which`` would show something new (a drawing does not change a
@@ -68,7 +85,7 @@ class NeuronPanel(QWidget):
             self.numbers.setText("")
             self.weights_image = self.weight_x_input_image = None
             return
-        self.title.setText(f"Neuron {neuron.index} of {layer_names[neuron.layer]}")
+        self.title.setText(f"Neuron {neuron.index} of {layer_names[neuron.layer]}:")
         self.numbers.setText(
             f"z = w·a + b = {neuron.z:.3f}    a = {neuron.a:.3f}    b = {neuron.b:.3f}")
         if first:

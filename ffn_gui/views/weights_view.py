@@ -15,16 +15,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QEvent, QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core import inspect
 
 from . import colors
 from .base import View
-from .image_canvas import ImageCanvas
+from .image_canvas import LEGEND_GAP, ImageCanvas
 from .inspection import HistorySlider, Inspection
-from .legend import Legend
+from .legend import Legend, short
 
 SIDE = 28
 PITCH = SIDE + 1  # a tile and the one-pixel gap after it
@@ -40,6 +40,14 @@ def mosaic(tiles: np.ndarray, cols: int) -> np.ndarray:
     padded[:n] = tiles
     out[:, :SIDE, :, :SIDE] = padded.reshape(rows, cols, SIDE, SIDE).transpose(0, 2, 1, 3)
     return out.reshape(rows * PITCH, cols * PITCH)[:-1, :-1]
+
+
+def best_columns(n: int, width: float, height: float) -> int:
+    """How many tiles a row makes ``n`` tiles largest in a ``width`` × ``height`` room."""
+    def side(cols: int) -> float:
+        rows = math.ceil(n / cols)
+        return min(width / (cols * PITCH), height / (rows * PITCH))
+    return max(range(1, max(n, 1) + 1), key=lambda cols: (side(cols), -cols))
 
 
 class WeightsView(View):
@@ -63,6 +71,7 @@ class WeightsView(View):
         self.network = None
         self.canvas = ImageCanvas()
         self.canvas.clicked.connect(self._on_click)
+        self.canvas.installEventFilter(self)
         self.sort = QCheckBox("Sort by activation on the board")
         self.sort.setToolTip("Most active neuron first, for the digit you drew")
         self.sort.toggled.connect(self.request_refresh)
@@ -80,6 +89,19 @@ class WeightsView(View):
                        self.inspection.epoch_changed, self.inspection.neuron_changed):
             signal.connect(self.request_refresh)
         session.drawing_changed.connect(self._on_drawing)
+
+    def _room(self) -> tuple[float, float]:
+        """The canvas's room for the mosaic (left of its legend, under nothing)."""
+        legend = self.canvas.strip.width + LEGEND_GAP if self.canvas.legends else 90
+        return max(self.canvas.width() - legend, 1), max(self.canvas.height(), 1)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        # a new shape of room may want another number of tiles a row
+        if watched is self.canvas and event.type() == QEvent.Type.Resize and \
+                self.tiles is not None and \
+                best_columns(len(self.tiles), *self._room()) != self.cols:
+            self.request_refresh()
+        return False
 
     def _on_drawing(self, _drawing) -> None:
         if self.sort.isChecked():
@@ -102,12 +124,12 @@ class WeightsView(View):
         else:
             self.order = np.arange(n)
         self.tiles = w[self.order].reshape(n, SIDE, SIDE)
-        self.cols = max(1, math.ceil(math.sqrt(n)))
+        self.cols = best_columns(n, *self._room())
         self.mosaic = mosaic(self.tiles, self.cols)
         self.limit = colors.symmetric_limit(w, LIMIT_PERCENTILE)
         self.canvas.set_image(colors.signed_rgba(self.mosaic, self.limit))
         self.canvas.set_legends([Legend(True, -self.limit, self.limit, "weight w")])
-        self.info.setText(f"{n} neurons of the first hidden layer; colours ±{self.limit:.3g}")
+        self.info.setText(f"{n} neurons of the first hidden layer; colours ±{short(self.limit)}")
         self._highlight()
 
     def tile_at(self, x: float, y: float) -> int | None:
