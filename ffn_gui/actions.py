@@ -5,8 +5,9 @@ the window itself (so its shortcut works wherever the focus is in the window). `
 dotted path from the window ("start_training", "canvas.undo"); a plain action's slot is called
 with no arguments (``triggered(bool)``'s flag is never passed on), a checkable one's with the
 new state. ``enabled`` names a window attribute that is true when the action can be used; the
-window calls ``update_actions`` whenever that may have changed. Adding a menu entry is adding a
-row here and, if it needs one, a method on the window.
+window calls ``update_actions`` whenever that may have changed; ``args`` are passed to the slot
+(the view actions name their view). Adding a menu entry is adding a row here and, if it needs
+one, a method on the window.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class ActionSpec:
     checkable: bool = False
     checked: bool = False
     separator: bool = False  # a separator before it in its menu
+    args: tuple = ()  # passed to the slot
 
 
 A = ActionSpec
@@ -88,6 +90,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("deskew", "&View", "&Deskew the drawing", "set_deskew", (),
       "Shear the drawing upright before the network reads it, as a model trained on deskewed "
       "digits expects (what the network sees shows it)", checkable=True, checked=True),
+    A("settings", "&View", "Training &settings", "set_settings_open", ("Ctrl+,",),
+      "Open the training settings beside the views, or collapse them out of the way",
+      checkable=True, separator=True),
     A("what", "&Help", "&What am I looking at?", "show_current_help", ("Shift+F1",),
       "Explain the view in front of you"),
     A("shortcuts", "&Help", "&Keyboard shortcuts", "show_shortcuts", ("F1",),
@@ -100,9 +105,9 @@ def _resolve(window, path: str):
     return reduce(getattr, path.split("."), window)
 
 
-def _without_arguments(slot):
+def _without_arguments(slot, args=()):
     def call() -> None:  # takes nothing, so triggered(bool)'s flag is not passed on
-        slot()
+        slot(*args)
 
     return call
 
@@ -122,7 +127,7 @@ def make_action(window, spec: ActionSpec) -> QAction:
         action.setChecked(spec.checked)
         action.toggled.connect(slot)
     else:
-        action.triggered.connect(_without_arguments(slot))
+        action.triggered.connect(_without_arguments(slot, spec.args))
     window.addAction(action)  # shortcuts work wherever the focus is in the window
     return action
 

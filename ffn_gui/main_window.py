@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from threadpoolctl import threadpool_limits
@@ -70,6 +70,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
         self.message_box: QMessageBox | None = None  # and the box it is in
         self.download_options: dict = {}  # passed to the download (mirrors, timeout…)
         self._closing = False
+        self._shown = False  # shown once: the workspace has its real size
 
         model, note = bundled_or_fresh()
         self.session = Session(model, self)
@@ -94,12 +95,12 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
         if icon.is_file():
             self.setWindowIcon(QIcon(str(icon)))
         self.canvas = DrawingCanvas()
+        self.view_tabs = ViewTabs(self.session, self.show_help)
         actions.build_menus(self)
         self.draw_box = DrawBox(self.canvas, self)
         self.prediction_view = PredictionView(self.session)
         self.training_panel = TrainingPanel()
         self.training_panel.bind(self.session)
-        self.view_tabs = ViewTabs(self.session, self.show_help)
         self._build_digit_parts()  # my digits, fine-tune, images, Kaggle (digit_commands.py)
         build_layout(self)
         self.statusBar().setSizeGripEnabled(True)
@@ -219,14 +220,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
         geometry = s.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        for splitter, state in ((self.splitter, s.splitter_state()),
-                                (self.right_splitter, s.view_splitter_state())):
-            if state is not None:
-                splitter.restoreState(state)
-        if s.splitter_state() is None:
-            self.splitter.setSizes([320, max(self.width() - 320, 600)])
-        if s.view_splitter_state() is None:  # panel and views half each, as room allows
-            self.right_splitter.setSizes([50, 50])
+        self.workspace.restore(s)
         name = s.current_view()
         if name in self.view_tabs.views:
             self.view_tabs.show_view(name)
@@ -236,13 +230,19 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
     def save_settings(self) -> None:
         s = self.settings
         s.set_geometry(self.saveGeometry())
-        s.set_splitter_state(self.splitter.saveState())
-        s.set_view_splitter_state(self.right_splitter.saveState())
+        self.workspace.save(s)
         s.set_current_view(self.view_tabs.current_name() or "")
         config = self.training_panel.config()
         if config is not None:
             s.set_train_settings(self.training_panel.preset_name(), config)
         s.sync()
+
+    def set_settings_open(self, open_: bool) -> None:
+        """Open the training settings beside the views, or collapse them (what View → Training
+        settings, Ctrl+, and the "Training settings" button at the run bar's end do)."""
+        self.workspace.set_settings_open(bool(open_))
+        if self.settings_action.isChecked() != bool(open_):
+            self.settings_action.setChecked(bool(open_))
 
     def _on_settings_changed(self) -> None:
         if self.data is not None:
@@ -451,6 +451,12 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
                 controller.shut_down(-1)
         self._blas.restore_original_limits()
         event.accept()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            QTimer.singleShot(0, self.workspace.shown)  # once the layout has its sizes
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return default_size(self)

@@ -26,7 +26,7 @@ class ProbabilityBars(QWidget):
         self._probs: np.ndarray | None = None
         self._winner = -1
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumSize(140, 10 * 12)
+        self.setMinimumSize(120, 10 * 12)
 
     def set_probabilities(self, probs: np.ndarray | None) -> None:
         self._probs = None if probs is None else np.asarray(probs, float).copy()
@@ -141,11 +141,11 @@ class PredictionPane(QWidget):
 
         self.digit_label = QLabel("?")
         big = QFont(self.font())
-        big.setPixelSize(56)
+        big.setPixelSize(48)
         big.setBold(True)
         self.digit_label.setFont(big)
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.digit_label.setMinimumWidth(48)
+        self.digit_label.setMinimumWidth(34)
         self.digit_label.setAccessibleName("Predicted digit")
 
         self.confidence_label = QLabel("Draw a digit")
@@ -166,13 +166,15 @@ class PredictionPane(QWidget):
     def _lay_out(self) -> None:
         sees = QLabel("Network input")
         sees.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # Compact, so that the board and the pane fit a 640-pixel-high screen: the guess and
-        # the input the network saw on the left, the ten bars beside them, the model line below.
+        # Compact, so that the board and the pane fit a 640-pixel-high screen in a column about
+        # 300 pixels wide: the guess and the input the network saw on the left, the ten bars
+        # beside them, the model line below.
         self.corner = QHBoxLayout()  # the window puts the view's ⓘ here
         self.corner.addStretch(1)
         guess = QVBoxLayout()
         guess.setSpacing(2)
         said = QHBoxLayout()
+        said.setSpacing(4)
         said.addWidget(self.digit_label)
         said.addWidget(self.confidence_label)
         guess.addLayout(said)

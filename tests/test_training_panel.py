@@ -165,12 +165,17 @@ def test_progress_and_the_end_of_a_run(panel):
 
 
 def test_buttons_emit_requests(panel, qtbot):
-    for button, signal in ((panel.train_button, panel.train_clicked),
-                           (panel.download_button, panel.download_clicked),
-                           (panel.open_folder_button, panel.open_folder_clicked),
-                           (panel.open_csv_button, panel.open_csv_clicked)):
+    panel.run_bar.show()
+    with qtbot.waitSignal(panel.train_clicked, timeout=1000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    # The data line's "Load data" menu: Download, Open folder, Open Kaggle CSV.
+    entries = panel.data_button.menu().actions()
+    assert entries == [panel.download_action, panel.open_folder_action, panel.open_csv_action]
+    for action, signal in ((panel.download_action, panel.download_clicked),
+                           (panel.open_folder_action, panel.open_folder_clicked),
+                           (panel.open_csv_action, panel.open_csv_clicked)):
         with qtbot.waitSignal(signal, timeout=1000):
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            action.trigger()
 
 
 def test_data_limits_are_checked_even_while_another_control_is_invalid(panel):

@@ -136,7 +136,9 @@ def test_the_title_is_short_and_the_description_is_in_the_model_line(window):
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 640)])
-def test_nothing_overlaps_on_a_small_screen(window, qtbot, size):
+@pytest.mark.parametrize("settings_open", [False, True])
+def test_nothing_overlaps_on_a_small_screen(window, qtbot, size, settings_open):
+    window.set_settings_open(settings_open)
     window.resize(*size)
     qtbot.waitUntil(lambda: window.size().height() <= size[1])
     assert window.minimumSizeHint().width() <= size[0] - 20
@@ -145,7 +147,10 @@ def test_nothing_overlaps_on_a_small_screen(window, qtbot, size):
     def rect(widget):
         return widget.geometry().translated(widget.parentWidget().mapTo(window, QPoint(0, 0)))
 
-    parts = [window.draw_box, window.prediction_view, window.training_panel, window.view_tabs]
+    panel = window.training_panel
+    parts = [window.draw_box, window.prediction_view, panel.run_bar, window.view_tabs,
+             panel.data_line] + ([panel] if settings_open else [])
+    assert panel.isVisible() is settings_open
     for i, a in enumerate(parts):
         assert window.rect().contains(rect(a)), a
         for b in parts[i + 1:]:
