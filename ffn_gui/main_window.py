@@ -34,6 +34,7 @@ from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
 from .model_state import UNTITLED, ModelState, bundled_or_fresh
+from .presenter import PresenterCommands
 from .session import Drawing, Session
 from .settings import Settings
 from .training_controller import TrainingController, run_metrics
@@ -46,7 +47,7 @@ from .window_layout import build_layout, default_size
 CLOSE_WAIT_MS = 2000
 
 
-class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
+class MainWindow(DigitCommands, ModelCommands, HelpCommands, PresenterCommands, QMainWindow):
     """The app's one window. ``MainWindow()`` starts as a new user's would: the bundled model,
     settings from the user's config folder, and a background search for MNIST."""
 
@@ -80,6 +81,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
         self._build_ui()
         self._connect()
         self._restore_settings()
+        self._init_presenter()
         self.set_model(model, note=note)
         if self.settings.notice:  # an unusable settings file was set aside: say so, once
             self.statusBar().showMessage(self.settings.notice, 30_000)
@@ -229,7 +231,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
 
     def save_settings(self) -> None:
         s = self.settings
-        s.set_geometry(self.saveGeometry())
+        s.set_geometry(self.geometry_to_keep())
         self.workspace.save(s)
         s.set_current_view(self.view_tabs.current_name() or "")
         config = self.training_panel.config()
@@ -450,6 +452,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, QMainWindow):
                 self.hide()
                 controller.shut_down(-1)
         self._blas.restore_original_limits()
+        self._restore_usual_font()
         event.accept()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -8,7 +8,7 @@ magnified with nearest-neighbour pixels.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -140,19 +140,13 @@ class PredictionPane(QWidget):
         self._probs: np.ndarray | None = None
 
         self.digit_label = QLabel("?")
-        big = QFont(self.font())
-        big.setPixelSize(48)
-        big.setBold(True)
-        self.digit_label.setFont(big)
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.digit_label.setMinimumWidth(34)
         self.digit_label.setAccessibleName("Predicted digit")
 
         self.confidence_label = QLabel("Draw a digit")
-        medium = QFont(self.font())
-        medium.setPointSizeF(self.font().pointSizeF() * 1.25)
-        self.confidence_label.setFont(medium)
         self.confidence_label.setAccessibleName("Confidence")
+        self._fit_fonts()
 
         self.status_label = TwoLines()
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -197,6 +191,23 @@ class PredictionPane(QWidget):
         layout.addLayout(top, 1)
         layout.addWidget(rule)
         layout.addWidget(self.status_label)
+
+    def _fit_fonts(self) -> None:
+        """The digit four times the pane's type, its confidence 1.25 times (again when the
+        interface's font changes: the zoom, presenter mode)."""
+        size = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 9.0
+        big = QFont(self.font())
+        big.setPointSizeF(size * 4)
+        big.setBold(True)
+        self.digit_label.setFont(big)
+        medium = QFont(self.font())
+        medium.setPointSizeF(size * 1.25)
+        self.confidence_label.setFont(medium)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_fonts()
 
     def set_probabilities(self, probs: np.ndarray | None) -> None:
         """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None."""

@@ -85,9 +85,9 @@ class RunBar(QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("Not started")
-        self.progress_bar.setMinimumWidth(90)
         self.progress_bar.setMaximumWidth(240)
         layout.addWidget(self.progress_bar, 1)
+        self._fit_buttons()
         self.progress_label = OneLine(" ")  # elapsed · ETA, or what the run is doing
         secondary_text(self.progress_label)
         layout.addWidget(self.progress_label, 1)
@@ -102,7 +102,6 @@ class RunBar(QWidget):
         self.stop_button = QPushButton("Stop")
         for button in (self.train_button, self.pause_button, self.stop_button):
             layout.addWidget(button)
-        self._fit_buttons()
         self.train_button.clicked.connect(self.train_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
         self.stop_button.clicked.connect(self.stop_clicked)
@@ -111,11 +110,12 @@ class RunBar(QWidget):
 
     def _fit_buttons(self) -> None:
         """Buttons may shrink below the style's usual 80 pixels to their text's width (a
-        narrow window), never below "Resume"'s."""
+        narrow window), never below "Resume"'s; the progress bar keeps room for its text."""
         fm = self.fontMetrics()
         width = max(fm.horizontalAdvance(t) for t in ("Train", "Resume", "Stop")) + 16
         for button in (self.train_button, self.pause_button, self.stop_button):
             button.setMinimumWidth(width)
+        self.progress_bar.setMinimumWidth(fm.horizontalAdvance("Epoch 30/30") + 20)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)

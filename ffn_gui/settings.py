@@ -166,6 +166,20 @@ class Settings:
     def set_settings_width(self, width: int) -> None:
         self.store.setValue("window/settings_width", str(int(width)))
 
+    def presenter(self) -> bool:
+        """Whether presenter mode (full screen, large type) was on."""
+        return self._str("window/presenter") == "yes"
+
+    def set_presenter(self, on: bool) -> None:
+        self.store.setValue("window/presenter", "yes" if on else "no")
+
+    def zoom(self) -> int:
+        """The interface zoom in steps of ``ZOOM_STEP`` (0: the platform's font size)."""
+        return self._int("window/zoom", 0, -4, 12)
+
+    def set_zoom(self, steps: int) -> None:
+        self.store.setValue("window/zoom", str(int(steps)))
+
     def current_view(self) -> str | None:
         """The name of the view tab in front when the window last closed."""
         return self._str("window/current_view")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -195,3 +196,55 @@ def test_alt_and_a_settings_letter_opens_the_settings_at_it(window, qtbot):
 def activate(window, qtbot) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+
+
+def key(window, qtbot, sequence: str) -> None:
+    activate(window, qtbot)
+    combo = QKeySequence(sequence)[0]
+    QTest.keyClick(QApplication.focusWidget() or window, combo.key(), combo.keyboardModifiers())
+
+
+def test_presenter_mode_through_f11_and_the_menu_and_back_exactly(window, qtbot):
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: window.size() == QSize(1100, 700))
+    geometry, size = window.geometry(), QApplication.font().pointSizeF()
+    splitters = window.workspace.states()
+    key(window, qtbot, "F11")
+    qtbot.waitUntil(window.isFullScreen)
+    assert window.presenter_action.isChecked() and window.presenting
+    assert QApplication.font().pointSizeF() >= 1.5 * size
+    from ffn_gui.presenter import line_scale
+
+    assert line_scale() >= 1.5
+    window.presenter_action.trigger()  # View → Presenter mode, off
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    qtbot.waitUntil(lambda: window.geometry() == geometry)
+    assert QApplication.font().pointSizeF() == size and line_scale() == 1.0
+    assert window.workspace.states() == splitters
+    window.presenter_action.trigger()  # and on again from the menu
+    qtbot.waitUntil(window.isFullScreen)
+    key(window, qtbot, "F11")
+    qtbot.waitUntil(lambda: window.geometry() == geometry)
+
+
+def test_presenter_mode_and_the_zoom_are_remembered(window, qtbot):
+    from ffn_gui import MainWindow
+
+    size = QApplication.font().pointSizeF()
+    key(window, qtbot, "Ctrl+=")
+    key(window, qtbot, "Ctrl+=")
+    assert QApplication.font().pointSizeF() == pytest.approx(1.2 * size)
+    key(window, qtbot, "Ctrl+-")
+    assert QApplication.font().pointSizeF() == pytest.approx(1.1 * size)
+    window.presenter_action.trigger()
+    window.close()
+    assert QApplication.font().pointSizeF() == size  # the application's font back as it was
+    again = MainWindow(search_data=False)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.presenting and again.zoom_steps == 1
+    assert QApplication.font().pointSizeF() == pytest.approx(1.1 * 1.5 * size)
+    key(again, qtbot, "Ctrl+Shift+0")
+    again.presenter_action.trigger()
+    assert QApplication.font().pointSizeF() == size
+    again.close()
