@@ -17,6 +17,8 @@ from functools import reduce
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from .views import VIEWS
+
 K = QKeySequence.StandardKey
 MENUS = ("&File", "&Edit", "&Training", "&View", "&Help")
 
@@ -102,6 +104,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
       "Make the interface's text smaller"),
     A("zoom_reset", "&View", "&Actual size", "zoom_reset", ("Ctrl+Shift+0",),
       "The interface's text at its usual size"),
+    A("next_view", "&View", "&Next view", "view_tabs.next_view", ("Ctrl+Tab",),
+      "Show the next view tab", separator=True),
+    A("previous_view", "&View", "Pre&vious view", "view_tabs.previous_view",
+      ("Ctrl+Shift+Tab",), "Show the previous view tab"),
+    *(A(f"view_{i + 1}", "&View", f"&{i + 1} {cls.title}", "show_view", (f"Alt+{i + 1}",),
+        f"Show the {cls.title} view", args=(cls.name,)) for i, cls in enumerate(VIEWS)),
     A("what", "&Help", "&What am I looking at?", "show_current_help", ("Shift+F1",),
       "Explain the view in front of you"),
     A("shortcuts", "&Help", "&Keyboard shortcuts", "show_shortcuts", ("F1",),

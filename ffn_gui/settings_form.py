@@ -133,14 +133,14 @@ def _controls() -> tuple[list, list]:
         ("cost", "&Cost", _registry_combo(COSTS)),
         ("init", "&Initial weights", _combo(INITS)),
         ("optimizer", "&Optimiser", _registry_combo(OPTIMIZERS)),
-        ("learning_rate", "&Learning rate", QLineEdit()),
+        ("learning_rate", "Lea&rning rate", QLineEdit()),
         ("momentum", "&Momentum", momentum),
     ]
     right = [
         ("schedule", "Sched&ule", _combo(SCHEDULES)),
         ("batch_size", "&Batch size", batch),
         ("epochs", "Epoch&s", epochs),
-        ("l2", "L&2 decay", QLineEdit()),
+        ("l2", "&L2 decay", QLineEdit()),  # Alt+2 is the second view's
         ("validation", "Validatio&n", validation),
         ("augment", "Au&gmentation", QCheckBox("shift, rotate, scale, pen")),
         ("deskew", "Des&kew", QCheckBox("shear digits upright")),

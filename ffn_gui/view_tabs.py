@@ -92,6 +92,14 @@ class ViewTabs(QTabWidget):
         self.setCurrentIndex(self.indexOf(view.parentWidget().parentWidget()))
         return view
 
+    def next_view(self) -> None:
+        """The tab after the current one (the first after the last)."""
+        self.setCurrentIndex((self.currentIndex() + 1) % max(self.count(), 1))
+
+    def previous_view(self) -> None:
+        """The tab before the current one (the last before the first)."""
+        self.setCurrentIndex((self.currentIndex() - 1) % max(self.count(), 1))
+
     def current_name(self) -> str | None:
         view = self.current_view()
         return view.name if view is not None else None

@@ -78,6 +78,20 @@ def build_layout(window) -> None:
     window.setMinimumSize(MINIMUM)
     window.resize(default_size(window))
     window.workspace = Workspace(window)
+    set_tab_order(window)
+
+
+def set_tab_order(window) -> None:
+    """Tab goes from the board to the prediction, the run bar and the view tabs (the view's
+    own controls follow)."""
+    panel = window.training_panel
+    board = [w for w in window.draw_box.findChildren(QWidget)
+             if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w is not window.canvas]
+    chain = [window.canvas, *board, window.prediction_view.info_button, panel.train_button,
+             panel.pause_button, panel.stop_button, panel.continue_box, window.settings_button,
+             window.view_tabs.tabBar()]
+    for a, b in zip(chain, chain[1:]):
+        QWidget.setTabOrder(a, b)
 
 
 def default_size(window: QWidget) -> QSize:

@@ -229,7 +229,8 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
 
 # --- the workspace: settings panel, presenter mode, zoom, views (issue 19) -------------------
 
-VIEW_ACTIONS = ("settings", "presenter", "zoom_in", "zoom_out", "zoom_reset")
+VIEW_ACTIONS = ("settings", "presenter", "zoom_in", "zoom_out", "zoom_reset", "next_view",
+                "previous_view")
 
 
 def check_view_action(name: str, w, qtbot, fire) -> None:

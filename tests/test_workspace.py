@@ -248,3 +248,44 @@ def test_presenter_mode_and_the_zoom_are_remembered(window, qtbot):
     again.presenter_action.trigger()
     assert QApplication.font().pointSizeF() == size
     again.close()
+
+
+def test_every_view_has_a_shortcut_and_ctrl_tab_goes_round(window, qtbot):
+    names = list(window.view_tabs.views)
+    for i, name in enumerate(names):
+        window.show_view(names[(i + 1) % len(names)])
+        key(window, qtbot, f"Alt+{i + 1}")
+        assert window.view_tabs.current_name() == name
+    window.show_view(names[-1])
+    key(window, qtbot, "Ctrl+Tab")
+    assert window.view_tabs.current_name() == names[0]
+    key(window, qtbot, "Ctrl+Shift+Tab")
+    assert window.view_tabs.current_name() == names[-1]
+    window.show_shortcuts()
+    f1 = window.last_message[1]
+    for keys in ["Ctrl+Tab", "Ctrl+Shift+Tab", "F11", "Ctrl+="] + \
+            [f"Alt+{i + 1}" for i in range(len(names))]:
+        assert keys in f1
+
+
+def test_tab_goes_board_prediction_run_bar_views(window, qtbot, small_mnist):
+    from dataclasses import replace
+
+    from core.training import PRESETS
+
+    window.set_data(small_mnist(600, 100))  # Train is enabled, so it takes the focus too
+    window.training_panel.set_config(replace(PRESETS["default"], validation=100))
+    assert window.training_panel.train_button.isEnabled()
+    activate(window, qtbot)
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    order = []
+    for _ in range(40):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    panel = window.training_panel
+    milestones = [window.draw_box.brush_slider, window.label_bar.buttons[0],
+                  window.prediction_view.info_button, panel.train_button,
+                  window.settings_button, window.view_tabs.tabBar()]
+    positions = [order.index(w) for w in milestones]
+    assert positions == sorted(positions)
