@@ -108,7 +108,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
       "Show the next view tab", separator=True),
     A("previous_view", "&View", "Pre&vious view", "view_tabs.previous_view",
       ("Ctrl+Shift+Tab",), "Show the previous view tab"),
-    *(A(f"view_{i + 1}", "&View", f"&{i + 1} {cls.title}", "show_view", (f"Alt+{i + 1}",),
+    *(A(f"view_{i + 1}", "&View", f"{cls.title} view", "show_view", (f"Alt+{i + 1}",),
         f"Show the {cls.title} view", args=(cls.name,)) for i, cls in enumerate(VIEWS)),
     A("what", "&Help", "&What am I looking at?", "show_current_help", ("Shift+F1",),
       "Explain the view in front of you"),

@@ -1,5 +1,5 @@
-"""The window's dialogs, one function each: messages (never blocking), questions and file
-pickers. The window calls them through its own methods (``show_error``, ``show_message``,
+"""The window's dialogs, one function each: messages (never blocking), help sheets that scroll
+(never taller than a 1366×768 laptop's screen), questions and file pickers. The window calls them through its own methods (``show_error``, ``show_message``,
 ``ask_save_changes``, ``ask_train_over``, ``ask_path``), which tests replace or drive.
 """
 
@@ -8,11 +8,20 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 MODEL_FILTER = "ffn-gui models (*.npz);;All files (*)"
 Button = QMessageBox.StandardButton
+SHEET_MAX = QSize(860, 680)  # a help sheet fits a 1366×768 screen with a panel and title bar
 
 ABOUT = (
     "<p><b>ffn-gui</b>: draw a digit and watch a feed-forward network, written from scratch "
@@ -40,6 +49,46 @@ def show_box(parent, icon, title: str, text: str) -> QMessageBox:
                       else Qt.TextFormat.AutoText)
     box.open()
     return box
+
+
+class Sheet(QDialog):
+    """Help or information as a page that scrolls when it is long, with Close. Not blocking
+    (``open()``), window-modal like a message box."""
+
+    def __init__(self, parent, title: str, html: str, width: int = 640) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setHtml(html)
+        close = QDialogButtonBox.StandardButton.Close
+        buttons = QDialogButtonBox(close)
+        buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(buttons)
+        self.resize(self._fitted(width, buttons.sizeHint().height()))
+
+    def _fitted(self, width: int, below: int) -> QSize:
+        """As tall as the text needs, at most ``SHEET_MAX`` and the screen's available room."""
+        room = SHEET_MAX
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry().size()
+            room = room.boundedTo(QSize(available.width() - 40, available.height() - 60))
+        width = min(width, room.width())
+        document = self.browser.document()
+        document.setTextWidth(width - 2 * self.browser.frameWidth() - 20)
+        height = round(document.size().height()) + 2 * self.browser.frameWidth() + below + 40
+        return QSize(width, min(height, room.height()))
+
+
+def show_sheet(parent, title: str, html: str, width: int = 640) -> Sheet:
+    sheet = Sheet(parent, title, html, width)
+    sheet.open()
+    return sheet
 
 
 def ask_save_changes(parent, name: str) -> str:
@@ -84,9 +133,11 @@ def ask_path(parent, kind: str, start: Path, suggested_name: str) -> str | None:
 
 
 def shortcuts_html(rows) -> str:
-    """The F1 table: keys, what they do, and the fine print."""
+    """The F1 sheet: keys, what they do, and the fine print."""
     cells = "".join(
         f"<tr><td><b>{escape(keys)}</b></td><td>&nbsp;&nbsp;{escape(text)}</td>"
         f"<td>&nbsp;&nbsp;<small>{escape(tip)}</small></td></tr>" for keys, text, tip in rows)
-    return ("<table>" + cells + "</table><p>Alt with a menu's underlined letter opens it; "
-            "Alt with a setting's underlined letter jumps to it.</p>")
+    return ("<p>Alt with a menu's underlined letter opens it; Alt with a setting's underlined "
+            "letter jumps to it (and opens the training settings). Tab moves from the board "
+            "to the prediction, the run bar, the view and the settings.</p>"
+            "<table cellspacing='2'>" + cells + "</table>")

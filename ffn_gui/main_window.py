@@ -68,7 +68,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, PresenterCommands, 
         self.settings = settings or Settings()
         self.last_error: tuple[str, str] | None = None
         self.last_message: tuple[str, str] | None = None  # what show_message showed last
-        self.message_box: QMessageBox | None = None  # and the box it is in
+        self.message_box: dialogs.Sheet | None = None  # and the sheet it is on
         self.download_options: dict = {}  # passed to the download (mirrors, timeout…)
         self._closing = False
         self._shown = False  # shown once: the workspace has its real size
@@ -417,10 +417,11 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, PresenterCommands, 
         self.statusBar().showMessage(f"{title}: {text}", 10000)
         dialogs.show_box(self, QMessageBox.Icon.Warning, title, text)
 
-    def show_message(self, title: str, html: str) -> QMessageBox:
-        """Show help or information without blocking; remembered in ``last_message``."""
+    def show_message(self, title: str, html: str, width: int = 640) -> dialogs.Sheet:
+        """Show help or information without blocking, on a sheet that scrolls when long;
+        remembered in ``last_message``."""
         self.last_message = (title, html)
-        self.message_box = dialogs.show_box(self, QMessageBox.Icon.NoIcon, title, html)
+        self.message_box = dialogs.show_sheet(self, title, html, width)
         return self.message_box
 
     def ask_download(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ffn_gui.dialogs import SHEET_MAX
 from ffn_gui.labels import OneLine
 from ffn_gui.settings_form import ErrorLine
 from ffn_gui.views import VIEWS
@@ -289,3 +290,19 @@ def test_tab_goes_board_prediction_run_bar_views(window, qtbot, small_mnist):
                   window.settings_button, window.view_tabs.tabBar()]
     positions = [order.index(w) for w in milestones]
     assert positions == sorted(positions)
+
+
+def test_help_sheets_fit_a_laptop_screen(window, qtbot):
+    room = window.screen().availableGeometry().height()
+    sheets = [window.show_shortcuts(), window.show_about()]
+    sheets += [window.show_help(view) for view in window.views.values()]
+    for sheet in sheets:
+        qtbot.waitExposed(sheet)
+        assert sheet.height() <= min(SHEET_MAX.height(), room), sheet.windowTitle()
+        assert sheet.rect().contains(sheet.close_button.geometry())
+        sheet.close()
+    f1 = window.show_shortcuts()
+    qtbot.waitExposed(f1)
+    assert f1.browser.verticalScrollBar().maximum() > 0  # the shortcuts scroll, whole
+    QTest.keyClick(f1, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not f1.isVisible())
