@@ -105,6 +105,19 @@ def test_a_modified_preset_is_restorable_and_never_silently_overwritten(panel):
     assert panel.config() == replace(PRESETS["seed"], epochs=3)
 
 
+def test_the_list_offers_the_preset_the_hint_says_to_choose(panel, qtbot):
+    panel.set_preset("seed")
+    panel.controls["epochs"].setValue(3)
+    combo = panel.preset_combo
+    assert combo.currentText() == "seed (modified)"
+    assert "choose seed in the list to restore it" in panel.preset_help.text()
+    combo.showPopup()
+    listed = [combo.view().model().index(i, 0).data() for i in range(combo.count())]
+    assert "seed" in listed and not any("modified" in text for text in listed)
+    combo.hidePopup()
+    assert combo.currentText() == "seed (modified)"
+
+
 def test_choosing_a_preset_loads_it(panel):
     panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("seed"))
     assert panel.config() == PRESETS["seed"]
