@@ -10,7 +10,14 @@ result is labelled as the previous run's. The ETA comes from the measured rate o
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from core.text import format_duration
 from core.training import BatchProgress, EpochProgress, TrainConfig
@@ -74,7 +81,7 @@ class RunBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self._build_buttons(layout)
-        self.continue_box = QCheckBox("Continue this model")
+        self.continue_box = QCheckBox("Continue")
         self.continue_box.setToolTip(
             "Continue from the current model: train the model in the window further instead of "
             "a fresh network. Possible when its layers, activation and cost match the settings."
@@ -88,10 +95,10 @@ class RunBar(QWidget):
         self.progress_bar.setMaximumWidth(240)
         layout.addWidget(self.progress_bar, 1)
         self._fit_buttons()
-        self.progress_label = OneLine(" ")  # elapsed · ETA, or what the run is doing
+        self.progress_label = OneLine(" ", min_width=40)  # elapsed · ETA, or what it is doing
         secondary_text(self.progress_label)
         layout.addWidget(self.progress_label, 1)
-        self.result_label = OneLine()  # the last epoch's line, then the run's result
+        self.result_label = OneLine(min_width=140)  # the last epoch's line, then the result
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.result_label, 2)
 
@@ -101,6 +108,7 @@ class RunBar(QWidget):
         self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("Stop")
         for button in (self.train_button, self.pause_button, self.stop_button):
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             layout.addWidget(button)
         self.train_button.clicked.connect(self.train_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)

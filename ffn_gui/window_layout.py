@@ -54,8 +54,8 @@ def build_layout(window) -> None:
                                       stretch=(1, 0))
     toggle = QToolButton()
     toggle.setDefaultAction(window.settings_action)
+    window.settings_action.setIconText("Settings")  # the button's text: the run bar is short
     toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    toggle.setAutoRaise(True)
     window.settings_button = toggle
     right = QWidget()
     layout = QVBoxLayout(right)
