@@ -187,7 +187,8 @@ class TrainingPlots(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
-                            QEvent.Type.StyleChange, QEvent.Type.FontChange):
+                            QEvent.Type.StyleChange, QEvent.Type.FontChange,
+                            QEvent.Type.ApplicationFontChange):
             self.apply_palette()  # fonts too: the interface zoom and presenter mode
 
     def apply_palette(self) -> None:

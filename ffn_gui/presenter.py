@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QRect, Qt
+from PySide6.QtCore import QByteArray, QEvent, QRect, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -71,13 +71,14 @@ class PresenterCommands:
             self._before_presenter = _Before(self.saveGeometry(), self.geometry(),
                                              self.windowState(), self.workspace.states())
             self.showFullScreen()
+            self._apply_font()
         else:
             before, self._before_presenter = self._before_presenter, None
+            self._apply_font()  # first: the usual font's smaller minimum sizes allow the rest
             self.setWindowState(before.state & ~Qt.WindowState.WindowFullScreen)
             if not before.state & Qt.WindowState.WindowMaximized:
                 self.setGeometry(before.rect)
             self.workspace.set_states(before.splitters)
-        self._apply_font()
         self.settings.set_presenter(self.presenting)
         self.presenter_action.setChecked(self.presenting)
 
@@ -108,9 +109,13 @@ class PresenterCommands:
             font.setPointSizeF(font.pointSizeF() * scale)
         else:
             font.setPixelSize(max(1, round(font.pixelSize() * scale)))
+        # The line scale first: widgets redraw their lines when the font change reaches them.
+        app.setProperty(_LINE_SCALE, PRESENTER_SCALE if self.presenting else 1.0)
         if font != app.font():
             app.setFont(font)
-        app.setProperty(_LINE_SCALE, PRESENTER_SCALE if self.presenting else 1.0)
+            # Now, not at the next turn of the event loop: sizes measured next (splitters put
+            # back, the geometry) must be the new font's.
+            QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
         for view in self.views.values():
             view.request_refresh()
             view.update()
