@@ -1,6 +1,7 @@
 """The window's dialogs, one function each: messages (never blocking), help sheets that scroll
-(never taller than a 1366×768 laptop's screen), questions and file pickers. The window calls them through its own methods (``show_error``, ``show_message``,
-``ask_save_changes``, ``ask_train_over``, ``ask_path``), which tests replace or drive.
+(never taller than a 1366×768 laptop's screen), questions and file pickers. The window calls
+them through its own methods (``show_error``, ``show_message``, ``ask_save_changes``,
+``ask_train_over``, ``ask_path``), which tests replace or drive.
 """
 
 from __future__ import annotations

@@ -125,7 +125,8 @@ class Workspace:
             if label.buddy() is None or keys.isEmpty():
                 continue
             jump = QShortcut(keys, self.window)
-            jump.activated.connect(lambda buddy=label.buddy(): self._jump_to(buddy))
+            buddy = label.buddy()
+            jump.activated.connect(lambda buddy=buddy: self._jump_to(buddy))
             jumps.append(jump)
         return jumps
 
