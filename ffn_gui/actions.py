@@ -5,8 +5,9 @@ the window itself (so its shortcut works wherever the focus is in the window). `
 dotted path from the window ("start_training", "canvas.undo"); a plain action's slot is called
 with no arguments (``triggered(bool)``'s flag is never passed on), a checkable one's with the
 new state. ``enabled`` names a window attribute that is true when the action can be used; the
-window calls ``update_actions`` whenever that may have changed. Adding a menu entry is adding a
-row here and, if it needs one, a method on the window.
+window calls ``update_actions`` whenever that may have changed; ``args`` are passed to the slot
+(the view actions name their view). Adding a menu entry is adding a row here and, if it needs
+one, a method on the window.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import reduce
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
+
+from .views import VIEWS
 
 K = QKeySequence.StandardKey
 MENUS = ("&File", "&Edit", "&Training", "&View", "&Help")
@@ -34,6 +37,7 @@ class ActionSpec:
     checked: bool = False
     separator: bool = False  # a separator before it in its menu
     group: str = ""  # a submenu of its menu, by title; its actions exclude one another
+    args: tuple = ()  # passed to the slot
 
 
 A = ActionSpec
@@ -97,6 +101,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
       group="&Theme"),
     A("theme_dark", "&View", "&Dark", "theme_dark", (), "Always dark", checkable=True,
       group="&Theme"),
+    A("settings", "&View", "Training &settings", "set_settings_open", ("Ctrl+,",),
+      "Open the training settings beside the views, or collapse them out of the way",
+      checkable=True, separator=True),
+    A("presenter", "&View", "&Presenter mode", "set_presenter_mode", ("F11",),
+      "Full screen with large type and thick lines, for a projector (F11 again to leave)",
+      checkable=True),
+    A("zoom_in", "&View", "Zoom &in", "zoom_in", ("Ctrl+=", "Ctrl++"),
+      "Make the interface's text larger"),
+    A("zoom_out", "&View", "Zoom &out", "zoom_out", ("Ctrl+-",),
+      "Make the interface's text smaller"),
+    A("zoom_reset", "&View", "&Actual size", "zoom_reset", ("Ctrl+Shift+0",),
+      "The interface's text at its usual size"),
+    A("next_view", "&View", "&Next view", "view_tabs.next_view", ("Ctrl+Tab",),
+      "Show the next view tab", separator=True),
+    A("previous_view", "&View", "Pre&vious view", "view_tabs.previous_view",
+      ("Ctrl+Shift+Tab",), "Show the previous view tab"),
+    *(A(f"view_{i + 1}", "&View", f"{cls.title} view", "show_view", (f"Alt+{i + 1}",),
+        f"Show the {cls.title} view", args=(cls.name,)) for i, cls in enumerate(VIEWS)),
     A("what", "&Help", "&What am I looking at?", "show_current_help", ("Shift+F1",),
       "Explain the view in front of you"),
     A("shortcuts", "&Help", "&Keyboard shortcuts", "show_shortcuts", ("F1",),
@@ -109,9 +131,9 @@ def _resolve(window, path: str):
     return reduce(getattr, path.split("."), window)
 
 
-def _without_arguments(slot):
+def _without_arguments(slot, args=()):
     def call() -> None:  # takes nothing, so triggered(bool)'s flag is not passed on
-        slot()
+        slot(*args)
 
     return call
 
@@ -131,7 +153,7 @@ def make_action(window, spec: ActionSpec) -> QAction:
         action.setChecked(spec.checked)
         action.toggled.connect(slot)
     else:
-        action.triggered.connect(_without_arguments(slot))
+        action.triggered.connect(_without_arguments(slot, spec.args))
     window.addAction(action)  # shortcuts work wherever the focus is in the window
     return action
 

@@ -1,6 +1,7 @@
-"""The window's dialogs, one function each: messages (never blocking), questions and file
-pickers. The window calls them through its own methods (``show_error``, ``show_message``,
-``ask_save_changes``, ``ask_train_over``, ``ask_path``), which tests replace or drive.
+"""The window's dialogs, one function each: messages (never blocking), help sheets that scroll
+(never taller than a 1366×768 laptop's screen), questions and file pickers. The window calls
+them through its own methods (``show_error``, ``show_message``, ``ask_save_changes``,
+``ask_train_over``, ``ask_path``), which tests replace or drive.
 """
 
 from __future__ import annotations
@@ -8,11 +9,21 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QMessageBox
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 MODEL_FILTER = "ffn-gui models (*.npz);;All files (*)"
 Button = QMessageBox.StandardButton
+SHEET_MAX = QSize(860, 680)  # a help sheet fits a 1366×768 screen with a panel and title bar
 
 # Links in the window's texts to pages of its own (``MainWindow.open_link``); others open in
 # the browser.
@@ -85,6 +96,50 @@ def show_box(parent, icon, title: str, text: str, on_link=None) -> QMessageBox:
     return box
 
 
+class Sheet(QDialog):
+    """Help or information as a page that scrolls when it is long, with Close. Not blocking
+    (``open()``), window-modal like a message box."""
+
+    def __init__(self, parent, title: str, html: str, width: int = 640, on_link=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.browser = QTextBrowser()
+        if on_link is None:
+            self.browser.setOpenExternalLinks(True)
+        else:  # a link calls on_link(href): the window's own pages, or the browser
+            self.browser.setOpenLinks(False)
+            self.browser.anchorClicked.connect(lambda url: on_link(url.toString()))
+        self.browser.setHtml(html)
+        close = QDialogButtonBox.StandardButton.Close
+        buttons = QDialogButtonBox(close)
+        buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(buttons)
+        self.resize(self._fitted(width, buttons.sizeHint().height()))
+
+    def _fitted(self, width: int, below: int) -> QSize:
+        """As tall as the text needs, at most ``SHEET_MAX`` and the screen's available room."""
+        room = SHEET_MAX
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry().size()
+            room = room.boundedTo(QSize(available.width() - 40, available.height() - 60))
+        width = min(width, room.width())
+        document = self.browser.document()
+        document.setTextWidth(width - 2 * self.browser.frameWidth() - 20)
+        height = round(document.size().height()) + 2 * self.browser.frameWidth() + below + 40
+        return QSize(width, min(height, room.height()))
+
+
+def show_sheet(parent, title: str, html: str, width: int = 640, on_link=None) -> Sheet:
+    sheet = Sheet(parent, title, html, width, on_link)
+    sheet.open()
+    return sheet
+
+
 def ask_save_changes(parent, name: str) -> str:
     """"save", "discard" or "cancel" for a model with training in no file."""
     answer = QMessageBox.question(
@@ -127,9 +182,11 @@ def ask_path(parent, kind: str, start: Path, suggested_name: str) -> str | None:
 
 
 def shortcuts_html(rows) -> str:
-    """The F1 table: keys, what they do, and the fine print."""
+    """The F1 sheet: keys, what they do, and the fine print."""
     cells = "".join(
         f"<tr><td><b>{escape(keys)}</b></td><td>&nbsp;&nbsp;{escape(text)}</td>"
         f"<td>&nbsp;&nbsp;<small>{escape(tip)}</small></td></tr>" for keys, text, tip in rows)
-    return ("<table>" + cells + "</table><p>Alt with a menu's underlined letter opens it; "
-            "Alt with a setting's underlined letter jumps to it.</p>")
+    return ("<p>Alt with a menu's underlined letter opens it; Alt with a setting's underlined "
+            "letter jumps to it (and opens the training settings). Tab moves from the board "
+            "to the prediction, the run bar, the view and the settings.</p>"
+            "<table cellspacing='2'>" + cells + "</table>")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from threadpoolctl import threadpool_limits
@@ -34,6 +34,7 @@ from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
 from .model_state import UNTITLED, ModelState, bundled_or_fresh
+from .presenter import PresenterCommands
 from .session import Drawing, Session
 from .settings import Settings
 from .theme_commands import ThemeCommands
@@ -47,7 +48,8 @@ from .window_layout import build_layout, default_size
 CLOSE_WAIT_MS = 2000
 
 
-class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMainWindow):
+class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
+                 PresenterCommands, QMainWindow):
     """The app's one window. ``MainWindow()`` starts as a new user's would: the bundled model,
     settings from the user's config folder, and a background search for MNIST."""
 
@@ -68,9 +70,10 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
         self.settings = settings or Settings()
         self.last_error: tuple[str, str] | None = None
         self.last_message: tuple[str, str] | None = None  # what show_message showed last
-        self.message_box: QMessageBox | None = None  # and the box it is in
+        self.message_box: dialogs.Sheet | None = None  # and the sheet it is on
         self.download_options: dict = {}  # passed to the download (mirrors, timeout…)
         self._closing = False
+        self._shown = False  # shown once: the workspace has its real size
 
         model, note = bundled_or_fresh()
         self.session = Session(model, self)
@@ -81,6 +84,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
         self._connect()
         self._restore_settings()
         self.restore_theme()
+        self._init_presenter()
         self.set_model(model, note=note)
         if self.settings.notice:  # an unusable settings file was set aside: say so, once
             self.statusBar().showMessage(self.settings.notice, 30_000)
@@ -96,12 +100,12 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
         if icon.is_file():
             self.setWindowIcon(QIcon(str(icon)))
         self.canvas = DrawingCanvas()
+        self.view_tabs = ViewTabs(self.session, self.show_help)
         actions.build_menus(self)
         self.draw_box = DrawBox(self.canvas, self)
         self.prediction_view = PredictionView(self.session)
         self.training_panel = TrainingPanel()
         self.training_panel.bind(self.session)
-        self.view_tabs = ViewTabs(self.session, self.show_help)
         self._build_digit_parts()  # my digits, fine-tune, images, Kaggle (digit_commands.py)
         build_layout(self)
         self.statusBar().setSizeGripEnabled(True)
@@ -222,14 +226,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
         geometry = s.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        for splitter, state in ((self.splitter, s.splitter_state()),
-                                (self.right_splitter, s.view_splitter_state())):
-            if state is not None:
-                splitter.restoreState(state)
-        if s.splitter_state() is None:
-            self.splitter.setSizes([320, max(self.width() - 320, 600)])
-        if s.view_splitter_state() is None:  # panel and views half each, as room allows
-            self.right_splitter.setSizes([50, 50])
+        self.workspace.restore(s)
         name = s.current_view()
         if name in self.view_tabs.views:
             self.view_tabs.show_view(name)
@@ -238,14 +235,20 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
 
     def save_settings(self) -> None:
         s = self.settings
-        s.set_geometry(self.saveGeometry())
-        s.set_splitter_state(self.splitter.saveState())
-        s.set_view_splitter_state(self.right_splitter.saveState())
+        s.set_geometry(self.geometry_to_keep())
+        self.workspace.save(s)
         s.set_current_view(self.view_tabs.current_name() or "")
         config = self.training_panel.config()
         if config is not None:
             s.set_train_settings(self.training_panel.preset_name(), config)
         s.sync()
+
+    def set_settings_open(self, open_: bool) -> None:
+        """Open the training settings beside the views, or collapse them (what View → Training
+        settings, Ctrl+, and the "Training settings" button at the run bar's end do)."""
+        self.workspace.set_settings_open(bool(open_))
+        if self.settings_action.isChecked() != bool(open_):
+            self.settings_action.setChecked(bool(open_))
 
     def _on_settings_changed(self) -> None:
         if self.data is not None:
@@ -418,11 +421,11 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
         self.statusBar().showMessage(f"{title}: {text}", 10000)
         dialogs.show_box(self, QMessageBox.Icon.Warning, title, text)
 
-    def show_message(self, title: str, html: str) -> QMessageBox:
-        """Show help or information without blocking; remembered in ``last_message``."""
+    def show_message(self, title: str, html: str, width: int = 640) -> dialogs.Sheet:
+        """Show help or information without blocking, on a sheet that scrolls when long;
+        remembered in ``last_message``."""
         self.last_message = (title, html)
-        self.message_box = dialogs.show_box(self, QMessageBox.Icon.NoIcon, title, html,
-                                            self.open_link)
+        self.message_box = dialogs.show_sheet(self, title, html, width, self.open_link)
         return self.message_box
 
     def ask_download(self) -> None:
@@ -454,7 +457,14 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands, QMai
                 self.hide()
                 controller.shut_down(-1)
         self._blas.restore_original_limits()
+        self._restore_usual_font()
         event.accept()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            QTimer.singleShot(0, self.workspace.shown)  # once the layout has its sizes
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return default_size(self)

@@ -25,6 +25,7 @@ from core.training import BatchProgress, EpochProgress
 
 from .plot_axis import MANTISSAS, LogAxis, snap_down, snap_up
 from .plot_export import PlotExports
+from .presenter import line_scale
 from .runs import Run
 from .theme import mix, plot_colours
 
@@ -208,18 +209,21 @@ class TrainingPlots(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
-                            QEvent.Type.StyleChange):
-            self.apply_palette()
+                            QEvent.Type.StyleChange, QEvent.Type.FontChange,
+                            QEvent.Type.ApplicationFontChange):
+            self.apply_palette()  # fonts too: the interface zoom and presenter mode
 
     def apply_palette(self) -> None:
         """Colour the plots from the widget's palette (called again when it changes)."""
         self.colours = c = plot_colours(self.palette())
+        w = line_scale()  # thicker lines in presenter mode
+        pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 9.0
         self.graphics.setBackground(c.background)
         for key, plot in (("cost", self.cost_plot), ("accuracy", self.accuracy_plot)):
             title, left = self.TEXTS[key]
-            plot.setTitle(title, color=c.text.name(), size="10pt")
-            plot.setLabel("left", left, color=c.axis.name())
-            plot.setLabel("bottom", "epoch", color=c.axis.name())
+            plot.setTitle(title, color=c.text.name(), size=f"{pt + 1:.1f}pt")
+            plot.setLabel("left", left, color=c.axis.name(), **{"font-size": f"{pt:.1f}pt"})
+            plot.setLabel("bottom", "epoch", color=c.axis.name(), **{"font-size": f"{pt:.1f}pt"})
             plot.showGrid(x=True, y=True)
             for side in ("left", "bottom"):
                 axis = plot.getAxis(side)
@@ -228,27 +232,28 @@ class TrainingPlots(QWidget):
                 # The grid in an opaque colour: semi-transparent lines across the plot took
                 # 1-2 ms a repaint per axis, opaque ones 0.04 ms.
                 axis.setTickPen(pg.mkPen(mix(c.axis, c.background, 1 - c.grid_alpha)))
-                axis.setStyle(tickAlpha=255)
-        self.batch_cost.curve.setPen(pg.mkPen(c.batch, width=1.2))
-        self.smooth_cost.curve.setPen(pg.mkPen(c.cost, width=2))
+                axis.setStyle(tickAlpha=255, tickFont=self.font())
+        self.batch_cost.curve.setPen(pg.mkPen(c.batch, width=1.2 * w))
+        self.smooth_cost.curve.setPen(pg.mkPen(c.cost, width=2 * w))
         for series, colour in ((self.train_cost, c.train), (self.val_cost, c.validation),
                                (self.train_accuracy, c.train),
                                (self.val_accuracy, c.validation)):
-            series.curve.setPen(pg.mkPen(colour, width=2))
+            series.curve.setPen(pg.mkPen(colour, width=2 * w))
             series.curve.setSymbolBrush(colour)
             series.curve.setSymbolPen(None)
         dashed = [(self.prev_cost[0], c.cost), (self.prev_cost[1], c.train),
                   (self.prev_cost[2], c.validation), (self.prev_accuracy[0], c.train),
                   (self.prev_accuracy[1], c.validation)]
         for curve, colour in dashed:
-            curve.setPen(pg.mkPen(mix(colour, c.background, 0.25), width=1.5,
+            curve.setPen(pg.mkPen(mix(colour, c.background, 0.25), width=1.5 * w,
                                   style=Qt.PenStyle.DashLine))
-        self.test_line.setPen(pg.mkPen(c.test, width=1.5, style=Qt.PenStyle.DashLine))
+        self.test_line.setPen(pg.mkPen(c.test, width=1.5 * w, style=Qt.PenStyle.DashLine))
         self.test_sample.setPen(self.test_line.pen)
         for legend in (self.cost_legend, self.accuracy_legend):
             legend.setPen(None)
             legend.setBrush(None)
             legend.setLabelTextColor(c.text)
+            legend.setLabelTextSize(f"{pt - 1:.1f}pt")
             for _sample, label in legend.items:
                 label.setText(label.text)
 

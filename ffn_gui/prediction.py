@@ -8,7 +8,7 @@ magnified with nearest-neighbour pixels.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -26,7 +26,7 @@ class ProbabilityBars(QWidget):
         self._probs: np.ndarray | None = None
         self._winner = -1
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumSize(140, 10 * 12)
+        self.setMinimumSize(120, 10 * 12)
 
     def set_probabilities(self, probs: np.ndarray | None) -> None:
         self._probs = None if probs is None else np.asarray(probs, float).copy()
@@ -140,19 +140,13 @@ class PredictionPane(QWidget):
         self._probs: np.ndarray | None = None
 
         self.digit_label = QLabel("?")
-        big = QFont(self.font())
-        big.setPixelSize(56)
-        big.setBold(True)
-        self.digit_label.setFont(big)
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.digit_label.setMinimumWidth(48)
+        self.digit_label.setMinimumWidth(34)
         self.digit_label.setAccessibleName("Predicted digit")
 
         self.confidence_label = QLabel("Draw a digit")
-        medium = QFont(self.font())
-        medium.setPointSizeF(self.font().pointSizeF() * 1.25)
-        self.confidence_label.setFont(medium)
         self.confidence_label.setAccessibleName("Confidence")
+        self._fit_fonts()
 
         self.status_label = TwoLines()
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -166,13 +160,15 @@ class PredictionPane(QWidget):
     def _lay_out(self) -> None:
         sees = QLabel("Network input")
         sees.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # Compact, so that the board and the pane fit a 640-pixel-high screen: the guess and
-        # the input the network saw on the left, the ten bars beside them, the model line below.
+        # Compact, so that the board and the pane fit a 640-pixel-high screen in a column about
+        # 300 pixels wide: the guess and the input the network saw on the left, the ten bars
+        # beside them, the model line below.
         self.corner = QHBoxLayout()  # the window puts the view's ⓘ here
         self.corner.addStretch(1)
         guess = QVBoxLayout()
         guess.setSpacing(2)
         said = QHBoxLayout()
+        said.setSpacing(4)
         said.addWidget(self.digit_label)
         said.addWidget(self.confidence_label)
         guess.addLayout(said)
@@ -195,6 +191,23 @@ class PredictionPane(QWidget):
         layout.addLayout(top, 1)
         layout.addWidget(rule)
         layout.addWidget(self.status_label)
+
+    def _fit_fonts(self) -> None:
+        """The digit four times the pane's type, its confidence 1.25 times (again when the
+        interface's font changes: the zoom, presenter mode)."""
+        size = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 9.0
+        big = QFont(self.font())
+        big.setPointSizeF(size * 4)
+        big.setBold(True)
+        self.digit_label.setFont(big)
+        medium = QFont(self.font())
+        medium.setPointSizeF(size * 1.25)
+        self.confidence_label.setFont(medium)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_fonts()
 
     def set_probabilities(self, probs: np.ndarray | None) -> None:
         """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None."""

@@ -1,4 +1,5 @@
-"""The run box: Train, Pause and Stop, "continue from the current model", progress and result.
+"""The run bar: Train, Pause and Stop, "continue this model", progress, ETA and result, in one
+row that stays in sight above the views (a long message is cut with "…", whole in its tooltip).
 
 It follows a run through the ``Session`` (``run_started``, ``run_progress``, ``run_finished``)
 and the current model (``model_changed``): once another model replaces the one a run made, its
@@ -8,21 +9,20 @@ result is labelled as the previous run's. The ETA comes from the measured rate o
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGroupBox,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
+    QSizePolicy,
     QWidget,
 )
 
 from core.text import format_duration
 from core.training import BatchProgress, EpochProgress, TrainConfig
 
-from .labels import TwoLines
+from .labels import OneLine
 from .theme import secondary_text
 
 PAUSED = "Paused – "
@@ -66,23 +66,25 @@ class EtaEstimator:
         return (1.0 - d1) * (t1 - t0) / (d1 - d0)
 
 
-class RunBox(QGroupBox):
+class RunBar(QWidget):
     train_clicked = Signal()
     pause_clicked = Signal()
     stop_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Run", parent)
+        super().__init__(parent)
         self.eta = EtaEstimator()
         self._paused = False
         self._run_network = None  # the network the last finished run made
         self._result = ""  # the last run's result line, as shown
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._build_buttons())
-        self.continue_box = QCheckBox("Continue from the current model")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self._build_buttons(layout)
+        self.continue_box = QCheckBox("Continue")
         self.continue_box.setToolTip(
-            "Train the model in the window further instead of a fresh network. Possible when "
-            "its layers, activation and cost match the settings."
+            "Continue from the current model: train the model in the window further instead of "
+            "a fresh network. Possible when its layers, activation and cost match the settings."
         )
         layout.addWidget(self.continue_box)
         self.progress_bar = QProgressBar()
@@ -90,32 +92,43 @@ class RunBox(QGroupBox):
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("Not started")
-        layout.addWidget(self.progress_bar)
-        # Two lines reserved for each: a long message moves nothing and is never cut mid-row.
-        self.progress_label = TwoLines()
-        self.progress_label.setText(" ")
+        self.progress_bar.setMaximumWidth(240)
+        layout.addWidget(self.progress_bar, 1)
+        self._fit_buttons()
+        self.progress_label = OneLine(" ", min_width=40)  # elapsed · ETA, or what it is doing
         secondary_text(self.progress_label)
-        layout.addWidget(self.progress_label)
-        self.result_label = TwoLines()
+        layout.addWidget(self.progress_label, 1)
+        self.result_label = OneLine(min_width=140)  # the last epoch's line, then the result
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.result_label)
-        layout.addStretch(1)
+        layout.addWidget(self.result_label, 2)
 
-    def _build_buttons(self) -> QHBoxLayout:
-        buttons = QHBoxLayout()
+    def _build_buttons(self, layout: QHBoxLayout) -> None:
         self.train_button = QPushButton("Train")
         self.train_button.setDefault(True)
         self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("Stop")
         for button in (self.train_button, self.pause_button, self.stop_button):
-            button.setMinimumHeight(30)
-            buttons.addWidget(button)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            layout.addWidget(button)
         self.train_button.clicked.connect(self.train_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
         self.stop_button.clicked.connect(self.stop_clicked)
         self.pause_button.setToolTip("Pause the run between two mini-batches (Space)")
         self.stop_button.setToolTip("Stop the run and keep the network as it is now (Esc)")
-        return buttons
+
+    def _fit_buttons(self) -> None:
+        """Buttons may shrink below the style's usual 80 pixels to their text's width (a
+        narrow window), never below "Resume"'s; the progress bar keeps room for its text."""
+        fm = self.fontMetrics()
+        width = max(fm.horizontalAdvance(t) for t in ("Train", "Resume", "Stop")) + 16
+        for button in (self.train_button, self.pause_button, self.stop_button):
+            button.setMinimumWidth(width)
+        self.progress_bar.setMinimumWidth(fm.horizontalAdvance("Epoch 30/30") + 20)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_buttons()
 
     # --- a run -------------------------------------------------------------------------------
 

@@ -137,19 +137,50 @@ class Settings:
     def set_geometry(self, data: QByteArray) -> None:
         self.store.setValue("window/geometry", data)
 
-    def splitter_state(self) -> QByteArray | None:
-        """The board | panel splitter."""
-        return self._bytes("window/splitter")
+    def splitter_state(self, name: str) -> QByteArray | None:
+        """A splitter's state: "workspace" (board | views | settings) or "column" (board /
+        prediction)."""
+        return self._bytes(f"window/{name}_splitter")
 
-    def set_splitter_state(self, data: QByteArray) -> None:
-        self.store.setValue("window/splitter", data)
+    def set_splitter_state(self, name: str, data: QByteArray) -> None:
+        self.store.setValue(f"window/{name}_splitter", data)
 
-    def view_splitter_state(self) -> QByteArray | None:
-        """The panel / views splitter."""
-        return self._bytes("window/view_splitter")
+    def _int(self, key: str, default: int, low: int, high: int) -> int:
+        text = self._str(key)
+        try:
+            value = int(text) if text is not None else default
+        except ValueError:
+            return default
+        return value if low <= value <= high else default
 
-    def set_view_splitter_state(self, data: QByteArray) -> None:
-        self.store.setValue("window/view_splitter", data)
+    def settings_open(self) -> bool:
+        """Whether the training settings' side panel is open (collapsed at first)."""
+        return self._str("window/settings_open") == "yes"
+
+    def set_settings_open(self, open_: bool) -> None:
+        self.store.setValue("window/settings_open", "yes" if open_ else "no")
+
+    def settings_width(self) -> int | None:
+        """The settings panel's width when open, if the user has set one."""
+        value = self._int("window/settings_width", 0, 150, 4000)
+        return value or None
+
+    def set_settings_width(self, width: int) -> None:
+        self.store.setValue("window/settings_width", str(int(width)))
+
+    def presenter(self) -> bool:
+        """Whether presenter mode (full screen, large type) was on."""
+        return self._str("window/presenter") == "yes"
+
+    def set_presenter(self, on: bool) -> None:
+        self.store.setValue("window/presenter", "yes" if on else "no")
+
+    def zoom(self) -> int:
+        """The interface zoom in steps of ``ZOOM_STEP`` (0: the platform's font size)."""
+        return self._int("window/zoom", 0, -4, 12)
+
+    def set_zoom(self, steps: int) -> None:
+        self.store.setValue("window/zoom", str(int(steps)))
 
     def current_view(self) -> str | None:
         """The name of the view tab in front when the window last closed."""

@@ -4,8 +4,9 @@ The form turns its controls into a ``TrainConfig`` (or a message per invalid con
 a line reserved under the control, so nothing moves when a message comes or goes). Every rule
 about what is valid is ``TrainConfig.validate``'s; the form only parses text into numbers.
 The preset combo shows the preset the settings came from, "seed (modified)" once a setting
-differs; choosing a preset again restores it, and the values it replaced can be brought back
-("Back to my changes"), so picking a preset never silently loses what was typed.
+differs, while its open list names each preset plainly; choosing a preset again restores it,
+and the values it replaced can be brought back ("Back to my changes"), so picking a preset
+never silently loses what was typed.
 """
 
 from __future__ import annotations
@@ -93,6 +94,31 @@ class ErrorLine(QLabel):
         painter.end()
 
 
+class PresetCombo(QComboBox):
+    """Shows "seed (modified)" when closed; its open list says "seed", the preset you can
+    choose to restore (as the hint under it says)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_text = ""  # what the closed combo says; "" for the current item's name
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        self.setItemText(self.currentIndex(), self.itemData(self.currentIndex()))
+        super().showPopup()
+
+    def hidePopup(self) -> None:  # noqa: N802 - Qt's name
+        super().hidePopup()
+        self.show_text(self.shown_text)
+
+    def show_text(self, text: str) -> None:
+        """Name every preset plainly, and the current one ``text`` while the list is closed."""
+        self.shown_text = text
+        for i in range(self.count()):
+            self.setItemText(i, self.itemData(i))
+        if text:
+            self.setItemText(self.currentIndex(), text)
+
+
 def _registry_combo(registry: dict) -> QComboBox:
     """A choice of core's registered activations, costs or optimisers: each by its label,
     with its tooltip."""
@@ -135,14 +161,14 @@ def _controls() -> tuple[list, list]:
         ("cost", "&Cost", _registry_combo(COSTS)),
         ("init", "&Initial weights", _combo(INITS)),
         ("optimizer", "&Optimiser", _registry_combo(OPTIMIZERS)),
-        ("learning_rate", "&Learning rate", QLineEdit()),
+        ("learning_rate", "Lea&rning rate", QLineEdit()),
         ("momentum", "&Momentum", momentum),
     ]
     right = [
         ("schedule", "Sched&ule", _combo(SCHEDULES)),
         ("batch_size", "&Batch size", batch),
         ("epochs", "Epoch&s", epochs),
-        ("l2", "L&2 decay", QLineEdit()),
+        ("l2", "&L2 decay", QLineEdit()),  # Alt+2 is the second view's
         ("validation", "Validatio&n", validation),
         ("augment", "Au&gmentation", QCheckBox("shift, rotate, scale, pen")),
         ("deskew", "Des&kew", QCheckBox("shear digits upright")),
@@ -179,7 +205,7 @@ class SettingsForm(QGroupBox):
 
     def _build_preset_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.preset_combo = QComboBox()
+        self.preset_combo = PresetCombo()
         for name in PRESETS:
             self.preset_combo.addItem(name, name)
             self.preset_combo.setItemData(self.preset_combo.count() - 1, PRESET_HELP[name],
@@ -195,7 +221,7 @@ class SettingsForm(QGroupBox):
         self.back_button.setToolTip("Put back the settings the preset you chose replaced")
         self.back_button.setVisible(False)
         self.back_button.clicked.connect(self.back_to_changes)
-        self.preset_help = TwoLines()
+        self.preset_help = TwoLines(lines=3)
         self.preset_help.setTextFormat(Qt.TextFormat.RichText)  # "the notes" links to them
         secondary_text(self.preset_help)
         row.addWidget(label)
@@ -421,18 +447,15 @@ class SettingsForm(QGroupBox):
     def _show_preset(self) -> None:
         """The combo names the preset, "(modified)" when a setting differs from it."""
         modified = self.modified
-        for i in range(self.preset_combo.count()):
-            name = self.preset_combo.itemData(i)
-            self.preset_combo.setItemText(i, name + (MODIFIED if modified and name == self._preset
-                                                     else ""))
         was, self._updating = self._updating, True
         try:
             self.preset_combo.setCurrentIndex(self.preset_combo.findData(self._preset))
         finally:
             self._updating = was
+        self.preset_combo.show_text(self._preset + MODIFIED if modified else "")
         about = PRESET_HELP.get(self._preset, "")
         if modified:
-            about = f"{about}; changed here (choose '{self._preset}' again to restore it)"
+            about = f"{about}; changed here: choose {self._preset} in the list to restore it"
         elif self._replaced is not None:
             about = f"{about}; your changes are kept: Back to my changes"
         about = escape(about).replace("the notes", f'<a href="{NOTES_LINK}">the notes</a>', 1)

@@ -1,23 +1,25 @@
-"""The training panel: the data box, the settings form (scrolls when room is short) and the run
-box, side by side. It starts nothing itself: the window listens to its signals, and it follows
-runs through the ``Session`` (``bind``). The parts are in ``data_box.py``,
-``settings_form.py`` and ``run_box.py``; this class puts them together and answers for them.
+"""The training panel: the settings form (it scrolls when room is short), and the run bar and
+the data line that go with it. The panel itself is the settings side panel; the window puts the
+run bar above the views and the data line in the status bar (``window_layout.py``), so they
+stay in sight when the panel is collapsed. It starts nothing itself: the window listens to its
+signals, and it follows runs through the ``Session`` (``bind``). The parts are in
+``data_box.py``, ``settings_form.py`` and ``run_box.py``; this class answers for them.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from core.training import TrainConfig
 
-from .data_box import DataBox
-from .run_box import RunBox
+from .data_box import DataLine
+from .run_box import RunBar
 from .settings_form import SettingsForm
 
 
 class TrainingPanel(QWidget):
-    """Data, settings and run controls."""
+    """The settings side panel; it owns the run bar and the data line too."""
 
     train_clicked = Signal()
     pause_clicked = Signal()
@@ -32,9 +34,9 @@ class TrainingPanel(QWidget):
         self._running = False
         self._has_data = False
         self._two_columns_width: int | None = None
-        self.data_box = DataBox()
+        self.data_line = DataLine()
         self.settings_box = SettingsForm()
-        self.run_box = RunBox()
+        self.run_bar = RunBar()
         self.settings_scroll = QScrollArea()
         self.settings_scroll.setWidget(self.settings_box)
         self.settings_scroll.setWidgetResizable(True)
@@ -43,30 +45,25 @@ class TrainingPanel(QWidget):
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
-        root.setSpacing(6)
-        root.addWidget(self.data_box)
-        row = QHBoxLayout()
-        row.setSpacing(8)
-        row.addWidget(self.settings_scroll, 3)
-        row.addWidget(self.run_box, 2)
-        root.addLayout(row, 1)
+        root.addWidget(self.settings_scroll)
 
         for name in ("controls", "error_labels", "preset_combo", "preset_help",
                      "config_error_label", "back_button"):
             setattr(self, name, getattr(self.settings_box, name))
         for name in ("train_button", "pause_button", "stop_button", "continue_box",
                      "progress_bar", "progress_label", "result_label"):
-            setattr(self, name, getattr(self.run_box, name))
-        for name in ("data_label", "download_button", "open_folder_button", "open_csv_button"):
-            setattr(self, name, getattr(self.data_box, name))
-        for source, signals in ((self.run_box, ("train_clicked", "pause_clicked", "stop_clicked")),
-                                (self.data_box, ("download_clicked", "open_folder_clicked",
-                                                 "open_csv_clicked"))):
+            setattr(self, name, getattr(self.run_bar, name))
+        for name in ("data_label", "data_button", "download_action", "open_folder_action",
+                     "open_csv_action"):
+            setattr(self, name, getattr(self.data_line, name))
+        for source, signals in ((self.run_bar, ("train_clicked", "pause_clicked", "stop_clicked")),
+                                (self.data_line, ("download_clicked", "open_folder_clicked",
+                                                  "open_csv_clicked"))):
             for signal in signals:
                 getattr(source, signal).connect(getattr(self, signal))
         self.settings_box.changed.connect(self._on_settings_changed)
         self.settings_scroll.installEventFilter(self)
-        self.run_box.setMaximumWidth(360)
+        self._measure()
         self._refresh_buttons()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
@@ -74,22 +71,41 @@ class TrainingPanel(QWidget):
             self._fit_settings()
         return super().eventFilter(watched, event)
 
-    def _fit_settings(self) -> None:
-        """Two columns of settings when they fit beside the run box, else one (scrolling)."""
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the interface zoom: measure again
+            self._two_columns_width = None
+            self._fit_settings()
+
+    def _measure(self) -> None:
+        """The form's width in two columns, and the panel's minimum: one column's, with room
+        for a scroll bar."""
         form = self.settings_box
-        if self._two_columns_width is None:  # measured once, while the form has two columns
+        columns = form.columns
+        widths = {}
+        for n in (2, 1):
+            form.set_columns(n)
             form.layout().activate()
-            self._two_columns_width = form.minimumSizeHint().width()
+            widths[n] = form.minimumSizeHint().width()
+        form.set_columns(columns)
+        self._two_columns_width = widths[2]
+        bar = self.settings_scroll.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(widths[1] + bar + 2)
+
+    def _fit_settings(self) -> None:
+        """Two columns of settings when they fit, else one (scrolling when room is short)."""
+        if self._two_columns_width is None:
+            self._measure()
         scroll = self.settings_scroll
         room = scroll.width() - scroll.verticalScrollBar().sizeHint().width()
-        form.set_columns(2 if room >= self._two_columns_width else 1)
+        self.settings_box.set_columns(2 if room >= self._two_columns_width else 1)
 
     def bind(self, session) -> None:
         """Follow runs and the current model through ``session``."""
         session.run_started.connect(self.start_run)
-        session.run_progress.connect(self.run_box.show_progress)
+        session.run_progress.connect(self.run_bar.show_progress)
         session.run_finished.connect(self._on_run_finished)
-        session.model_changed.connect(self.run_box.model_changed)
+        session.model_changed.connect(self.run_bar.model_changed)
 
     # --- settings (the form's) ---------------------------------------------------------------
 
@@ -143,12 +159,12 @@ class TrainingPanel(QWidget):
         self.settings_box.setEnabled(not running)
         if running:
             self.continue_box.setEnabled(False)  # the window re-enables it after the run
-        self.run_box.set_paused(False)
-        self.data_box.set_buttons_enabled(not running)
+        self.run_bar.set_paused(False)
+        self.data_line.set_buttons_enabled(not running)
         self._refresh_buttons()
 
     def set_paused(self, paused: bool) -> None:
-        self.run_box.set_paused(paused)
+        self.run_bar.set_paused(paused)
 
     def can_train(self) -> bool:
         return self.train_button.isEnabled()
@@ -169,15 +185,15 @@ class TrainingPanel(QWidget):
 
     def start_run(self, config: TrainConfig) -> None:
         """Reset the progress for a new run."""
-        self.run_box.start_run(config)
+        self.run_bar.start_run(config)
         self.set_running(True)
 
     def show_progress(self, items) -> None:
-        self.run_box.show_progress(items)
+        self.run_bar.show_progress(items)
 
     def finish_run(self, outcome=None, error: BaseException | None = None) -> None:
         self.set_running(False)
-        self.run_box.finish_run(outcome, error)
+        self.run_bar.finish_run(outcome, error)
 
     def _on_run_finished(self, value) -> None:
         if isinstance(value, BaseException):

@@ -3,14 +3,17 @@
 Views are built with the window's ``Session``, in ``VIEWS`` order, one tab each (in a scroll
 area, so one view's minimum size never makes the window too big for a small screen). Only the
 current tab is visible, so only it refreshes (``View``'s rule); the others catch up when shown.
-Each tab carries a small ⓘ button; it and Help → What am I looking at? call ``on_help(view)``.
+The current tab carries its view's small ⓘ button (one at a time, so the titles keep their room);
+it and Help → What am I looking at? call ``on_help(view)``.
+Where the tabs do not fit (a narrow window with the settings open) their titles are shortened
+with "…" rather than hidden behind scroll arrows, so every view stays one click away.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
@@ -46,6 +49,9 @@ class ViewTabs(QTabWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
+        self.tabBar().setUsesScrollButtons(False)
+        self.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.currentChanged.connect(self._show_info_button)
         self.views: dict[str, View] = {}
         for cls in VIEWS if views is None else views:
             self.add_view(cls(session), on_help)
@@ -62,8 +68,17 @@ class ViewTabs(QTabWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         index = self.addTab(scroll, view.title)
         self.setTabToolTip(index, view.help_text and f"{view.title}: press ⓘ for what it shows")
-        self.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide,
-                                   info_button(view, on_help))
+        info_button(view, on_help)
+        self._show_info_button()
+
+    def _show_info_button(self, *_) -> None:
+        """The ⓘ on the current tab only (a tab's button is hidden when another replaces it)."""
+        bar, side = self.tabBar(), QTabBar.ButtonPosition.RightSide
+        for i in range(self.count()):
+            view = self.view_at(i)
+            button = getattr(view, "info_button", None) if i == self.currentIndex() else None
+            if bar.tabButton(i, side) is not button:
+                bar.setTabButton(i, side, button)
 
     def view_at(self, index: int) -> View | None:
         scroll = self.widget(index)
@@ -76,6 +91,14 @@ class ViewTabs(QTabWidget):
         view = self.views[name]
         self.setCurrentIndex(self.indexOf(view.parentWidget().parentWidget()))
         return view
+
+    def next_view(self) -> None:
+        """The tab after the current one (the first after the last)."""
+        self.setCurrentIndex((self.currentIndex() + 1) % max(self.count(), 1))
+
+    def previous_view(self) -> None:
+        """The tab before the current one (the last before the first)."""
+        self.setCurrentIndex((self.currentIndex() - 1) % max(self.count(), 1))
 
     def current_name(self) -> str | None:
         view = self.current_view()

@@ -17,8 +17,10 @@ with the window resized to the shot's size, in its palette, showing its view:
 Settings and my digits go to a temporary folder, so your own are untouched.
 
 To add a shot, add a ``Shot`` to ``SHOTS``: a name, a file, a window size, and optionally a
-palette (``dark``), a view to show (``MainWindow.show_view``), a ``prepare(window)`` to call
-first (e.g. to open a gallery) and the stage it is taken in.
+palette (``dark``), the settings panel open (``settings``), a view to show
+(``MainWindow.show_view``), a ``prepare(window)`` to call first (e.g. to open a gallery) and the
+stage it is taken in. Every view is shot at 1366×768 (a common laptop) and the window at
+1024×640 (a small screen).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Shot:
     view: str | None = None  # MainWindow.show_view(view) first
     prepare: Callable | None = None  # prepare(window) first
     stage: str = "training"  # "before" training starts (the bundled model), or during it
+    settings: bool = False  # with the training settings' side panel open
 
 
 def evaluated(window) -> None:
@@ -79,17 +82,18 @@ def labelled_and_fine_tuned(window, per_digit: int = 5) -> None:
     window.show_view("my digits")
 
 
+LAPTOP, SMALL = (1366, 768), (1024, 640)  # the window's size: a common laptop, a small screen
 SHOTS: list[Shot] = [
-    Shot("evaluation", "screenshot-evaluation.png", (1400, 880), prepare=evaluated,
+    Shot("evaluation", "screenshot-evaluation.png", LAPTOP, prepare=evaluated, stage="before"),
+    Shot("my digits", "screenshot-mydigits.png", LAPTOP, prepare=labelled_and_fine_tuned,
          stage="before"),
-    Shot("my digits", "screenshot-mydigits.png", (1400, 880), prepare=labelled_and_fine_tuned,
-         stage="before"),
-    Shot("window", "screenshot.png", (1400, 880), view="plots"),
-    Shot("laptop", "screenshot-1366x768.png", (1366, 768), view="plots"),
-    Shot("small", "screenshot-1024x640.png", (1024, 640), view="plots"),
-    Shot("dark", "screenshot-dark.png", (1366, 768), dark=True, view="plots"),
-    Shot("network", "screenshot-network.png", (1400, 880), view="network"),
-    Shot("weights", "screenshot-weights.png", (1400, 880), view="weights"),
+    Shot("window", "screenshot.png", LAPTOP, view="plots", settings=True),
+    Shot("laptop", "screenshot-1366x768.png", LAPTOP, view="plots"),
+    Shot("network", "screenshot-network.png", LAPTOP, view="network"),
+    Shot("weights", "screenshot-weights.png", LAPTOP, view="weights"),
+    Shot("backprop", "screenshot-backprop.png", LAPTOP, view="backprop"),
+    Shot("small", "screenshot-1024x640.png", SMALL, view="network"),
+    Shot("dark", "screenshot-dark.png", LAPTOP, dark=True, view="plots"),
 ]
 
 
@@ -124,6 +128,7 @@ def take(window, shot: Shot, out: Path, light, dark) -> Path:
     from PySide6.QtWidgets import QApplication
 
     QApplication.instance().setPalette(dark if shot.dark else light)
+    window.set_settings_open(shot.settings)
     window.resize(*shot.size)
     if shot.view is not None and hasattr(window, "show_view"):
         window.show_view(shot.view)
@@ -153,7 +158,8 @@ def main() -> int:
     if args.list:
         for shot in SHOTS:
             print(f"{shot.name:10} {shot.file:28} {shot.size[0]}×{shot.size[1]} {shot.stage}"
-                  f"{' dark' if shot.dark else ''}{f' view={shot.view}' if shot.view else ''}")
+                  f"{' dark' if shot.dark else ''}{' settings' if shot.settings else ''}"
+                  f"{f' view={shot.view}' if shot.view else ''}")
         return 0
     shots = [s for s in SHOTS if not args.only or s.name in args.only]
     unknown = set(args.only or ()) - {s.name for s in SHOTS}

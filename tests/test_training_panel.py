@@ -105,6 +105,19 @@ def test_a_modified_preset_is_restorable_and_never_silently_overwritten(panel):
     assert panel.config() == replace(PRESETS["seed"], epochs=3)
 
 
+def test_the_list_offers_the_preset_the_hint_says_to_choose(panel, qtbot):
+    panel.set_preset("seed")
+    panel.controls["epochs"].setValue(3)
+    combo = panel.preset_combo
+    assert combo.currentText() == "seed (modified)"
+    assert "choose seed in the list to restore it" in panel.preset_help.text()
+    combo.showPopup()
+    listed = [combo.view().model().index(i, 0).data() for i in range(combo.count())]
+    assert "seed" in listed and not any("modified" in text for text in listed)
+    combo.hidePopup()
+    assert combo.currentText() == "seed (modified)"
+
+
 def test_choosing_a_preset_loads_it(panel):
     panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("seed"))
     assert panel.config() == PRESETS["seed"]
@@ -165,12 +178,17 @@ def test_progress_and_the_end_of_a_run(panel):
 
 
 def test_buttons_emit_requests(panel, qtbot):
-    for button, signal in ((panel.train_button, panel.train_clicked),
-                           (panel.download_button, panel.download_clicked),
-                           (panel.open_folder_button, panel.open_folder_clicked),
-                           (panel.open_csv_button, panel.open_csv_clicked)):
+    panel.run_bar.show()
+    with qtbot.waitSignal(panel.train_clicked, timeout=1000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    # The data line's "Load data" menu: Download, Open folder, Open Kaggle CSV.
+    entries = panel.data_button.menu().actions()
+    assert entries == [panel.download_action, panel.open_folder_action, panel.open_csv_action]
+    for action, signal in ((panel.download_action, panel.download_clicked),
+                           (panel.open_folder_action, panel.open_folder_clicked),
+                           (panel.open_csv_action, panel.open_csv_clicked)):
         with qtbot.waitSignal(signal, timeout=1000):
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            action.trigger()
 
 
 def test_data_limits_are_checked_even_while_another_control_is_invalid(panel):

@@ -219,6 +219,8 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
     elif name == "quit":
         fire()
         assert not w.isVisible()
+    elif name in VIEW_ACTIONS or name.startswith("view_"):
+        check_view_action(name, w, qtbot, fire)
     elif name in DIGIT_ACTIONS or name.startswith("label_"):
         check_digit_action(name, w, qtbot, paths, fire)
     elif name.startswith("theme_"):
@@ -226,6 +228,47 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
     else:
         raise AssertionError(f"the test does not know what {name!r} should do")
     w.update_actions()
+
+
+# --- the workspace: settings panel, presenter mode, zoom, views (issue 19) -------------------
+
+VIEW_ACTIONS = ("settings", "presenter", "zoom_in", "zoom_out", "zoom_reset", "next_view",
+                "previous_view")
+
+
+def check_view_action(name: str, w, qtbot, fire) -> None:
+    tabs = w.view_tabs
+    if name == "settings":
+        was = w.training_panel.isVisible()
+        fire()
+        assert w.training_panel.isVisible() is not was
+        fire()
+        assert w.training_panel.isVisible() is was
+    elif name == "presenter":
+        size, geometry = QApplication.font().pointSizeF(), w.geometry()
+        fire()
+        qtbot.waitUntil(w.isFullScreen)
+        assert QApplication.font().pointSizeF() >= 1.5 * size
+        fire()
+        qtbot.waitUntil(lambda: not w.isFullScreen())
+        qtbot.waitUntil(lambda: w.geometry() == geometry)
+        assert QApplication.font().pointSizeF() == size
+    elif name in ("zoom_in", "zoom_out", "zoom_reset"):
+        w.set_zoom(1)
+        size = QApplication.font().pointSizeF()
+        fire()
+        after = QApplication.font().pointSizeF()
+        assert {"zoom_in": after > size, "zoom_out": after < size,
+                "zoom_reset": w.zoom_steps == 0 and after < size}[name]
+        w.set_zoom(0)
+    elif name in ("next_view", "previous_view"):
+        w.show_view("plots")
+        fire()
+        assert tabs.currentIndex() == (1 if name == "next_view" else tabs.count() - 1)
+    else:  # view_<n>: the n-th tab
+        w.show_view("plots" if name != "view_1" else "network")
+        fire()
+        assert tabs.currentIndex() == int(name.rsplit("_", 1)[1]) - 1
 
 
 # --- my digits, fine-tune, images and Kaggle (issue 11) ----------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel
 from shiboken6 import isValid
 
 from core.training import TrainConfig
@@ -70,8 +69,19 @@ def test_each_views_info_button_and_the_help_menu_explain_it(window, qtbot):
     assert "plateau" in window.views["plots"].help_text
 
 
+def click_link(qtbot, browser, text: str) -> None:
+    """A left click on the middle of the first character of ``text`` in a help sheet."""
+    cursor = browser.document().find(text)
+    assert not cursor.isNull(), text
+    cursor.setPosition(cursor.selectionStart() + 1)
+    at = browser.cursorRect(cursor).center()
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=at)
+
+
 def test_the_notes_are_explained_from_the_seed_presets_line_and_from_about(window, qtbot,
                                                                           monkeypatch):
+    if not window.settings_action.isChecked():
+        window.settings_action.trigger()  # View → Training settings: the side panel opens
     panel = window.training_panel
     panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("seed"))
     line = panel.preset_help
@@ -91,15 +101,15 @@ def test_the_notes_are_explained_from_the_seed_presets_line_and_from_about(windo
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     book = "http://neuralnetworksanddeeplearning.com/"
-    notes.findChild(QLabel, "qt_msgbox_label").linkActivated.emit(book)
+    click_link(qtbot, notes.browser, "neuralnetworksanddeeplearning.com")
     assert opened == [book]  # the book opens in the browser
     notes.close()
 
     window.about_action.trigger()  # Help → About ffn-gui links to the same page
     about = window.message_box
     assert NOTES_LINK in window.last_message[1]
-    about.findChild(QLabel, "qt_msgbox_label").linkActivated.emit(NOTES_LINK)
-    assert window.last_message == ("About the notes", text)
+    click_link(qtbot, about.browser, "More about the notes")
+    qtbot.waitUntil(lambda: window.last_message == ("About the notes", text))
     qtbot.waitUntil(lambda: not isValid(about) or not about.isVisible())  # replaced, not piled
     window.message_box.close()
 
@@ -176,7 +186,9 @@ def test_the_title_is_short_and_the_description_is_in_the_model_line(window):
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 640)])
-def test_nothing_overlaps_on_a_small_screen(window, qtbot, size):
+@pytest.mark.parametrize("settings_open", [False, True])
+def test_nothing_overlaps_on_a_small_screen(window, qtbot, size, settings_open):
+    window.set_settings_open(settings_open)
     window.resize(*size)
     qtbot.waitUntil(lambda: window.size().height() <= size[1])
     assert window.minimumSizeHint().width() <= size[0] - 20
@@ -185,7 +197,10 @@ def test_nothing_overlaps_on_a_small_screen(window, qtbot, size):
     def rect(widget):
         return widget.geometry().translated(widget.parentWidget().mapTo(window, QPoint(0, 0)))
 
-    parts = [window.draw_box, window.prediction_view, window.training_panel, window.view_tabs]
+    panel = window.training_panel
+    parts = [window.draw_box, window.prediction_view, panel.run_bar, window.view_tabs,
+             panel.data_line] + ([panel] if settings_open else [])
+    assert panel.isVisible() is settings_open
     for i, a in enumerate(parts):
         assert window.rect().contains(rect(a)), a
         for b in parts[i + 1:]:

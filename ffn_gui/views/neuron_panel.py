@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..labels import OneLine
 from . import colors
 from .bars_panel import BarsPanel
 from .image_canvas import ImageCanvas
@@ -28,7 +29,7 @@ class NeuronPanel(QWidget):
         self.neuron = None  # core.inspect.Neuron shown
         self.weights_image: np.ndarray | None = None  # (28, 28) or None
         self.weight_x_input_image: np.ndarray | None = None
-        self.title = QLabel("Click a neuron to see what it does")
+        self.title = OneLine("Click a neuron to see what it does")  # "…" in a narrow view
         self.numbers = QLabel()
         for label in (self.title, self.numbers):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -16,10 +16,11 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core import inspect
 
+from ..labels import OneLine
 from . import colors
 from .base import View
 from .image_canvas import LEGEND_GAP, ImageCanvas
@@ -75,7 +76,7 @@ class WeightsView(View):
         self.sort = QCheckBox("Sort by activation on the board")
         self.sort.setToolTip("Most active neuron first, for the digit you drew")
         self.sort.toggled.connect(self.request_refresh)
-        self.info = QLabel()
+        self.info = OneLine()  # ends in "…" in a narrow view (the whole in its tooltip)
         self.history = HistorySlider(self.inspection)
         top = QHBoxLayout()
         top.addWidget(self.sort)
