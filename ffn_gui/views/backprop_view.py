@@ -87,6 +87,9 @@ def steady_label(lines: int) -> QLabel:
     return SteadyLabel(lines)
 
 
+MIN_WIDTH = 600  # px: both columns readable
+
+
 class BackpropView(View):
     name = "backprop"
     title = "Backprop"
@@ -111,6 +114,9 @@ class BackpropView(View):
         self._network_id = None
         self._running = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Narrower, its two columns' equations and bars are cut: it scrolls sideways instead
+        # (1024x640 with the settings open leaves a view about 400 px).
+        self.setMinimumWidth(MIN_WIDTH)
         self._build()
         for signal in (session.reader_changed, self.inspection.neuron_changed):
             signal.connect(self.request_refresh)

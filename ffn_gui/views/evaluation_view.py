@@ -274,7 +274,7 @@ class EvaluationView(View):
         if r is None:
             self.map.set_matrix(None)
             self.summary.setText(
-                "Load MNIST (Data) to evaluate the model on its test set."
+                "Load MNIST (Load data, bottom right) to evaluate the model on its test set."
                 if self.test_set() is None else "Evaluating…" if self.evaluating else
                 "Training: the new model is evaluated on the test set when the run ends."
                 if self.session.running else "Not evaluated yet: press Evaluate.")
