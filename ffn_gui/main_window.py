@@ -464,7 +464,13 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         super().showEvent(event)
         if not self._shown:
             self._shown = True
-            QTimer.singleShot(0, self.workspace.shown)  # once the layout has its sizes
+            # Once laid out. A child timer, not QTimer.singleShot: a window closed before it
+            # fires frees it and its connection (a pending singleShot kept the window alive).
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.timeout.connect(self.workspace.shown)
+            timer.timeout.connect(timer.deleteLater)
+            timer.start(0)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return default_size(self)

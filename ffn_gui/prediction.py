@@ -148,7 +148,7 @@ class PredictionPane(QWidget):
         self.confidence_label.setAccessibleName("Confidence")
         self._fit_fonts()
 
-        self.status_label = TwoLines(lines=3)  # the model line takes three in the narrow column
+        self.status_label = TwoLines()
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.status_label.setAccessibleName("Model")
 

@@ -68,7 +68,10 @@ class ViewTabs(QTabWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         index = self.addTab(scroll, view.title)
         self.setTabToolTip(index, view.help_text and f"{view.title}: press ⓘ for what it shows")
-        info_button(view, on_help)
+        # Owned by the tab bar from the start, shown or not: a parentless button would outlive
+        # the window, and its click's connection would keep the whole window alive.
+        info_button(view, on_help).setParent(self.tabBar())
+        view.info_button.hide()
         self._show_info_button()
 
     def _show_info_button(self, *_) -> None:
