@@ -77,12 +77,14 @@ def _zhang_suen_deletes(code: int, step: int) -> bool:
 _ZHANG_SUEN = [np.array([_zhang_suen_deletes(c, step) for c in range(256)]) for step in (0, 1)]
 
 
-def _codes(skel: np.ndarray) -> np.ndarray:
-    """The 8-bit neighbourhood code (P2..P9 as bits 0..7) of every pixel of bool ``skel``."""
-    ps = _neighbours(_pad(skel).view(np.uint8))
-    code = ps[0].copy()
+def _codes(padded: np.ndarray) -> np.ndarray:
+    """The 8-bit neighbourhood code (P2..P9 as bits 0..7) of every pixel of (..., H+2, W+2)
+    zero-padded 0/1 uint8 images."""
+    ps = _neighbours(padded)
+    code, bit = ps[0].copy(), np.empty_like(ps[0])
     for i in range(1, 8):
-        code |= ps[i] << i
+        np.left_shift(ps[i], i, out=bit)
+        code |= bit
     return code
 
 
@@ -113,18 +115,22 @@ def _until_still(batch: np.ndarray, tables: list, masks: list) -> None:
     """Delete, in place from the (N, H, W) bool images, the pixels whose neighbourhood code
     is True in each of ``tables`` in turn (only where its mask, if any, is True), over and
     over, until a round deletes nothing; an image that a round left unchanged is done."""
+    padded = _pad(batch).view(np.uint8)
     active = np.arange(len(batch))
     while active.size:
-        part = batch[active]
+        part = padded[active]
+        inner = part[:, 1:-1, 1:-1]
         changed = np.zeros(len(active), bool)
         for table, mask in zip(tables, masks, strict=True):
-            delete = part & table[_codes(part)]
+            delete = table[_codes(part)]
+            delete &= inner.view(bool)
             if mask is not None:
                 delete &= mask
             changed |= delete.any(axis=(1, 2))
-            part &= ~delete
-        batch[active] = part
+            inner &= ~delete.view(np.uint8) & 1
+        padded[active] = part
         active = active[changed]
+    batch[...] = padded[:, 1:-1, 1:-1].view(bool)
 
 
 def _degree(skel: np.ndarray) -> np.ndarray:
