@@ -182,6 +182,7 @@ class TrainWorker(Worker):
         progress_interval: float = 0.05,
         snapshot_interval: float = 0.5,
         min_gap: float = 0.2,
+        keep_prepared: bool = True,
     ) -> None:
         super().__init__()
         self.network = network
@@ -191,6 +192,7 @@ class TrainWorker(Worker):
         self.progress_interval = progress_interval
         self.snapshot_interval = snapshot_interval
         self.min_gap = min_gap
+        self.keep_prepared = keep_prepared  # train_run's cache: False for a one-off mix
         self.process = None  # the child process, while it runs
         if PROCESS:
             share_control(self.control, _FORK)
@@ -231,7 +233,8 @@ class TrainWorker(Worker):
             # spin for a core that is busy (docs/speed.md).
             with threadpool_limits(limits=1, user_api="blas"):
                 return train_run(self.config, self.data, self.network, on_progress=on_progress,
-                                 control=self.control, progress_interval=self.progress_interval)
+                                 control=self.control, progress_interval=self.progress_interval,
+                                 cache=self.keep_prepared)
         finally:
             if pending:
                 flush(time.perf_counter())

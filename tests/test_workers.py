@@ -67,6 +67,17 @@ def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mn
     assert outcome.data_checksum and len(outcome.data_checksum) == 64
 
 
+def test_a_run_keeps_its_prepared_digits_unless_told_not_to(qtbot, small_mnist, where):
+    from core.prepare import cache_folder
+
+    config = replace(CONFIG, epochs=1, augment=True, deskew=True)
+    data = small_mnist(600, 50)
+    run(qtbot, workers.TrainWorker(config.make_network(), config, data, keep_prepared=False))
+    assert not list(cache_folder().glob("*.npz"))
+    run(qtbot, workers.TrainWorker(config.make_network(), config, data))  # kept by the child
+    assert [f.name[:32] for f in cache_folder().glob("*.npz")] == [data.train.checksum()[:32]]
+
+
 def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist, where):
     config = replace(CONFIG, epochs=200, batch_size=100)
     worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
@@ -170,7 +181,7 @@ def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
 def test_a_training_process_that_ignores_stop_is_ended(qtbot, small_mnist, monkeypatch):
     import time
 
-    def deaf_run(config, data, network, *, on_progress, control, progress_interval):
+    def deaf_run(config, data, network, *, on_progress, control, progress_interval, cache):
         while True:  # reports on and on, and never looks at Stop
             on_progress(BatchProgress(1, 1, 1, 10, 0.5, 10, 0.1))
             time.sleep(0.01)
