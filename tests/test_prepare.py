@@ -49,7 +49,7 @@ def test_the_plan_redraws_a_share_with_every_width_and_styles_some_zeros_ones_an
 def test_a_row_comes_out_the_same_whichever_rows_are_made_with_it(images):
     whole = made(images)
     rows = np.arange(len(images))
-    read, (has, redrawn) = whole.images_of(rows), whole.pens_of(rows)
+    read, (_, redrawn) = whole.images_of(rows), whole.pens_of(rows)
     np.testing.assert_array_equal(read, deskew(images))
     bits = made(images)
     order = np.random.default_rng(3).permutation(len(images))
