@@ -138,9 +138,7 @@ class Prepared:
         True if written. A cache that cannot be written (a full disk, say) is skipped."""
         if self.path is None or not self.dirty:
             return False
-        arrays = {"read": self.read, "read_done": self.read_done} if self.deskewed else {}
-        if self.pens:
-            arrays |= {"pen": self.pen, "pen_done": self.pen_done}
+        arrays = {name: getattr(self, name) for name in _kept(self)}
         meta = dict(self.meta, crc={k: zlib.crc32(v) for k, v in arrays.items()})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,23 +151,32 @@ class Prepared:
         return True
 
 
+def _kept(prepared: Prepared) -> list[str]:
+    """The names of the arrays a cache file keeps: those the recipe makes."""
+    return (["read", "read_done"] if prepared.deskewed else []) + \
+        (["pen", "pen_done"] if prepared.pens else [])
+
+
 def _load(prepared: Prepared) -> str:
     """Fill ``prepared`` from its cache file: "hit", "miss" (no file) or "damaged" (a file that
     does not load, is not of this data and recipe, or whose bytes fail their CRC-32)."""
+    names = _kept(prepared)
     try:
         with np.load(prepared.path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            arrays = {k: z[k] for k in meta["crc"]}
+            crc = meta.pop("crc")
+            if meta != prepared.meta or set(crc) != set(names):
+                return "damaged"
+            arrays = {k: z[k] for k in names}
     except FileNotFoundError:
         return "miss"
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError):
-        return "damaged"
-    crc = meta.pop("crc")
-    if meta != prepared.meta or any(zlib.crc32(a) != crc[k] for k, a in arrays.items()):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile,
+            EOFError):
         return "damaged"
     for name, array in arrays.items():
         mine = getattr(prepared, name)
-        if array.shape != mine.shape or array.dtype != mine.dtype:
+        if (array.shape != mine.shape or array.dtype != mine.dtype
+                or zlib.crc32(array) != crc[name]):
             return "damaged"
     for name, array in arrays.items():
         getattr(prepared, name)[...] = array

@@ -87,7 +87,7 @@ def test_another_recipe_is_another_file(images, tmp_path, monkeypatch):
                     folder=tmp_path).path not in (first.path, second.path)
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "other data"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "other data", "odd header"])
 def test_a_damaged_cache_file_is_ignored_and_written_anew(images, tmp_path, damage):
     some, rows = images[:200], np.arange(200)
     first = made(some, LABELS[:200], checksum="ab" * 32, folder=tmp_path)
@@ -100,14 +100,26 @@ def test_a_damaged_cache_file_is_ignored_and_written_anew(images, tmp_path, dama
         raw = raw[: len(raw) // 2]
     elif damage == "garbage":
         raw = bytearray(b"not a zip file at all")
+    elif damage == "odd header":  # the right data and recipe, but it would write the labels
+        import io
+        import json
+        import zlib
+
+        zeros = np.zeros(200, np.uint8)
+        meta = dict(first.meta, crc={"labels": zlib.crc32(zeros)})
+        buffer = io.BytesIO()
+        np.savez(buffer, meta=np.array(json.dumps(meta)), labels=zeros)
+        raw = bytearray(buffer.getvalue())
     else:  # a file of other digits under this name
         other = made(images[200:400], LABELS[:200], checksum="cd" * 32, folder=tmp_path)
         other.images_of(rows)
         other.save()
         raw = bytearray(other.path.read_bytes())
     first.path.write_bytes(bytes(raw))
-    again = made(some, LABELS[:200], checksum="ab" * 32, folder=tmp_path)
+    labels = LABELS[:200].copy()
+    again = made(some, labels, checksum="ab" * 32, folder=tmp_path)
     assert again.cache == "damaged" and not again.read_done.any()
+    np.testing.assert_array_equal(labels, np.arange(200) % 10)  # untouched
     np.testing.assert_array_equal(again.images_of(rows), expected)  # made again, right
     assert again.save() is True
     assert made(some, LABELS[:200], checksum="ab" * 32, folder=tmp_path).cache == "hit"
