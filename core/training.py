@@ -416,8 +416,8 @@ class _Run:
             if control.stopped:
                 break
             history.append(self._epoch_end(epoch, train_metrics))
-            self.train_set.prepared.save()  # what the epoch made, kept for the next run
             self.report(history[-1])
+            self.train_set.prepared.save()  # what the epoch made, kept for the next run
         self.train_set.prepared.save()
         return TrainResult(tuple(history), control.stopped, self.elapsed())
 
