@@ -179,7 +179,7 @@ def _load(prepared: Prepared) -> str:
                 or zlib.crc32(array) != crc[name]):
             return "damaged"
     for name, array in arrays.items():
-        getattr(prepared, name)[...] = array
+        setattr(prepared, name, array)  # fresh, writable arrays: adopted, not copied
     _touch(prepared.path)
     return "hit"
 
