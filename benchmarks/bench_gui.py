@@ -2,6 +2,8 @@
 
     MNIST_DIR=/path/to/mnist python benchmarks/bench_gui.py [--epochs 2|all] [--strokes 100]
         [--views network,weights,backprop] [--cli]
+    MNIST_DIR=/path/to/mnist python benchmarks/bench_gui.py --first-feedback [--runs 3]
+        [--presets seed,default]      # how soon Train answers: see first_feedback.py
 
 Opens the real window (offscreen unless a display is set), loads MNIST from $MNIST_DIR and
 trains the ``default`` preset for ``--epochs`` epochs (``all``: the preset's own number, as a
@@ -51,9 +53,18 @@ def main() -> int:
     parser.add_argument("--strokes", type=int, default=100)
     parser.add_argument("--views", default="", help="comma-separated view names to show")
     parser.add_argument("--cli", action="store_true", help="also time `ffn train`, side by side")
+    parser.add_argument("--first-feedback", action="store_true",
+                        help="time Train -> first cost on the plot and first epoch's end instead")
+    parser.add_argument("--runs", type=int, default=3, help="with --first-feedback: runs per "
+                        "preset and cache (cold, warm)")
+    parser.add_argument("--presets", default="seed,default", help="with --first-feedback")
     args = parser.parse_args()
     if not args.mnist:
         parser.error("set MNIST_DIR or pass --mnist")
+    if args.first_feedback:
+        from first_feedback import first_feedback
+
+        return first_feedback(args.mnist, args.runs, args.presets.split(","))
     from core.training import preset
 
     epochs = preset("default").epochs if args.epochs == "all" else int(args.epochs)

@@ -8,7 +8,7 @@ the worst are printed against the target:
 
 - Stop clicked mid-run → ``training_finished`` (the real window, offscreen): < 1 s.
 - The window closed mid-run → ``close()`` returns with no worker left: < 1 s.
-- ``TrainControl.stop()`` during the augmentation set-up of a 20,000-image run → ``train``
+- ``TrainControl.stop()`` while a 20,000-image augmented run prepares its digits → ``train``
   returns: < 1.5 s.
 - A download cancelled while its server stalls → ``DownloadCancelled`` (a 0.5 s timeout): < 1 s.
 - A 42,000-row Kaggle ``train.csv`` loaded: < 10 s.

@@ -28,7 +28,7 @@ matrix products per image instead of a convolution.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -284,43 +284,8 @@ def ink_along(skel: np.ndarray, width: float) -> np.ndarray:
     return ink
 
 
-PEN_SUBSET = 20_000  # training digits that also get a uniform-pen redraw (about 4 s to make)
 PEN_WIDTHS = (1.5, 2.0, 2.5, 3.0)  # pixels; the canvas's pen is about 2 after centring
-
-
-def pen_variants(
-    images: np.ndarray,
-    rng: np.random.Generator,
-    subset: int = PEN_SUBSET,
-    stop: Callable[[], bool] | None = None,
-    labels: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """(rows, redrawn): a random ``subset`` of the training digits, each redrawn by
-    ``pen_redraw`` with a pen width drawn from PEN_WIDTHS. Made once per training run; each
-    epoch the trainer swaps some of them in for their originals before ``augment``. With
-    ``labels``, some 0s, 1s and 7s are redrawn in the styles of ``add_style_strokes``. None if
-    ``stop()`` said so before the work was done."""
-    rows = np.sort(rng.choice(len(images), min(subset, len(images)), replace=False))
-    widths = rng.choice(len(PEN_WIDTHS), len(rows))
-    styled = np.zeros(len(rows), bool)
-    if labels is not None:
-        share = np.array([STYLE_SHARE.get(int(c), 0.0) for c in range(10)])
-        styled = rng.random(len(rows)) < share[np.asarray(labels)[rows]]
-    redrawn = np.empty((len(rows), *images.shape[1:]), np.uint8)
-    for k, width in enumerate(PEN_WIDTHS):
-        for style in (False, True):
-            sel = (widths == k) & (styled == style)
-            if not sel.any():
-                continue
-            if style:
-                part = styled_redraw(images[rows[sel]], np.asarray(labels)[rows[sel]], width,
-                                     rng, stop=stop)
-            else:
-                part = pen_redraw(images[rows[sel]], width, stop=stop)
-            if part is None:
-                return None
-            redrawn[sel] = part
-    return rows, redrawn
+# Which digits get a uniform-pen redraw, of which width and style, is core.prepare's plan.
 
 
 # --- styles MNIST's writers rarely used, drawn on MNIST's skeletons ---------------------------
@@ -373,12 +338,13 @@ def styled_redraw(
     images: np.ndarray,
     labels: np.ndarray,
     width: float,
-    rng: np.random.Generator,
+    rngs: Sequence[np.random.Generator],
     stop: Callable[[], bool] | None = None,
 ) -> np.ndarray | None:
-    """The digits redrawn with a uniform pen along their skeletons with ``add_style_strokes``,
-    then cropped, fitted and centred again as MNIST's were (``preprocess.to_mnist``): a stroke
-    may have widened the digit. uint8 (N, 28, 28)."""
+    """The digits redrawn with a uniform pen along their skeletons with ``add_style_strokes``
+    (image k's strokes drawn from ``rngs[k]``, so each result depends on its own image and
+    generator alone), then cropped, fitted and centred again as MNIST's were
+    (``preprocess.to_mnist``): a stroke may have widened the digit. uint8 (N, 28, 28)."""
     from .preprocess import to_mnist
     from .strokes import skeletonize
 
@@ -390,7 +356,8 @@ def styled_redraw(
         part = images[start : start + chunk]
         skel = skeletonize(part.astype(np.float32) / 255 if part.dtype == np.uint8 else part)
         skel = np.pad(skel, ((0, 0), (PAD, PAD), (PAD, PAD)))
-        for one, label in zip(skel, labels[start : start + chunk]):
+        for one, label, rng in zip(skel, labels[start : start + chunk],
+                                   rngs[start : start + chunk], strict=True):
             add_style_strokes(one, int(label), rng)
         ink = ink_along(skel, width)
         for k, img in enumerate(ink):

@@ -8,6 +8,11 @@ and the window's worker emits it, so a model trained either way carries the same
 ``data`` is an ``MnistData`` (train, test, source) or a bare ``Dataset`` (no test split).
 ``extra`` is a ``Dataset`` mixed into the training part after the validation split (the
 validation and test splits stay MNIST's), e.g. a user's own digits.
+
+The digits are prepared (deskewed, pen-redrawn) as ``prepare.Prepared`` says: row by row as the
+first epoch reaches them, kept in the user's cache folder (``cache`` True, the default) keyed
+by the training data's checksum and the recipe, so a run starts training at once whether the
+cache is cold or warm, and gives the same bits either way.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 from .data import Dataset
 from .errors import ConfigError
 from .network import Network
+from .prepare import Part, Prepared, cache_folder
 from .training import (
     BatchProgress,
     EpochProgress,
@@ -33,7 +39,7 @@ from .training import (
 )
 
 __all__ = ["RunOutcome", "continue_problem", "mnist_problem", "run_metrics", "split",
-           "train_run"]
+           "split_rows", "train_run"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,13 @@ def split(config: TrainConfig, data) -> tuple[Dataset, Dataset | None]:
     return train_all.split(config.validation, np.random.default_rng([config.seed, 2]))
 
 
+def split_rows(config: TrainConfig, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The rows of ``split``'s (train, validation) parts of a training split of ``n``."""
+    if not config.validation:
+        return np.arange(n), None
+    return Dataset.split_rows(n, config.validation, np.random.default_rng([config.seed, 2]))
+
+
 def train_run(
     config: TrainConfig,
     data,
@@ -68,11 +81,13 @@ def train_run(
     on_progress: Callable[[BatchProgress | EpochProgress], None] | None = None,
     control: TrainControl | None = None,
     progress_interval: float = 0.25,
+    cache: bool = True,
 ) -> RunOutcome:
     """Train ``network`` in place (default: a fresh one from ``config``) on ``data``.
 
     A given network must fit the config (``continue_problem``); ``ConfigError`` otherwise.
-    Progress and Stop/Pause are ``training.train``'s. ``TrainingDiverged`` propagates."""
+    Progress and Stop/Pause are ``training.train``'s. ``TrainingDiverged`` propagates.
+    ``cache=False`` neither reads nor writes the prepared digits' cache file."""
     train_all = getattr(data, "train", data)
     config.validate(n_examples=len(train_all))
     if network is None:
@@ -80,13 +95,19 @@ def train_run(
     problem = mnist_problem(network) or continue_problem(network, config)
     if problem:
         raise ConfigError(f"cannot train: {problem}")
-    train_set, valid_set = split(config, data)
-    checksum = train_all.checksum()
+    train_rows, valid_rows = split_rows(config, len(train_all))
+    trained_on = train_all  # the examples, the validation part's among them
     if extra is not None and len(extra):
-        train_set = _mixed(train_set, extra)
-        checksum = _mixed(train_all, extra).checksum()
-    result = train(network, config, train_set, valid_set, on_progress=on_progress,
-                   control=control, progress_interval=progress_interval)
+        train_rows = np.concatenate([train_rows, len(train_all) + np.arange(len(extra))])
+        trained_on = _mixed(train_all, extra)
+    checksum = trained_on.checksum()
+    prepared = Prepared(trained_on.images, trained_on.labels, deskewed=config.deskew,
+                        pens=config.augment, checksum=checksum,
+                        folder=cache_folder() if cache else None)
+    valid_set = None if valid_rows is None else Part(prepared, valid_rows)
+    result = train(network, config, Part(prepared, train_rows), valid_set,
+                   on_progress=on_progress, control=control,
+                   progress_interval=progress_interval)
     test_cost = test_accuracy = None
     test_set = getattr(data, "test", None)
     if test_set is not None and test_set.labels is not None and len(test_set):

@@ -61,53 +61,76 @@ _REDUNDANT = np.array(
 )
 
 
+def _zhang_suen_deletes(code: int, step: int) -> bool:
+    """Zhang and Suen's rule for a pixel whose neighbours P2..P9 are the bits of ``code``: it
+    goes in sub-iteration ``step`` when it has 2 to 6 neighbours, exactly one 0 -> 1 change
+    going round them, and is not kept by the step's pair of products."""
+    p2, p3, p4, p5, p6, p7, p8, p9 = ring = [bool(code >> i & 1) for i in range(8)]
+    b = sum(ring)
+    a = sum(not ring[i] and ring[(i + 1) % 8] for i in range(8))
+    keep = (p2 and p4 and p6) or (p4 and p6 and p8) if step == 0 else \
+        (p2 and p4 and p8) or (p2 and p6 and p8)
+    return 2 <= b <= 6 and a == 1 and not keep
+
+
+# What each sub-iteration deletes, by neighbourhood code: one table look-up per pixel.
+_ZHANG_SUEN = [np.array([_zhang_suen_deletes(c, step) for c in range(256)]) for step in (0, 1)]
+
+
+def _codes(padded: np.ndarray) -> np.ndarray:
+    """The 8-bit neighbourhood code (P2..P9 as bits 0..7) of every pixel of (..., H+2, W+2)
+    zero-padded 0/1 uint8 images."""
+    ps = _neighbours(padded)
+    code, bit = ps[0].copy(), np.empty_like(ps[0])
+    for i in range(1, 8):
+        np.left_shift(ps[i], i, out=bit)
+        code |= bit
+    return code
+
+
 def skeletonize(img: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     """Bool skeleton, one pixel wide and 8-connected, of ``img > threshold``; (H, W) or (N, H, W).
 
-    Zhang-Suen thinning (1984), each sub-iteration vectorised over the whole image (or batch),
-    then a pass that removes staircase pixels, so each stroke is a single chain of pixels.
-    A uint8 image is compared with ``threshold * 255``.
+    Zhang-Suen thinning (1984), each sub-iteration vectorised over the images still thinning
+    (a table look-up of each pixel's neighbourhood), then a pass that removes staircase pixels,
+    so each stroke is a single chain of pixels. A uint8 image is compared with
+    ``threshold * 255``. Each image's skeleton is its own, whatever others come with it.
     """
     img = np.asarray(img)
     if img.dtype == np.uint8:
         threshold = threshold * 255
     skel = img > threshold
-    changed = True
-    while changed:
-        changed = False
-        for step in (0, 1):
-            p2, p3, p4, p5, p6, p7, p8, p9 = ps = _neighbours(_pad(skel))
-            b = sum(p.astype(np.uint8) for p in ps)
-            ring = ps + [p2]
-            a = sum((~ring[i] & ring[i + 1]).astype(np.uint8) for i in range(8))
-            if step == 0:
-                keep = (p2 & p4 & p6) | (p4 & p6 & p8)
-            else:
-                keep = (p2 & p4 & p8) | (p2 & p6 & p8)
-            delete = skel & (b >= 2) & (b <= 6) & (a == 1) & ~keep
-            if delete.any():
-                skel = skel & ~delete
-                changed = True
-    return _remove_staircases(skel)
-
-
-def _remove_staircases(skel: np.ndarray) -> np.ndarray:
-    """Delete redundant corner pixels, one of four sub-grids at a time so that no two pixels
-    deleted together are neighbours (which keeps the skeleton's topology)."""
+    batch = skel.reshape(-1, *skel.shape[-2:])  # a view: thinned in place
+    _until_still(batch, [_ZHANG_SUEN[0], _ZHANG_SUEN[1]], [None, None])
     h, w = skel.shape[-2:]
     rows, cols = np.indices((h, w))
-    changed = True
-    while changed:
-        changed = False
-        for parity in ((0, 0), (0, 1), (1, 0), (1, 1)):
-            ps = _neighbours(_pad(skel))
-            code = sum(p.astype(np.uint8) << i for i, p in enumerate(ps))
-            sub = (rows % 2 == parity[0]) & (cols % 2 == parity[1])
-            delete = skel & sub & _REDUNDANT[code]
-            if delete.any():
-                skel = skel & ~delete
-                changed = True
+    subgrids = [(rows % 2 == i) & (cols % 2 == j) for i in (0, 1) for j in (0, 1)]
+    # Redundant corner pixels go one of four sub-grids at a time, so that no two pixels
+    # deleted together are neighbours (which keeps the skeleton's topology).
+    _until_still(batch, [_REDUNDANT] * 4, subgrids)
     return skel
+
+
+def _until_still(batch: np.ndarray, tables: list, masks: list) -> None:
+    """Delete, in place from the (N, H, W) bool images, the pixels whose neighbourhood code
+    is True in each of ``tables`` in turn (only where its mask, if any, is True), over and
+    over, until a round deletes nothing; an image that a round left unchanged is done."""
+    padded = _pad(batch).view(np.uint8)
+    active = np.arange(len(batch))
+    while active.size:
+        part = padded[active]
+        inner = part[:, 1:-1, 1:-1]
+        changed = np.zeros(len(active), bool)
+        for table, mask in zip(tables, masks, strict=True):
+            delete = table[_codes(part)]
+            delete &= inner.view(bool)
+            if mask is not None:
+                delete &= mask
+            changed |= delete.any(axis=(1, 2))
+            inner &= ~delete.view(np.uint8) & 1
+        padded[active] = part
+        active = active[changed]
+    batch[...] = padded[:, 1:-1, 1:-1].view(bool)
 
 
 def _degree(skel: np.ndarray) -> np.ndarray:

@@ -8,7 +8,10 @@ checks ``control`` for Stop and Pause. Everything random comes from ``config.see
 reproducible. A non-finite cost stops the run with ``TrainingDiverged`` after restoring the
 weights of the last step whose cost was finite.
 
-Data sets are any objects with ``images`` (uint8 (N, 28, 28)) and ``labels`` (uint8 (N,)).
+Data sets are any objects with ``images`` (uint8 (N, 28, 28)) and ``labels`` (uint8 (N,)), or
+``prepare.Part``s: rows of a set whose deskewed digits and pen redraws are made on first use
+and kept in a cache (``run.train_run`` passes those). Either way the digits are prepared a
+chunk at a time as the first epoch reaches them, so the first batch is trained at once.
 Inside, a batch is rows: X.shape == (m, 784) float32 in [0, 1], Y.shape == (m, 10) one-hot.
 """
 
@@ -24,11 +27,12 @@ import numpy as np
 
 # Everything a run needs is imported here, never inside it: a module's import holds the GIL
 # throughout, and importing augment in a window's training thread stalled the window.
-from .augment import augment, pen_variants
+from .augment import augment
 from .batches import Batches
 from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
+from .prepare import Part
 from .step import TrainStep
 
 N_INPUTS, N_CLASSES = 784, 10
@@ -40,8 +44,11 @@ TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on 
 DIVERGENCE_FACTOR = 50.0
 GUESSING_COST = math.log(10)
 # With augmentation, this share of the digits that have a uniform-pen redraw (see
-# augment.pen_variants) is shown in that form each epoch: canvas drawings have one stroke width.
+# prepare.pen_plan) is shown in that form each epoch: canvas drawings have one stroke width.
 PEN_PROBABILITY = 0.75
+# With augmentation, an epoch's digits are prepared and distorted this many rows at a time, just
+# before their batches: the first batch waits for one chunk (about 0.2 s cold), not the epoch.
+AUGMENT_CHUNK = 1024
 
 
 @dataclass(frozen=True)
@@ -326,13 +333,6 @@ def _evaluate(network: Network, images: np.ndarray, labels: np.ndarray,
     return total_cost / n, correct / n
 
 
-def _deskewed(split):
-    from .data import Dataset
-    from .preprocess import deskew
-
-    return Dataset(deskew(split.images), split.labels, getattr(split, "source", ""))
-
-
 def train(
     network: Network,
     config: TrainConfig,
@@ -354,6 +354,16 @@ def train(
     return run.train(train_metrics)
 
 
+def _part(data, config: TrainConfig, pens: bool) -> Part:
+    """``data`` as a ``Part`` prepared as ``config`` says (a data set: all of it, no cache)."""
+    if not isinstance(data, Part):
+        return Part.whole(data, deskewed=config.deskew, pens=pens)
+    if data.prepared.deskewed != config.deskew or (pens and not data.prepared.pens):
+        raise ConfigError("the prepared digits do not match the settings (deskewing, pen "
+                          "redraws)")
+    return data
+
+
 class _Run:
     """One call of ``train``: the step, the data in the form it is read, and the clock."""
 
@@ -371,10 +381,9 @@ class _Run:
                 f"batch size {config.batch_size} is larger than the {n} training examples"
             )
         network.deskew = config.deskew  # what it is trained on is what it reads (as_read_by)
-        if config.deskew:
-            train_set, valid_set = _deskewed(train_set), valid_set and _deskewed(valid_set)
         self.network, self.config, self.n = network, config, n
-        self.train_set, self.valid_set = train_set, valid_set
+        self.train_set = _part(train_set, config, pens=config.augment)
+        self.valid_set = None if valid_set is None else _part(valid_set, config, pens=False)
         self.report = on_progress or (lambda p: None)
         self.control = control or TrainControl()
         self.progress_interval = progress_interval
@@ -385,8 +394,7 @@ class _Run:
             k: getattr(config, k) for k in OPTIMIZERS[config.optimizer].hyperparameters})
         self.step = TrainStep(network, self.optimizer)
         self.batches = None if config.augment else Batches(
-            np.ascontiguousarray(train_set.images).reshape(n, -1), config.batch_size,
-            network.dtype)
+            self.train_set.images().reshape(n, -1), config.batch_size, network.dtype)
         self.cost_limit = math.inf
         self.examples = 0
         self.paused_for = 0.0
@@ -397,12 +405,6 @@ class _Run:
 
     def train(self, train_metrics: bool) -> TrainResult:
         config, control = self.config, self.control
-        self.pens = None
-        if config.augment:
-            self.pens = pen_variants(self.train_set.images, self.rng, stop=control._stop.is_set,
-                                     labels=self.train_set.labels)
-            if self.pens is None:  # Stop while the pen redraws were being made (a few seconds)
-                return TrainResult((), True, 0.0)
         history: list[EpochProgress] = []
         self.start = time.perf_counter()
         for epoch in range(1, config.epochs + 1):
@@ -415,20 +417,30 @@ class _Run:
                 break
             history.append(self._epoch_end(epoch, train_metrics))
             self.report(history[-1])
+            self.train_set.prepared.save()  # what the epoch made, kept for the next run
+        self.train_set.prepared.save()
         return TrainResult(tuple(history), control.stopped, self.elapsed())
 
     def _epoch_batches(self, order: np.ndarray):
         """(Xb, columns) for each mini-batch of the epoch, in ``order``."""
         if self.batches is not None:
             return self.batches.epoch(order)
-        m, pen_rows, pen_images = self.config.batch_size, *self.pens
-        source = self.train_set.images[order]
-        swap = self.rng.random(len(pen_rows)) < PEN_PROBABILITY
-        position = np.empty(self.n, np.intp)
-        position[order] = np.arange(self.n)
-        source[position[pen_rows[swap]]] = pen_images[swap]
-        X = augment(source, self.rng).astype(self.network.dtype, copy=False)
-        return ((X[k : k + m], None) for k in range(0, self.n, m))
+        return self._augmented(order, self.rng.random(self.n) < PEN_PROBABILITY)
+
+    def _augmented(self, order: np.ndarray, swap: np.ndarray):
+        """The augmented batches, a chunk of rows prepared and distorted at a time; a row
+        with a pen redraw is shown redrawn where ``swap`` (by position in ``order``) says."""
+        m = self.config.batch_size
+        chunk = m * max(1, AUGMENT_CHUNK // m)
+        for lo in range(0, self.n, chunk):
+            rows = order[lo : lo + chunk]
+            source = self.train_set.images(rows)
+            has, redrawn = self.train_set.pens(rows)
+            shown = swap[lo : lo + chunk][has]
+            source[np.flatnonzero(has)[shown]] = redrawn[shown]
+            X = augment(source, self.rng).astype(self.network.dtype, copy=False)
+            for k in range(0, len(rows), m):
+                yield X[k : k + m], None
 
     def _epoch(self, epoch: int) -> None:
         """One pass over the training set, reporting a BatchProgress every progress_interval
@@ -476,11 +488,11 @@ class _Run:
         train_cost = train_acc = math.nan
         if train_metrics:
             rows = self.metric_rows
-            train_cost, train_acc = _evaluate(network, train_set.images[rows],
-                                              np.asarray(train_set.labels)[rows])
+            train_cost, train_acc = _evaluate(network, train_set.images(rows),
+                                              train_set.labels[rows])
         val_cost = val_acc = None
-        if valid_set is not None and len(valid_set.labels):
-            val_cost, val_acc = _evaluate(network, valid_set.images, valid_set.labels)
+        if valid_set is not None and len(valid_set):
+            val_cost, val_acc = _evaluate(network, valid_set.images(), valid_set.labels)
         t, epochs = self.elapsed(), self.config.epochs
         return EpochProgress(epoch, epochs, train_cost, train_acc, val_cost, val_acc,
                              self.optimizer.learning_rate, t, t / epoch * (epochs - epoch))

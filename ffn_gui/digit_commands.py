@@ -85,7 +85,9 @@ class DigitCommands:
             return False
         before = (accuracy(network, plan.held_out), accuracy(network, self.data.test))
         self._fine_tune = (plan, before, time.perf_counter())
-        self.trainer.start(network.copy(), plan.config, plan.data, continued=True)
+        # A mix drawn afresh each time: its prepared digits are not worth a cache file.
+        self.trainer.start(network.copy(), plan.config, plan.data, continued=True,
+                           keep_prepared=False)
         self.update_actions()
         self.statusBar().showMessage(f"Fine-tuning on {len(plan.trained_on)} of your digits…")
         self.training_started.emit()

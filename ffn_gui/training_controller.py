@@ -77,16 +77,19 @@ class TrainingController(QObject):
     def worker(self) -> workers.TrainWorker | None:
         return self.job.worker if self.running else None
 
-    def start(self, network: Network, config: TrainConfig, data, *,
-              continued: bool = False) -> RunFuture | None:
+    def start(self, network: Network, config: TrainConfig, data, *, continued: bool = False,
+              keep_prepared: bool = True) -> RunFuture | None:
         """Train ``network`` (in place, on the worker's thread) on ``data``; None if a run is
-        already going on. Takes a snapshot first: the board is read by the run's network."""
+        already going on. Takes a snapshot first: the board is read by the run's network.
+        ``keep_prepared=False``: the data is a one-off (a fine-tune's mix), its prepared digits
+        are not kept in the cache (``core.prepare``)."""
         if self.running:
             return None
         self.control = TrainControl()
         self.future = future = RunFuture(config, continued)
         self.epochs_done = 0.0
-        worker = workers.TrainWorker(network, config, data, self.control)
+        worker = workers.TrainWorker(network, config, data, self.control,
+                                     keep_prepared=keep_prepared)
         worker.progress.connect(self._on_progress)
         worker.snapshot.connect(self.session.set_reader)
         worker.succeeded.connect(self._on_succeeded)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -92,7 +93,8 @@ class Job(QObject):
 
     def start(self) -> Job:
         _jobs.add(self)
-        self.thread.start()
+        inherit = QThread.Priority.InheritPriority
+        self.thread.start(getattr(self.worker, "thread_priority", inherit))
         return self
 
     @property
@@ -157,7 +159,14 @@ class TrainWorker(Worker):
     imported or copied in), sends back plain arrays, and touches no Qt; Stop and Pause are the
     same ``TrainControl``, its flags shared with the child. It is ended by force only if it
     has not stopped ``KILL_AFTER`` seconds after being asked to.
+
+    The GUI thread always wins the core: the child lowers its own CPU priority first thing
+    (``lower_priority``: SCHED_IDLE, else nice 19), so it runs only on time the window does
+    not want; where the run stays on this thread, the thread runs at Qt's lowest priority.
     """
+
+    thread_priority = QThread.Priority.LowestPriority  # where the run is on the thread (macOS,
+    # Windows); on Linux the thread only relays, and the child lowers itself
 
     progress = Signal(object)  # tuple of BatchProgress | EpochProgress, oldest first
     snapshot = Signal(object)  # Network
@@ -173,6 +182,7 @@ class TrainWorker(Worker):
         progress_interval: float = 0.05,
         snapshot_interval: float = 0.5,
         min_gap: float = 0.2,
+        keep_prepared: bool = True,
     ) -> None:
         super().__init__()
         self.network = network
@@ -182,6 +192,7 @@ class TrainWorker(Worker):
         self.progress_interval = progress_interval
         self.snapshot_interval = snapshot_interval
         self.min_gap = min_gap
+        self.keep_prepared = keep_prepared  # train_run's cache: False for a one-off mix
         self.process = None  # the child process, while it runs
         if PROCESS:
             share_control(self.control, _FORK)
@@ -222,7 +233,8 @@ class TrainWorker(Worker):
             # spin for a core that is busy (docs/speed.md).
             with threadpool_limits(limits=1, user_api="blas"):
                 return train_run(self.config, self.data, self.network, on_progress=on_progress,
-                                 control=self.control, progress_interval=self.progress_interval)
+                                 control=self.control, progress_interval=self.progress_interval,
+                                 cache=self.keep_prepared)
         finally:
             if pending:
                 flush(time.perf_counter())
@@ -244,6 +256,7 @@ class TrainWorker(Worker):
 
     def _child(self, send) -> None:
         """In the child: the run, its reports and its end sent as plain arrays and values."""
+        lower_priority()
         try:
             outcome = self._train(lambda items: send.send(("progress", items)),
                                   lambda: send.send(("snapshot", self._params())))
@@ -307,6 +320,22 @@ class TrainWorker(Worker):
 PROCESS = sys.platform.startswith("linux")
 _FORK = multiprocessing.get_context("fork") if PROCESS else None
 KILL_AFTER = 10.0  # seconds a child may take to stop when asked
+
+
+def lower_priority() -> str:
+    """Have the calling process (the training child) run only when no other wants the CPU:
+    SCHED_IDLE where there is one (Linux), else nice 19. Says which it got: "idle", "nice" or
+    "unchanged" (a platform with neither)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return "idle"
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.nice(19 - os.nice(0))
+        return "nice"
+    except (AttributeError, OSError):
+        return "unchanged"
 
 
 def share_control(control: TrainControl, context) -> None:

@@ -112,6 +112,9 @@ def test_fine_tune_ends_with_training_finished_changes_the_model_and_shows_held_
     assert report.held_after is not None and report.mnist_after is not None
     view = window.show_view("my digits")
     assert "2 held-out digits" in view.report.text() and "→" in view.report.text()
+    from core.prepare import cache_folder
+
+    assert not list(cache_folder().glob("*.npz"))  # a one-off mix: nothing kept
 
 
 def test_the_evaluation_view_matches_the_model(with_data, qtbot):

@@ -164,6 +164,22 @@ def test_the_command_line_and_the_window_save_the_same_model(blob_folder, tmp_pa
     assert cli.data_checksum == gui.data_checksum == load_data(blob_folder).train.checksum()
 
 
+def test_ffn_train_gives_the_same_model_with_a_cold_and_a_warm_cache(blob_folder, tmp_path,
+                                                                    capsys):
+    from core.prepare import cache_folder
+
+    argv = ["train", "--data", str(blob_folder), "--preset", "default", "--epochs", "2",
+            "--hidden", "24", "--batch-size", "32", "--validation", "100", "--seed", "5"]
+    assert main([*argv, "--out", str(tmp_path / "cold.npz")]) == 0
+    assert len(list(cache_folder().glob("*.npz"))) == 1  # the deskewed digits and pen redraws
+    assert main([*argv, "--out", str(tmp_path / "warm.npz")]) == 0
+    capsys.readouterr()
+    cold, warm = load_model(tmp_path / "cold.npz"), load_model(tmp_path / "warm.npz")
+    assert cold.header["config"]["augment"] and cold.header["config"]["deskew"]
+    for a, b in zip(cold.network.params, warm.network.params, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 # --- BLAS threads are the caller's choice -------------------------------------------------------
 
 

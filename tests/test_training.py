@@ -283,7 +283,7 @@ def test_config_round_trips_through_dict():
         TrainConfig.from_dict({"colour": "red"})
 
 
-def test_stop_during_the_augmentation_set_up_ends_the_run_quickly(rng):
+def test_stop_while_the_first_epoch_prepares_its_digits_ends_the_run_quickly(rng):
     from helpers.synthetic import blobs
 
     data = blobs(20_000, rng)

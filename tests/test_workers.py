@@ -67,6 +67,17 @@ def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mn
     assert outcome.data_checksum and len(outcome.data_checksum) == 64
 
 
+def test_a_run_keeps_its_prepared_digits_unless_told_not_to(qtbot, small_mnist, where):
+    from core.prepare import cache_folder
+
+    config = replace(CONFIG, epochs=1, augment=True, deskew=True)
+    data = small_mnist(600, 50)
+    run(qtbot, workers.TrainWorker(config.make_network(), config, data, keep_prepared=False))
+    assert not list(cache_folder().glob("*.npz"))
+    run(qtbot, workers.TrainWorker(config.make_network(), config, data))  # kept by the child
+    assert [f.name[:32] for f in cache_folder().glob("*.npz")] == [data.train.checksum()[:32]]
+
+
 def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist, where):
     config = replace(CONFIG, epochs=200, batch_size=100)
     worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
@@ -109,6 +120,44 @@ def test_the_run_goes_on_in_a_child_process_that_ends_with_it(qtbot, small_mnist
     assert multiprocessing.active_children() == [] and worker.process is None
 
 
+def nice_and_policy(pid: int) -> tuple[int, int]:
+    """(nice, scheduling policy) of process ``pid``, from /proc/<pid>/stat (fields 19 and 41)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()  # after the command's name, from field 3
+    return int(fields[16]), int(fields[38])
+
+
+@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+def test_the_training_process_runs_at_idle_priority_and_the_window_at_its_own(qtbot,
+                                                                              small_mnist):
+    before = nice_and_policy(os.getpid()), os.sched_getscheduler(0)
+    config = replace(CONFIG, epochs=10_000)
+    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    seen = []
+
+    def look(_items) -> None:
+        if not seen:
+            pid = worker.process.pid
+            seen.append((nice_and_policy(pid), os.sched_getscheduler(pid)))
+            worker.cancel()
+
+    worker.progress.connect(look)
+    run(qtbot, worker)
+    (nice, policy), scheduler = seen[0]
+    assert scheduler == os.SCHED_IDLE and policy == os.SCHED_IDLE  # the child: idle
+    assert (nice_and_policy(os.getpid()), os.sched_getscheduler(0)) == before  # the window: not
+    assert before[1] == os.SCHED_OTHER
+
+
+def test_lowering_the_priority_falls_back_to_nice_where_there_is_no_idle_class(monkeypatch):
+    calls = []
+    monkeypatch.delattr(os, "SCHED_IDLE", raising=False)
+    monkeypatch.setattr(os, "nice", lambda inc: calls.append(inc) or 0)
+    assert workers.lower_priority() == "nice" and calls == [0, 19]
+    monkeypatch.delattr(os, "nice")
+    assert workers.lower_priority() == "unchanged"
+
+
 @pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
 def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
     config = replace(CONFIG, epochs=10_000)
@@ -132,7 +181,7 @@ def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
 def test_a_training_process_that_ignores_stop_is_ended(qtbot, small_mnist, monkeypatch):
     import time
 
-    def deaf_run(config, data, network, *, on_progress, control, progress_interval):
+    def deaf_run(config, data, network, *, on_progress, control, progress_interval, cache):
         while True:  # reports on and on, and never looks at Stop
             on_progress(BatchProgress(1, 1, 1, 10, 0.5, 10, 0.1))
             time.sleep(0.01)

@@ -61,13 +61,19 @@ class Dataset:
 
         Both halves keep the original order of their examples.
         """
-        n_valid = _count(n_valid, "validation size")
-        if not 0 <= n_valid < len(self):
-            raise ConfigError(f"validation size must be in 0..{len(self) - 1} for a data set "
-                              f"of {len(self)} examples, got {n_valid}")
-        order = rng.permutation(len(self))
-        valid, train = np.sort(order[:n_valid]), np.sort(order[n_valid:])
+        train, valid = self.split_rows(len(self), n_valid, rng)
         return self._take(train, "train part"), self._take(valid, "validation part")
+
+    @staticmethod
+    def split_rows(n: int, n_valid: int, rng: np.random.Generator) -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+        """The (train, valid) rows of ``split`` for a data set of ``n`` examples."""
+        n_valid = _count(n_valid, "validation size")
+        if not 0 <= n_valid < n:
+            raise ConfigError(f"validation size must be in 0..{n - 1} for a data set "
+                              f"of {n} examples, got {n_valid}")
+        order = rng.permutation(n)
+        return np.sort(order[n_valid:]), np.sort(order[:n_valid])
 
     def subset(self, n: int) -> Dataset:
         """The first ``n`` examples (ConfigError if there are fewer)."""
