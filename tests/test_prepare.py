@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from helpers.synthetic import blobs
-from test_augment import digits
+from helpers.synthetic import stroke_digits as digits
 
 from core import prepare
 from core.augment import PEN_WIDTHS, STYLE_SHARE, pen_redraw
