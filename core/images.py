@@ -19,6 +19,7 @@ import numpy as np
 
 from .data.files import _only_data_errors, _open_binary, _read_upto
 from .errors import DataError
+from .rows import to_unit
 
 FORMATS = ("PNG", "JPEG", "BMP")
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
@@ -65,7 +66,7 @@ def _decode(data: bytes, path: Path) -> np.ndarray:
                     rgba = im.convert("RGBA")
                     bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                     im = Image.alpha_composite(bg, rgba)
-                return np.asarray(im.convert("L"), dtype=np.float32) / 255
+                return to_unit(np.asarray(im.convert("L")))
     except UnidentifiedImageError:
         raise DataError(f"{path}: not a PNG, JPEG or BMP image (unrecognised contents)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:

@@ -29,9 +29,9 @@ from .batches import Batches
 from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
+from .rows import N_CLASSES, N_INPUTS, as_inputs, mnist_problem, one_hot
 from .step import TrainStep
 
-N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
 TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
 # A run has diverged when a batch's mean cost is non-finite or over this many times the larger
@@ -192,15 +192,6 @@ def preset(name: str, **overrides) -> TrainConfig:
     return replace(PRESETS[name], **overrides).validate()
 
 
-def mnist_problem(network: Network) -> str | None:
-    """Why ``network`` cannot read MNIST digits (not 784 inputs → 10 outputs), or None."""
-    n_in, n_out = network.sizes[0], network.sizes[-1]
-    if n_in == N_INPUTS and n_out == N_CLASSES:
-        return None
-    return (f"maps {n_in} inputs to {n_out} outputs; MNIST needs {N_INPUTS} inputs (28×28) "
-            f"and {N_CLASSES} outputs (the digits)")
-
-
 def continue_problem(network: Network, config: TrainConfig) -> str | None:
     """Why training with ``config`` cannot go on from ``network``'s weights, or None: the
     layer sizes, the activation and the cost must be the config's."""
@@ -286,19 +277,6 @@ class TrainControl:
 
 
 # --- the loop ------------------------------------------------------------------------------
-
-
-def one_hot(labels: np.ndarray, dtype=np.float32) -> np.ndarray:
-    Y = np.zeros((len(labels), N_CLASSES), dtype=dtype)
-    Y[np.arange(len(labels)), labels] = 1
-    return Y
-
-
-def as_inputs(images: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """uint8 (N, 28, 28) images → (N, 784) rows in [0, 1]."""
-    X = np.asarray(images).reshape(len(images), -1).astype(dtype)
-    X *= 1.0 / 255.0
-    return X
 
 
 def evaluate(
