@@ -78,7 +78,7 @@ def fine_tune_config(network: Network, config: TrainConfig | None = None, *,
     recipe = recipe_of(network, config)
     return replace(recipe, epochs=epochs, learning_rate=recipe.learning_rate *
                    LEARNING_RATE_SCALE, validation=0, seed=seed, schedule="cosine",
-                   batch_size=min(recipe.batch_size, 64)).validate()
+                   batch_size=min(recipe.batch_size, 64))
 
 
 def fine_tune_data(mnist: MnistData, mine: Dataset, rng: np.random.Generator,

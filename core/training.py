@@ -68,11 +68,28 @@ class TrainConfig:
     def sizes(self) -> list[int]:
         return [N_INPUTS, *self.hidden, N_CLASSES]
 
-    def validate(self, n_examples: int | None = None) -> TrainConfig:
-        """Raise ConfigError naming the first invalid setting; return self when all are fine.
+    def __post_init__(self) -> None:
+        self._check()  # once, where a config is made: a TrainConfig that exists is valid
 
-        ``n_examples`` is the size of the labelled data, if known (it bounds validation and
-        batch size)."""
+    def validate(self, n_examples: int | None = None) -> TrainConfig:
+        """Raise ConfigError when ``n_examples`` labelled examples (if known) cannot hold the
+        validation split and a batch; return self. The settings themselves were checked when
+        the config was made: making an invalid one raises ConfigError naming the setting."""
+        if n_examples is not None:
+            n_train = n_examples - self.validation
+            if n_train < 1:
+                raise ConfigError(
+                    f"validation size {self.validation} leaves no training examples "
+                    f"out of {n_examples}"
+                )
+            if self.batch_size > n_train:
+                raise ConfigError(
+                    f"batch size {self.batch_size} is larger than the {n_train} training examples"
+                )
+        return self
+
+    def _check(self) -> None:
+        """Raise ConfigError naming the first invalid setting."""
         from .activations import ACTIVATIONS
         from .costs import COSTS
 
@@ -112,23 +129,10 @@ class TrainConfig:
             raise bad(f"validation size must be 0 or more, got {self.validation}")
         if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
             raise bad(f"seed must be a non-negative whole number, got {self.seed}")
-        if n_examples is not None:
-            n_train = n_examples - self.validation
-            if n_train < 1:
-                raise bad(
-                    f"validation size {self.validation} leaves no training examples "
-                    f"out of {n_examples}"
-                )
-            if self.batch_size > n_train:
-                raise bad(
-                    f"batch size {self.batch_size} is larger than the {n_train} training examples"
-                )
-        return self
 
     def make_network(self) -> Network:
         """A fresh network for this config, its weights drawn from the seed (and reading
         deskewed digits if the config deskews)."""
-        self.validate()
         rng = np.random.default_rng([self.seed, 0])
         network = Network(self.sizes, self.activation, self.cost, self.init, rng=rng)
         network.deskew = self.deskew
@@ -153,7 +157,7 @@ class TrainConfig:
                 raise ConfigError(
                     f"hidden layers must be whole numbers, got {d['hidden']!r}"
                 ) from None
-        return replace(cls(), **d).validate()
+        return replace(cls(), **d)
 
 
 # The notes' preset is called "seed" (the network the project grew from; users type
@@ -189,7 +193,7 @@ PRESET_HELP = {
 def preset(name: str, **overrides) -> TrainConfig:
     if name not in PRESETS:
         raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
-    return replace(PRESETS[name], **overrides).validate()
+    return replace(PRESETS[name], **overrides)
 
 
 def continue_problem(network: Network, config: TrainConfig) -> str | None:
@@ -337,7 +341,6 @@ class _Run:
 
     def __init__(self, network, config, train_set, valid_set, on_progress, control,
                  progress_interval) -> None:
-        config.validate()
         problem = mnist_problem(network)
         if problem:
             raise ConfigError(f"cannot train: the network {problem}")

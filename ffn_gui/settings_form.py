@@ -363,9 +363,12 @@ class SettingsForm(QGroupBox):
         return values, errors
 
     def _values_config(self) -> TrainConfig | None:
-        """The controls as a config, valid or not; None while a text does not parse."""
+        """The controls as a config; None while a text does not parse or a value is invalid."""
         values, errors = self._read_values()
-        return None if errors else replace(TrainConfig(), **values)
+        try:
+            return None if errors else replace(TrainConfig(), **values)
+        except ConfigError:  # a TrainConfig is checked as it is made
+            return None
 
     def _check(self, values: dict, errors: dict[str, str]) -> TrainConfig | None:
         """Each control by the engine's rules (so its message lands next to it), then the
@@ -373,14 +376,13 @@ class SettingsForm(QGroupBox):
         base = TrainConfig()
         for name, value in values.items():
             try:
-                replace(base, **{name: value}).validate()
+                replace(base, **{name: value})
             except ConfigError as e:
                 errors.setdefault(name, str(e))
         config = None
         if not errors:
-            config = replace(base, **values)
             try:
-                config.validate()
+                config = replace(base, **values)
             except ConfigError as e:
                 errors["config"] = str(e)
         n = self._n_examples
