@@ -11,6 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QMessageBox
 
+from core.text import capitalised as capitalised  # main_window's dialogs.capitalised
+
 MODEL_FILTER = "ffn-gui models (*.npz);;All files (*)"
 Button = QMessageBox.StandardButton
 
@@ -65,8 +67,6 @@ NOTES = (
 )
 
 
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def show_box(parent, icon, title: str, text: str, on_link=None) -> QMessageBox:

@@ -36,7 +36,7 @@ from core.activations import ACTIVATIONS
 from core.costs import COSTS
 from core.errors import ConfigError
 from core.optimizers import OPTIMIZERS
-from core.text import parse_hidden
+from core.text import capitalised, parse_hidden
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
 from .dialogs import NOTES_LINK
@@ -61,7 +61,7 @@ def readable(message: str) -> str:
         return f"{int(float(m.group(0))):,}"
 
     message = re.sub(r"(?<![\d.e-])\d{4,}(\.0+)?(?![\d.e])", group, message)
-    return message[:1].upper() + message[1:]
+    return capitalised(message)
 
 
 class ErrorLine(QLabel):
