@@ -35,7 +35,7 @@ class Forward:
 def forward(network: Network, x: np.ndarray) -> Forward:
     """The network's own forward pass for one input (any shape with sizes[0] values)."""
     row = np.asarray(x).reshape(1, -1)
-    zs, activations = network._forward(network._as_input(row))
+    zs, activations = network.forward(row)
     return Forward([z[0] for z in zs], [a[0] for a in activations])
 
 

@@ -271,6 +271,20 @@ class TrainControl:
     def paused(self) -> bool:
         return not self._running.is_set()
 
+    def checks(self) -> tuple[Callable[[], bool], Callable[[], bool]]:
+        """(stopped, running): the flags' own checks, the cheapest a loop can call per batch."""
+        return self._stop.is_set, self._running.is_set
+
+    def share(self, context) -> None:
+        """Swap in flags made by the multiprocessing ``context``, in the same state, so that a
+        child process forked afterwards sees Stop and Pause."""
+        stop, running = context.Event(), context.Event()
+        if self._stop.is_set():
+            stop.set()
+        if self._running.is_set():
+            running.set()
+        self._stop, self._running = stop, running
+
     def wait_while_paused(self) -> float:
         """Block while paused; return the seconds spent waiting."""
         if self._running.is_set():
@@ -301,7 +315,7 @@ def _evaluate(network: Network, images: np.ndarray, labels: np.ndarray,
         X = as_inputs(images[i : i + chunk], network.dtype)
         y = np.asarray(labels[i : i + chunk])
         Y = one_hot(y, network.dtype)
-        zs, acts = network._forward(X)
+        zs, acts = network.forward(X)
         total_cost += network.cost.value(zs[-1], acts[-1], Y)
         correct += int(np.count_nonzero(np.argmax(acts[-1], axis=1) == y))
     n = max(len(labels), 1)
@@ -380,7 +394,7 @@ class _Run:
         config, control = self.config, self.control
         self.pens = None
         if config.augment:
-            self.pens = pen_variants(self.train_set.images, self.rng, stop=control._stop.is_set,
+            self.pens = pen_variants(self.train_set.images, self.rng, stop=control.checks()[0],
                                      labels=self.train_set.labels)
             if self.pens is None:  # Stop while the pen redraws were being made (a few seconds)
                 return TrainResult((), True, 0.0)
@@ -418,7 +432,7 @@ class _Run:
         order = self.rng.permutation(self.n)
         Y = self.Y[order]
         batches = -(-self.n // m)
-        stopped, running, clock = control._stop.is_set, control._running.is_set, time.perf_counter
+        (stopped, running), clock = control.checks(), time.perf_counter
         cost_sum, cost_n, last_report = 0.0, 0, -math.inf
         for k, (Xb, columns) in enumerate(self._epoch_batches(order)):
             if stopped() or not running():  # two cheap checks; the slow path only if needed
