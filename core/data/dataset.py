@@ -38,7 +38,7 @@ class Dataset:
                             f"({len(im)},), got {getattr(lab, 'dtype', type(lab))} "
                             f"{getattr(lab, 'shape', '')}")
         if lab is not None and len(lab) and lab.max() > 9:
-            _check_labels(lab, self.source or "dataset")
+            check_labels(lab, self.source or "dataset")
 
     def __len__(self) -> int:
         return len(self.images)
@@ -88,7 +88,7 @@ class MnistData:
     test: Dataset | None
     source: str
 
-def _check_labels(labels: np.ndarray, where: object) -> None:
+def check_labels(labels: np.ndarray, where: object) -> None:
     bad = np.flatnonzero(labels > 9)
     if bad.size:
         i = bad[0]
