@@ -85,7 +85,8 @@ class Optimizer:
         """The fused step's update: ``out`` ← the flat parameters ``p``, decayed, plus the
         rule's change from their scaled gradient ``g`` (scratch). The first ``n_weights``
         numbers are weights, the rest biases. The caller has called ``start_step``."""
-        change = self.rule(g, *self._state([g])[0])
+        state = self.state[0] if self.state else self._state([g])[0]
+        change = self.rule(g, *state)
         if self.l2:
             k = n_weights
             np.multiply(p[:k], 1.0 - self.learning_rate * self.l2, out=out[:k])
