@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .rows import pixel_scale
 from .step import SPARSE_MAX_BATCH, TrainStep
 
 CHUNK_ROWS = 512
@@ -30,7 +31,7 @@ class Batches:
         self.x = np.empty((self.chunk, n_in), dtype)
         self.by_columns = m <= SPARSE_MAX_BATCH
         self.lit = np.empty((self.chunk // m, n_in), np.uint8)
-        self.scale = np.dtype(dtype).type(1 / 255)
+        self.scale = pixel_scale(dtype)
 
     def epoch(self, order: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
         m, chunk, n = self.m, self.chunk, len(order)

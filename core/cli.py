@@ -267,7 +267,7 @@ def _load_model(path: str | None):
     """The model ``--model`` names, or the bundled one (said on stderr), checked to read
     MNIST digits."""
     from .model_io import load_model
-    from .training import mnist_problem
+    from .rows import mnist_problem
 
     if path is None:
         from .package import bundled_model_path
@@ -288,7 +288,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
 
     from .preprocess import as_read_by
-    from .training import as_inputs
+    from .rows import as_inputs
 
     model = _load_model(args.model)
     path = Path(args.input)

@@ -19,8 +19,7 @@ import numpy as np
 from .errors import ConfigError
 from .network import Network
 from .preprocess import as_read_by
-
-N_CLASSES = 10
+from .rows import N_CLASSES, as_inputs, mnist_problem
 
 
 def confusion_matrix(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -97,18 +96,16 @@ def evaluate_model(
     if images.ndim != 3 or images.shape[1:] != (28, 28) or len(labels) != len(images):
         raise ConfigError(f"need (N, 28, 28) images with N labels, got images {images.shape} "
                           f"and {len(labels)} labels")
-    if network.sizes[0] != 784 or network.sizes[-1] != N_CLASSES:
-        raise ConfigError(f"the network maps {network.sizes[0]} inputs to {network.sizes[-1]} "
-                          f"outputs; MNIST needs 784 → {N_CLASSES}")
+    problem = mnist_problem(network)
+    if problem:
+        raise ConfigError(f"cannot evaluate: the network {problem}")
     n = len(labels)
     probs = np.empty((n, N_CLASSES), np.float32)
     predicted = np.empty(n, np.intp)
     for start in range(0, n, chunk):
         if stop is not None and stop():
             return None
-        rows = as_read_by(network, images[start : start + chunk])
-        rows = rows.reshape(-1, 784).astype(np.float32)
-        rows *= np.float32(1 / 255)
+        rows = as_inputs(as_read_by(network, images[start : start + chunk]), np.float32)
         p = network.predict_proba(rows)
         probs[start : start + chunk] = p
         predicted[start : start + chunk] = np.argmax(p, axis=1)  # before rounding to float32

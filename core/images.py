@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .data.files import _only_data_errors, _open_binary, _read_upto
+from .data.files import only_data_errors, open_binary, read_upto
 from .errors import DataError
+from .rows import to_unit
 
 FORMATS = ("PNG", "JPEG", "BMP")
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
@@ -27,16 +28,16 @@ MAX_SIDE = 8192  # pixels; a photo of a digit needs far fewer
 MAX_PIXELS = 25_000_000
 
 
-@_only_data_errors
+@only_data_errors
 def read_image(path: str | os.PathLike) -> np.ndarray:
     """The image at ``path`` as float32 (H, W) in [0, 1], white ink on black."""
     path = Path(path)
-    with _open_binary(path) as f:
+    with open_binary(path) as f:
         size = os.fstat(f.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise DataError(f"{path}: {size:,} bytes is too large for an image of a digit "
                             f"(at most {MAX_FILE_BYTES // 2**20} MB)")
-        data = bytes(_read_upto(f, MAX_FILE_BYTES + 1))
+        data = bytes(read_upto(f, MAX_FILE_BYTES + 1))
     if not data:
         raise DataError(f"{path}: the file is empty")
     gray = _decode(data, path)
@@ -65,7 +66,7 @@ def _decode(data: bytes, path: Path) -> np.ndarray:
                     rgba = im.convert("RGBA")
                     bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                     im = Image.alpha_composite(bg, rgba)
-                return np.asarray(im.convert("L"), dtype=np.float32) / 255
+                return to_unit(np.asarray(im.convert("L")))
     except UnidentifiedImageError:
         raise DataError(f"{path}: not a PNG, JPEG or BMP image (unrecognised contents)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .network import Network
 from .optimizers import SGD
+from .rows import one_hot
 
 TOP_CONTRIBUTIONS = 150  # lines drawn between two layers (300 hid the first hidden layer)
 
@@ -34,7 +35,7 @@ class Forward:
 def forward(network: Network, x: np.ndarray) -> Forward:
     """The network's own forward pass for one input (any shape with sizes[0] values)."""
     row = np.asarray(x).reshape(1, -1)
-    zs, activations = network._forward(network._as_input(row))
+    zs, activations = network.forward(row)
     return Forward([z[0] for z in zs], [a[0] for a in activations])
 
 
@@ -130,18 +131,10 @@ class Backprop:
     grad_w: list[np.ndarray]
 
 
-def one_hot(label: int, n: int = 10) -> np.ndarray:
-    if not 0 <= int(label) < n:
-        raise ValueError(f"label must be 0 to {n - 1}, got {label}")
-    y = np.zeros(n)
-    y[int(label)] = 1
-    return y
-
-
 def backprop(network: Network, x: np.ndarray, label: int) -> Backprop:
     """Backpropagation of one example, by ``Network.backprop_with_cost``."""
     row = np.asarray(x).reshape(1, -1)
-    y = one_hot(label, network.sizes[-1])[None, :]
+    y = one_hot([int(label)], np.float64, network.sizes[-1])
     grad_w, grad_b, cost = network.backprop_with_cost(row, y)
     fwd = forward(network, row)
     a, z = fwd.activations[-1], fwd.zs[-1]
@@ -178,7 +171,7 @@ def take_step(network: Network, x: np.ndarray, label: int, learning_rate: float)
     row = np.asarray(x).reshape(1, -1)
     saved = [p.copy() for p in network.params]
     before = network.predict_proba(row)[0]
-    grad_w, grad_b = network.backprop(row, one_hot(label, network.sizes[-1])[None, :])
+    grad_w, grad_b = network.backprop(row, one_hot([int(label)], np.float64, network.sizes[-1]))
     grads: list[np.ndarray] = []
     for gw, gb in zip(grad_w, grad_b):
         grads += [gw, gb]

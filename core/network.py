@@ -126,13 +126,16 @@ class Network:
 
     def total_cost(self, X: np.ndarray, Y: np.ndarray) -> float:
         """The cost summed over the batch (no regularisation term)."""
-        a = self._as_input(X)
-        zs, acts = self._forward(a)
+        zs, acts = self.forward(X)
         return self.cost.value(zs[-1], acts[-1], np.asarray(Y, dtype=self.dtype))
 
     # --- backward ----------------------------------------------------------------------------
 
-    def _forward(self, a: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The forward pass of a batch ``X`` (N, sizes[0]) keeping what backprop needs: ``zs[l]``
+        and ``activations[l + 1]``, layer l's weighted inputs and activations (N, sizes[l + 1]);
+        ``activations[0]`` is ``X`` in the network's dtype."""
+        a = self._as_input(X)
         zs: list[np.ndarray] = []
         activations = [a]
         last = len(self.weights) - 1
@@ -156,9 +159,8 @@ class Network:
     ) -> tuple[list[np.ndarray], list[np.ndarray], float]:
         """Like ``backprop``, also returning the cost summed over the batch (free: the
         forward pass has already been made)."""
-        X = self._as_input(X)
         Y = np.asarray(Y, dtype=self.dtype)
-        zs, activations = self._forward(X)
+        zs, activations = self.forward(X)
         n_layers = len(self.weights)
         grad_w: list[np.ndarray] = [None] * n_layers  # type: ignore[list-item]
         grad_b: list[np.ndarray] = [None] * n_layers  # type: ignore[list-item]

@@ -1,26 +1,32 @@
 """Optimisers: how a mini-batch's summed gradients move the parameters.
 
-``step(params, grads, m)`` takes the parameter arrays (w0, b0, w1, b1, ...; updated in place),
-the gradients summed over a mini-batch of m examples, in the same order, and may overwrite the
-gradient arrays (they are scratch). ``learning_rate`` can be changed between steps (schedules).
+Each optimiser writes its rule once, ``rule(g, *state)``: the gradient ``g``, already
+multiplied by ``grad_scale(m)`` (m: the examples in the mini-batch, whose gradients were
+summed), becomes the change of the parameters; ``state`` is the optimiser's ``slots`` arrays
+for the same numbers (velocity, moments), kept between steps; ``g`` is scratch. The base class
+applies the rule in one of two places (tinygrad's ``nn/optim.py`` does the same):
+
+- ``step(params, grads, m)``: per array, after ``Network.backprop``. ``params`` are w0, b0, w1,
+  b1, ... (updated in place), ``grads`` the summed gradients in the same order.
+- ``apply_flat``: once over the fused step's flat buffer of every parameter (``core/step.py``),
+  whose gradients come out already multiplied by ``grad_scale(m)`` (the factor is folded into
+  δᴸ). A rule that treats each number alone (all of these) may run there (``fused = True``).
+
+Both count the step first (``start_step``: ``t`` = 1 at the first; Adam's bias correction uses
+it), then apply L2 weight decay λ (weights only, never biases): each weight is multiplied by
+(1 − αλ) and the rule's change is added. For SGD that is exactly the gradient of (λ/2)‖w‖²
+added to the mean cost; for momentum and Adam it is the decoupled form (Loshchilov & Hutter's
+SGDW and AdamW), which is what makes decay work with adaptive steps.
 
 - ``SGD`` is the notes' rule  w ← w − (α/m) Σ∇w  (full-batch gradient descent when the batch is
   the whole training set).
 - ``Momentum``: v ← μv − (α/m) Σ∇w;  w ← w + v.
 - ``Adam`` (Kingma & Ba): bias-corrected running means of the gradient and its square.
 
-L2 weight decay λ (weights only, never biases) multiplies each weight by (1 − αλ) before the
-step: for SGD that is exactly the gradient of (λ/2)‖w‖² added to the mean cost; for Adam it is
-the decoupled form (AdamW), which is what makes decay work with adaptive steps.
-
 An optimiser is a class with ``name``, ``label``, ``tooltip`` (what the window and ``ffn train
 --help`` show), ``hyperparameters`` (the ``TrainConfig`` fields its constructor takes, beyond
-the learning rate and L2) and ``step``, the readable update. It may also give the fused step
-(``core/step.py``) its form of the update: ``fused_scale(m)``, the factor δᴸ is multiplied by
-so that the gradients come out already scaled, and ``fused_direction(g)``, which turns that
-flat scaled gradient into the change of the flat parameters (before L2 decay). Without them
-(``fused = False``) the training step runs ``Network.backprop`` and ``step``: slower, the same
-training. ``register_optimizer`` adds one; nothing else needs editing.
+the learning rate and L2), ``slots``, ``grad_scale`` and ``rule``; ``learning_rate`` can be
+changed between steps (schedules). ``register_optimizer`` adds one; nothing else needs editing.
 """
 
 from __future__ import annotations
@@ -37,41 +43,67 @@ class Optimizer:
     label = ""
     tooltip = ""
     hyperparameters: tuple[str, ...] = ()  # TrainConfig fields passed to __init__ by name
-    fused = False  # has fused_scale and fused_direction
-    stateless = False  # the fused change is the scaled gradient itself (plain SGD)
+    slots = 0  # state arrays the rule keeps, each the shape of the parameters
+    fused = True  # the rule treats each number alone: it may run over the fused flat buffer
+    stateless = False  # the rule returns the scaled gradient itself (plain SGD)
 
     def __init__(self, learning_rate: float, l2: float = 0.0) -> None:
         self.learning_rate = float(learning_rate)
         self.l2 = float(l2)
+        self.t = 0  # steps taken
+        self.state: list[tuple[np.ndarray, ...]] = []  # per parameter array, or one: flat
 
-    def _decay(self, params: list[np.ndarray]) -> None:
-        if self.l2:
-            keep = 1.0 - self.learning_rate * self.l2
-            for w in params[0::2]:
-                w *= keep
+    def grad_scale(self, m: int) -> float:
+        """The factor the gradients summed over m examples are multiplied by before ``rule``."""
+        return -self.learning_rate / m
+
+    def rule(self, g: np.ndarray, *state: np.ndarray) -> np.ndarray:
+        """The change of the parameters from their scaled gradient ``g`` (scratch)."""
+        raise NotImplementedError
+
+    def start_step(self) -> None:
+        """Count the step about to be applied: ``t`` is 1 during the first."""
+        self.t += 1
+
+    def _state(self, arrays: list[np.ndarray]) -> list[tuple[np.ndarray, ...]]:
+        if not self.state:
+            self.state = [tuple(np.zeros_like(a) for _ in range(self.slots)) for a in arrays]
+        return self.state
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray], m: int) -> None:
-        raise NotImplementedError
+        """One update per array from the gradients summed over m examples (scratch)."""
+        self.start_step()
+        scale, keep = self.grad_scale(m), 1.0 - self.learning_rate * self.l2
+        for i, (p, g, state) in enumerate(zip(params, grads, self._state(params))):
+            g *= scale
+            change = self.rule(g, *state)
+            if self.l2 and i % 2 == 0:  # a weight, not a bias
+                p *= keep
+            p += change
+
+    def apply_flat(self, p: np.ndarray, g: np.ndarray, out: np.ndarray, n_weights: int) -> None:
+        """The fused step's update: ``out`` ← the flat parameters ``p``, decayed, plus the
+        rule's change from their scaled gradient ``g`` (scratch). The first ``n_weights``
+        numbers are weights, the rest biases. The caller has called ``start_step``."""
+        state = self.state[0] if self.state else self._state([g])[0]
+        change = self.rule(g, *state)
+        if self.l2:
+            k = n_weights
+            np.multiply(p[:k], 1.0 - self.learning_rate * self.l2, out=out[:k])
+            out[:k] += change[:k]
+            np.add(p[k:], change[k:], out=out[k:])
+        else:
+            np.add(p, change, out=out)
 
 
 class SGD(Optimizer):
     name = "sgd"
     label = "SGD"
     tooltip = "The notes' rule: w ← w − (α/m)Σ∇w."
-    fused = stateless = True
+    stateless = True
 
-    def step(self, params, grads, m):
-        self._decay(params)
-        scale = -self.learning_rate / m
-        for p, g in zip(params, grads):
-            g *= scale
-            p += g
-
-    def fused_scale(self, m: int) -> float:
-        return -self.learning_rate / m  # the gradients come out as the update itself
-
-    def fused_direction(self, g: np.ndarray) -> np.ndarray:
-        return g
+    def rule(self, g, *state):
+        return g  # the scaled gradient is the change itself
 
 
 class Momentum(Optimizer):
@@ -80,32 +112,14 @@ class Momentum(Optimizer):
     tooltip = ("Adds a running velocity (μ of the last step carries over), which speeds up "
                "along directions the gradient keeps.")
     hyperparameters = ("momentum",)
-    fused = True
+    slots = 1
 
     def __init__(self, learning_rate: float, l2: float = 0.0, momentum: float = 0.9) -> None:
         super().__init__(learning_rate, l2)
         self.momentum = float(momentum)
-        self.velocity: list[np.ndarray] | None = None
 
-    def step(self, params, grads, m):
-        if self.velocity is None:
-            self.velocity = [np.zeros_like(p) for p in params]
-        self._decay(params)
-        scale = -self.learning_rate / m
-        for p, g, v in zip(params, grads, self.velocity):
-            v *= self.momentum
-            g *= scale
-            v += g
-            p += v
-
-    def fused_scale(self, m: int) -> float:
-        return -self.learning_rate / m
-
-    def fused_direction(self, g: np.ndarray) -> np.ndarray:
-        if getattr(self, "_flat_velocity", None) is None:
-            self._flat_velocity = np.zeros_like(g)
-        v = self._flat_velocity
-        v *= self.momentum
+    def rule(self, g, v):
+        v *= self.momentum  # v ← μv − (α/m)Σ∇w
         v += g
         return v
 
@@ -115,7 +129,7 @@ class Adam(Optimizer):
     label = "Adam"
     tooltip = ("Scales each weight's step by its gradient history (Kingma & Ba); needs little "
                "tuning, α ≈ 0.001.")
-    fused = True
+    slots = 2
 
     def __init__(
         self,
@@ -127,49 +141,20 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(learning_rate, l2)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.t = 0
-        self.m1: list[np.ndarray] | None = None
-        self.m2: list[np.ndarray] | None = None
 
-    def step(self, params, grads, m):
-        if self.m1 is None:
-            self.m1 = [np.zeros_like(p) for p in params]
-            self.m2 = [np.zeros_like(p) for p in params]
-        self._decay(params)
-        self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        # Bias corrections folded into the step size and epsilon (Kingma & Ba, section 2).
-        step = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        eps = self.eps * math.sqrt(1 - b2**self.t)
-        for p, g, m1, m2 in zip(params, grads, self.m1, self.m2):
-            g *= 1.0 / m  # the mean gradient
-            m1 *= b1
-            m1 += (1 - b1) * g
-            m2 *= b2
-            g *= g
-            g *= 1 - b2
-            m2 += g
-            np.sqrt(m2, out=g)
-            g += eps
-            np.divide(m1, g, out=g)
-            g *= -step
-            p += g
+    def grad_scale(self, m: int) -> float:
+        return (1.0 - self.beta1) / m  # g = (1 − β₁) ∂C/∂w, the mean gradient's share in m₁
 
-    def fused_scale(self, m: int) -> float:
-        self.t += 1
-        return (1.0 - self.beta1) / m  # gradients come out as (1 − β₁) ∂C/∂w
-
-    def fused_direction(self, g: np.ndarray) -> np.ndarray:
-        # With g' = (1 − β₁)ḡ and v = m₂/c, c = (1 − β₂)/(1 − β₁)², m₁ ← β₁m₁ + g' and
-        # v ← β₂v + g'² need no multiply by (1 − β), and the step −α̂ m₁/(√m₂ + ε̂) is
-        # −(α̂/√c) m₁/(√v + ε̂/√c). Nine passes, no temporary.
-        if getattr(self, "_flat_m1", None) is None:
-            self._flat_m1, self._flat_v = np.zeros_like(g), np.zeros_like(g)
+    def rule(self, g, m1, v):
+        # Kingma & Ba's m₁ ← β₁m₁ + (1 − β₁)∂C/∂w and m₂ ← β₂m₂ + (1 − β₂)(∂C/∂w)², the step
+        # −α m̂₁/(√m̂₂ + ε) with m̂ᵢ = mᵢ/(1 − βᵢᵗ). Kept as v = m₂/c, c = (1 − β₂)/(1 − β₁)², so
+        # neither update multiplies by (1 − β); the bias corrections fold into the step size
+        # and epsilon (their section 2): −α̂ m₁/(√v + ε̂) with α̂ = α√(1 − β₂ᵗ)/((1 − β₁ᵗ)√c)
+        # and ε̂ = ε√(1 − β₂ᵗ)/√c. Nine passes, no temporary.
         b1, b2, t = self.beta1, self.beta2, self.t
         root_c = math.sqrt(1 - b2) / (1 - b1)
         step = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) / root_c
         eps = self.eps * math.sqrt(1 - b2**t) / root_c
-        m1, v = self._flat_m1, self._flat_v
         m1 *= b1
         m1 += g
         g *= g

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import DataError
+from .rows import to_unit
 
 SIZE = 28  # the frame
 BOX = 20  # the longer side of the digit's bounding box
@@ -44,7 +45,7 @@ def _as_float(image: np.ndarray) -> np.ndarray:
     if image.ndim != 2 or 0 in image.shape:
         raise DataError(f"a drawing must be a non-empty 2-D array, got shape {image.shape}")
     if image.dtype == np.uint8:
-        return image.astype(np.float32) * np.float32(1 / 255)
+        return to_unit(image)
     return np.clip(image, 0.0, 1.0, dtype=np.float32)
 
 

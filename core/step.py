@@ -20,16 +20,15 @@ checks the two agree), arranged for speed at the notes' mini-batches of 10:
 - At small batches OpenBLAS multiplies a Fortran-ordered δ by ``wT.T`` about twice as fast as
   a C-ordered one, so BP2 first copies δ (a few hundred numbers) to Fortran order.
 
-Each optimiser gives its own form of the update (``fused_scale``, ``fused_direction``; see
-``core/optimizers.py``). One that does not (``fused = False``) is trained by the readable
-``Network.backprop`` and ``Optimizer.step``, with the same roll back: correct, only slower.
+Each optimiser writes its rule once (``core/optimizers.py``): this step multiplies δᴸ by its
+``grad_scale(m)`` and hands the flat gradient to its ``apply_flat``. One whose rule does not
+treat each number alone (``fused = False``) is trained by the readable ``Network.backprop`` and
+``Optimizer.step``, which applies the same rule per array, with the same roll back.
 
 Shapes: X (m, 784) float32 rows; Y (m, 10) one-hot rows.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -61,7 +60,7 @@ class _Params:
 
 class TrainStep:
     def __init__(self, network: Network, optimizer: Optimizer) -> None:
-        if not isinstance(optimizer, Optimizer):  # neither a fused update nor a readable step
+        if not isinstance(optimizer, Optimizer):  # no rule to apply
             raise TypeError(f"no fused step for {type(optimizer).__name__}")
         self.net, self.opt = network, optimizer
         self._saved: tuple | None = None  # what the last step overwrote, to roll it back
@@ -136,7 +135,8 @@ class TrainStep:
         if not cost / m <= max_cost:  # also true for NaN
             return cost
         small = m <= SMALL_BATCH
-        delta *= self.opt.fused_scale(m)  # every gradient below comes out scaled
+        self.opt.start_step()
+        delta *= self.opt.grad_scale(m)  # every gradient below comes out scaled
         grad_w, grad_b = self.grad.w, self.grad.b
         rows = None
         for l in range(L - 1, -1, -1):
@@ -189,15 +189,8 @@ class TrainStep:
     def _update(self) -> None:
         """Write the new parameters to the spare ones and swap them in. The gradient is
         scratch."""
-        p, new, opt = self.params.flat, self.spare.flat, self.opt
-        g = opt.fused_direction(self.grad.flat)
-        if opt.l2:
-            k = self.params.n_weights
-            np.multiply(p[:k], 1.0 - opt.learning_rate * opt.l2, out=new[:k])
-            new[:k] += g[:k]
-            np.add(p[k:], g[k:], out=new[k:])
-        else:
-            np.add(p, g, out=new)
+        self.opt.apply_flat(self.params.flat, self.grad.flat, self.spare.flat,
+                            self.params.n_weights)
         self.params, self.spare = self.spare, self.params
 
     def _readable(self, X: np.ndarray, Y: np.ndarray, max_cost: float,

@@ -1,4 +1,4 @@
-"""Values as people type and read them: hidden-layer sizes and durations.
+"""Values as people type and read them: hidden-layer sizes, durations and messages.
 
 The command line and the window both use these, so "128, 128" means the same in either and a
 run's elapsed time and ETA look the same in the terminal and in the progress bar.
@@ -35,3 +35,9 @@ def format_duration(seconds: float | None) -> str:
     m, s = divmod(max(0, int(round(seconds))), 60)
     h, m = divmod(m, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def capitalised(message: str) -> str:
+    """An engine message as a sentence starts: its first letter upper-case. The engine writes
+    its messages lower-case, so that they can follow "cannot train: " and the like."""
+    return message[:1].upper() + message[1:]

@@ -33,9 +33,9 @@ from .errors import ConfigError, TrainingDiverged
 from .network import INITS, MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .prepare import Part
+from .rows import N_CLASSES, N_INPUTS, as_inputs, mnist_problem, one_hot
 from .step import TrainStep
 
-N_INPUTS, N_CLASSES = 784, 10
 SCHEDULES = ("constant", "cosine")
 TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
 # A run has diverged when a batch's mean cost is non-finite or over this many times the larger
@@ -75,11 +75,28 @@ class TrainConfig:
     def sizes(self) -> list[int]:
         return [N_INPUTS, *self.hidden, N_CLASSES]
 
-    def validate(self, n_examples: int | None = None) -> TrainConfig:
-        """Raise ConfigError naming the first invalid setting; return self when all are fine.
+    def __post_init__(self) -> None:
+        self._check()  # once, where a config is made: a TrainConfig that exists is valid
 
-        ``n_examples`` is the size of the labelled data, if known (it bounds validation and
-        batch size)."""
+    def validate(self, n_examples: int | None = None) -> TrainConfig:
+        """Raise ConfigError when ``n_examples`` labelled examples (if known) cannot hold the
+        validation split and a batch; return self. The settings themselves were checked when
+        the config was made: making an invalid one raises ConfigError naming the setting."""
+        if n_examples is not None:
+            n_train = n_examples - self.validation
+            if n_train < 1:
+                raise ConfigError(
+                    f"validation size {self.validation} leaves no training examples "
+                    f"out of {n_examples}"
+                )
+            if self.batch_size > n_train:
+                raise ConfigError(
+                    f"batch size {self.batch_size} is larger than the {n_train} training examples"
+                )
+        return self
+
+    def _check(self) -> None:
+        """Raise ConfigError naming the first invalid setting."""
         from .activations import ACTIVATIONS
         from .costs import COSTS
 
@@ -119,23 +136,10 @@ class TrainConfig:
             raise bad(f"validation size must be 0 or more, got {self.validation}")
         if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
             raise bad(f"seed must be a non-negative whole number, got {self.seed}")
-        if n_examples is not None:
-            n_train = n_examples - self.validation
-            if n_train < 1:
-                raise bad(
-                    f"validation size {self.validation} leaves no training examples "
-                    f"out of {n_examples}"
-                )
-            if self.batch_size > n_train:
-                raise bad(
-                    f"batch size {self.batch_size} is larger than the {n_train} training examples"
-                )
-        return self
 
     def make_network(self) -> Network:
         """A fresh network for this config, its weights drawn from the seed (and reading
         deskewed digits if the config deskews)."""
-        self.validate()
         rng = np.random.default_rng([self.seed, 0])
         network = Network(self.sizes, self.activation, self.cost, self.init, rng=rng)
         network.deskew = self.deskew
@@ -160,7 +164,7 @@ class TrainConfig:
                 raise ConfigError(
                     f"hidden layers must be whole numbers, got {d['hidden']!r}"
                 ) from None
-        return replace(cls(), **d).validate()
+        return replace(cls(), **d)
 
 
 # The notes' preset is called "seed" (the network the project grew from; users type
@@ -196,16 +200,7 @@ PRESET_HELP = {
 def preset(name: str, **overrides) -> TrainConfig:
     if name not in PRESETS:
         raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
-    return replace(PRESETS[name], **overrides).validate()
-
-
-def mnist_problem(network: Network) -> str | None:
-    """Why ``network`` cannot read MNIST digits (not 784 inputs → 10 outputs), or None."""
-    n_in, n_out = network.sizes[0], network.sizes[-1]
-    if n_in == N_INPUTS and n_out == N_CLASSES:
-        return None
-    return (f"maps {n_in} inputs to {n_out} outputs; MNIST needs {N_INPUTS} inputs (28×28) "
-            f"and {N_CLASSES} outputs (the digits)")
+    return replace(PRESETS[name], **overrides)
 
 
 def continue_problem(network: Network, config: TrainConfig) -> str | None:
@@ -283,6 +278,20 @@ class TrainControl:
     def paused(self) -> bool:
         return not self._running.is_set()
 
+    def checks(self) -> tuple[Callable[[], bool], Callable[[], bool]]:
+        """(stopped, running): the flags' own checks, the cheapest a loop can call per batch."""
+        return self._stop.is_set, self._running.is_set
+
+    def share(self, context) -> None:
+        """Swap in flags made by the multiprocessing ``context``, in the same state, so that a
+        child process forked afterwards sees Stop and Pause."""
+        stop, running = context.Event(), context.Event()
+        if self._stop.is_set():
+            stop.set()
+        if self._running.is_set():
+            running.set()
+        self._stop, self._running = stop, running
+
     def wait_while_paused(self) -> float:
         """Block while paused; return the seconds spent waiting."""
         if self._running.is_set():
@@ -293,19 +302,6 @@ class TrainControl:
 
 
 # --- the loop ------------------------------------------------------------------------------
-
-
-def one_hot(labels: np.ndarray, dtype=np.float32) -> np.ndarray:
-    Y = np.zeros((len(labels), N_CLASSES), dtype=dtype)
-    Y[np.arange(len(labels)), labels] = 1
-    return Y
-
-
-def as_inputs(images: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """uint8 (N, 28, 28) images → (N, 784) rows in [0, 1]."""
-    X = np.asarray(images).reshape(len(images), -1).astype(dtype)
-    X *= 1.0 / 255.0
-    return X
 
 
 def evaluate(
@@ -326,7 +322,7 @@ def _evaluate(network: Network, images: np.ndarray, labels: np.ndarray,
         X = as_inputs(images[i : i + chunk], network.dtype)
         y = np.asarray(labels[i : i + chunk])
         Y = one_hot(y, network.dtype)
-        zs, acts = network._forward(X)
+        zs, acts = network.forward(X)
         total_cost += network.cost.value(zs[-1], acts[-1], Y)
         correct += int(np.count_nonzero(np.argmax(acts[-1], axis=1) == y))
     n = max(len(labels), 1)
@@ -369,7 +365,6 @@ class _Run:
 
     def __init__(self, network, config, train_set, valid_set, on_progress, control,
                  progress_interval) -> None:
-        config.validate()
         problem = mnist_problem(network)
         if problem:
             raise ConfigError(f"cannot train: the network {problem}")
@@ -449,7 +444,7 @@ class _Run:
         order = self.rng.permutation(self.n)
         Y = self.Y[order]
         batches = -(-self.n // m)
-        stopped, running, clock = control._stop.is_set, control._running.is_set, time.perf_counter
+        (stopped, running), clock = control.checks(), time.perf_counter
         cost_sum, cost_n, last_report = 0.0, 0, -math.inf
         for k, (Xb, columns) in enumerate(self._epoch_batches(order)):
             if stopped() or not running():  # two cheap checks; the slow path only if needed

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from core.text import capitalised as capitalised  # main_window's dialogs.capitalised
+
 MODEL_FILTER = "ffn-gui models (*.npz);;All files (*)"
 Button = QMessageBox.StandardButton
 SHEET_MAX = QSize(860, 680)  # a help sheet fits a 1366×768 screen with a panel and title bar
@@ -76,8 +78,6 @@ NOTES = (
 )
 
 
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def show_box(parent, icon, title: str, text: str, on_link=None) -> QMessageBox:

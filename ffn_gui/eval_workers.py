@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 
 from core.evaluation import evaluate_model
 from core.preprocess import as_read_by
+from core.rows import as_inputs
 
 from .workers import Worker
 
@@ -74,9 +75,7 @@ class KaggleWorker(_ChunkedWorker):
         for start in range(0, n, self.chunk):
             if self.cancelled:
                 return
-            rows = as_read_by(self.network, data.images[start : start + self.chunk])
-            rows = rows.reshape(-1, 784).astype(np.float32)
-            rows *= np.float32(1 / 255)
+            rows = as_inputs(as_read_by(self.network, data.images[start : start + self.chunk]))
             labels[start : start + self.chunk] = self.network.predict(rows)
             self._progress(min(start + self.chunk, n), n)
         self.succeeded.emit((self.path, labels))

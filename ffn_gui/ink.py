@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from core.preprocess import INK_THRESHOLD
+from core.rows import to_unit
 
 GRID = 28  # input pixels per side
 RESOLUTION = 280  # internal image pixels per side: 10 per input pixel
@@ -55,8 +56,7 @@ class Ink:
     def pixels(self) -> np.ndarray:
         """float32 (RESOLUTION, RESOLUTION) in [0, 1], cached until the next change, read-only."""
         if self._pixels is None:
-            pixels = self.gray().astype(np.float32)
-            pixels *= 1.0 / 255.0
+            pixels = to_unit(self.gray())
             pixels.flags.writeable = False
             self._pixels = pixels
         return self._pixels

@@ -38,7 +38,7 @@ from .presenter import PresenterCommands
 from .session import Drawing, Session
 from .settings import Settings
 from .theme_commands import ThemeCommands
-from .training_controller import TrainingController, run_metrics
+from .training_controller import TrainingController
 from .training_panel import TrainingPanel
 from .view_tabs import ViewTabs
 from .views.base import View
@@ -401,7 +401,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
             outcome = future.outcome
             name = self.model.name if future.continued and not self.model.bundled else UNTITLED
             self.set_model(ModelState(outcome.network, name, outcome.config,
-                                      run_metrics(outcome), data_checksum=outcome.data_checksum),
+                                      dict(outcome.metrics), data_checksum=outcome.data_checksum),
                            modified=True)
             how = "stopped" if outcome.result.stopped else "finished"
             self.statusBar().showMessage(f"Training {how}: {self.model.describe()}", 10000)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import FFNError, WriteError
+from core.text import capitalised
 from core.training import continue_problem
 
 from . import dialogs
@@ -102,7 +103,7 @@ class ModelCommands:
             return
         reason = continue_problem(net, config)
         self.training_panel.set_continue_available(
-            reason is None, "" if reason is None else f"{reason[0].upper()}{reason[1:]}.")
+            reason is None, "" if reason is None else f"{capitalised(reason)}.")
 
 
     def ask_save_changes(self) -> str:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.text import format_duration
+from core.text import capitalised, format_duration
 from core.training import BatchProgress, EpochProgress, TrainConfig
 
 from .labels import OneLine
@@ -184,7 +184,7 @@ class RunBar(QWidget):
         if error is not None:
             self.progress_bar.setFormat("Failed")
             text = str(error)
-            self.progress_label.setText(text[:1].upper() + text[1:])
+            self.progress_label.setText(capitalised(text))
             return
         result = outcome.result
         epochs = outcome.config.epochs

@@ -37,7 +37,7 @@ from core.activations import ACTIVATIONS
 from core.costs import COSTS
 from core.errors import ConfigError
 from core.optimizers import OPTIMIZERS
-from core.text import parse_hidden
+from core.text import capitalised, parse_hidden
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
 from .dialogs import NOTES_LINK
@@ -62,7 +62,7 @@ def readable(message: str) -> str:
         return f"{int(float(m.group(0))):,}"
 
     message = re.sub(r"(?<![\d.e-])\d{4,}(\.0+)?(?![\d.e])", group, message)
-    return message[:1].upper() + message[1:]
+    return capitalised(message)
 
 
 class ErrorLine(QLabel):
@@ -389,9 +389,12 @@ class SettingsForm(QGroupBox):
         return values, errors
 
     def _values_config(self) -> TrainConfig | None:
-        """The controls as a config, valid or not; None while a text does not parse."""
+        """The controls as a config; None while a text does not parse or a value is invalid."""
         values, errors = self._read_values()
-        return None if errors else replace(TrainConfig(), **values)
+        try:
+            return None if errors else replace(TrainConfig(), **values)
+        except ConfigError:  # a TrainConfig is checked as it is made
+            return None
 
     def _check(self, values: dict, errors: dict[str, str]) -> TrainConfig | None:
         """Each control by the engine's rules (so its message lands next to it), then the
@@ -399,14 +402,13 @@ class SettingsForm(QGroupBox):
         base = TrainConfig()
         for name, value in values.items():
             try:
-                replace(base, **{name: value}).validate()
+                replace(base, **{name: value})
             except ConfigError as e:
                 errors.setdefault(name, str(e))
         config = None
         if not errors:
-            config = replace(base, **values)
             try:
-                config.validate()
+                config = replace(base, **values)
             except ConfigError as e:
                 errors["config"] = str(e)
         n = self._n_examples

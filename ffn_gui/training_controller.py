@@ -158,21 +158,3 @@ class TrainingController(QObject):
         self.session.running = False
         self.session.run_finished.emit(future.value)
         self.done.emit(future)
-
-
-def run_metrics(outcome) -> dict:
-    """The model file's metrics for a run's outcome (the engine's own, when it gives them)."""
-    given = getattr(outcome, "metrics", None)
-    if given:
-        return dict(given)
-    result = outcome.result
-    last = result.history[-1] if result.history else None
-    metrics = {"epochs": result.epochs_completed, "stopped": result.stopped,
-               "elapsed": round(result.elapsed, 2)}
-    if last is not None:
-        metrics["train_accuracy"] = last.train_accuracy
-        if last.val_accuracy is not None:
-            metrics["val_accuracy"] = last.val_accuracy
-    if outcome.test_accuracy is not None:
-        metrics["test_accuracy"] = outcome.test_accuracy
-    return metrics

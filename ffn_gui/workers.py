@@ -340,12 +340,7 @@ def lower_priority() -> str:
 
 def share_control(control: TrainControl, context) -> None:
     """Give ``control`` process-shared flags (same state), so a forked child sees Stop/Pause."""
-    stop, running = context.Event(), context.Event()
-    if control._stop.is_set():
-        stop.set()
-    if control._running.is_set():
-        running.set()
-    control._stop, control._running = stop, running
+    control.share(context)
 
 
 def rebuilt_error(name: str, message: str) -> Exception:

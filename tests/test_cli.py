@@ -120,15 +120,6 @@ def test_help_is_instant_and_imports_no_numpy():
     assert out.strip().endswith("False False")
 
 
-def test_import_core_does_not_import_qt():
-    code = ("import sys, core, core.network, core.training, core.data, core.model_io, core.cli, "
-            "core.preprocess; print([m for m in ('PySide6', 'pyqtgraph', 'ffn_gui') "
-            "if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
-
-
 def _unseen_pattern(n, rng):
     """Digits unlike any blob class: a patch where no class has one."""
     images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)

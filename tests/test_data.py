@@ -45,6 +45,7 @@ from core.data import (
     load_keras_npz,
 )
 from core.errors import ConfigError, DataError
+from core.rows import as_inputs
 
 # Seconds after which a load has hung. How fast loads are is benchmarks/bench_latency.py's business:
 # a unit test on a busy 2-core CI machine can only catch a hang.
@@ -71,9 +72,9 @@ def make_dataset(n=20, seed=0, labelled=True):
     return Dataset(images, labels if labelled else None, "fake")
 
 
-def test_dataset_inputs_are_float32_rows_in_unit_range():
+def test_dataset_images_as_inputs_are_float32_rows_in_unit_range():
     ds = make_dataset(7)
-    x = ds.inputs()
+    x = as_inputs(ds.images)
     assert x.shape == (7, 784) and x.dtype == np.float32
     assert x.min() >= 0 and x.max() <= 1
     np.testing.assert_allclose(x * 255, ds.images.reshape(7, 784), atol=1e-4)
@@ -482,5 +483,5 @@ def test_real_mnist_folder(mnist_dir):
         5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert np.bincount(mnist.test.labels).tolist() == [
         980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-    x = mnist.test.inputs()
+    x = as_inputs(mnist.test.images)
     assert x.shape == (10_000, 784) and 0.1 < x.mean() < 0.15

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from core.data import Dataset, MnistData
 from core.model_io import Model
+from core.rows import as_inputs
 from core.training import TrainConfig, train
 from ffn_gui.session import Session
 from ffn_gui.views.evaluation_view import EvaluationView
@@ -44,7 +45,7 @@ def view(qtbot, model_and_data):
 
 
 def direct_confusion(network, test):
-    predicted = np.argmax(network.feedforward(test.inputs()), axis=1)
+    predicted = np.argmax(network.feedforward(as_inputs(test.images)), axis=1)
     m = np.zeros((10, 10), int)
     for t, p in zip(test.labels, predicted):
         m[t, p] += 1

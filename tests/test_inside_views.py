@@ -34,7 +34,7 @@ def test_network_view_shows_the_networks_own_forward_pass(qtbot, tabs):
     draw(session, x)
     qtbot.waitUntil(lambda: view.activations is not None and not view.dirty)
     net = session.reader
-    zs, acts = net._forward(x.reshape(1, -1).astype(np.float32))  # the network's own pass
+    zs, acts = net.forward(x.reshape(1, -1).astype(np.float32))  # the network's own pass
     assert len(view.activations) == 4
     for l in range(3):
         assert np.array_equal(view.zs[l], zs[l][0])

@@ -43,7 +43,7 @@ def shown(qtbot, window, name):
 
 
 def forward_rows(network, x28):
-    zs, acts = network._forward(np.asarray(x28, network.dtype).reshape(1, -1))
+    zs, acts = network.forward(np.asarray(x28, network.dtype).reshape(1, -1))
     return [z[0] for z in zs], [a[0] for a in acts]
 
 

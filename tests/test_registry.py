@@ -27,16 +27,16 @@ def softsign_prime(z, a):
 
 
 class ReadableSGD(Optimizer):
-    """The notes' rule with no fused form: the training step must fall back to backprop."""
+    """The notes' rule kept off the fused step, as a rule that needs a whole array (its norm,
+    say) would be: the training step must fall back to backprop and the per-array step."""
 
     name = "test_readable_sgd"
     label = "SGD (readable, test)"
     tooltip = "Plain SGD through Network.backprop and Optimizer.step."
+    fused = False
 
-    def step(self, params, grads, m):
-        self._decay(params)
-        for p, g in zip(params, grads):
-            p -= self.learning_rate / m * g
+    def rule(self, g):
+        return g
 
 
 @pytest.fixture

@@ -235,3 +235,16 @@ def test_ffn_train_trains_on_the_threads_it_measured_fastest(blob_folder, tmp_pa
     assert main(["train", "--data", str(blob_folder), "--epochs", "1", "--hidden", "8",
                  "--validation", "100", "--no-augment", "--out", str(tmp_path / "m.npz")]) == 0
     assert seen == [{core.cli.TRAIN_BLAS_THREADS}]
+
+
+def test_a_config_is_checked_once_where_it_is_made_not_again_during_the_run(small_mnist,
+                                                                             monkeypatch):
+    checks = []
+    real = TrainConfig._check
+    monkeypatch.setattr(TrainConfig, "_check", lambda self: checks.append(1) or real(self))
+    config = replace(CONFIG, epochs=1)
+    assert len(checks) == 1
+    train_run(config, small_mnist(300, 50))
+    assert len(checks) == 1  # train_run checks the data's size against it, not the settings
+    with pytest.raises(ConfigError, match="larger than the 200 training examples"):
+        train_run(replace(config, batch_size=201), small_mnist(300, 50))

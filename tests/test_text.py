@@ -36,3 +36,19 @@ def test_the_command_line_reads_hidden_layers_the_same_way():
 
     args = build_parser().parse_args(["train", "--hidden", "64 32"])
     assert args.hidden == (64, 32)
+
+
+def test_a_message_is_capitalised_by_one_rule_everywhere():
+    from pathlib import Path
+
+    from core.text import capitalised
+
+    assert capitalised("cannot train: x") == "Cannot train: x" and capitalised("") == ""
+    assert capitalised("ändern") == "Ändern"
+    root = Path(__file__).resolve().parent.parent
+    by_hand = [f"{p.relative_to(root)}:{n}"
+               for folder in ("core", "ffn_gui") for p in (root / folder).rglob("*.py")
+               if p.name != "text.py"
+               for n, line in enumerate(p.read_text().splitlines(), 1)
+               if "[:1].upper()" in line or "[0].upper()" in line]
+    assert not by_hand, by_hand

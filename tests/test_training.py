@@ -249,9 +249,11 @@ def test_nan_cost_restores_the_weights_before_the_bad_step(data):
         ({"seed": -1}, "seed"),
     ],
 )
-def test_absurd_settings_are_refused(kw, msg):
+def test_absurd_settings_are_refused_as_the_config_is_made(kw, msg):
     with pytest.raises(ConfigError, match=msg):
-        small(**kw).validate()
+        small(**kw)
+    with pytest.raises(ConfigError, match=msg):
+        TrainConfig(**kw)
 
 
 def test_batch_larger_than_data_is_refused(data):

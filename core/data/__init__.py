@@ -1,8 +1,8 @@
 """MNIST data: the ``Dataset`` the trainer reads, and loaders for the three common file formats.
 
 Shapes: ``images.shape == (N, 28, 28)`` uint8 (0 = background, 255 = ink), ``labels.shape == (N,)``
-uint8 in 0..9 (or ``None`` for an unlabelled set). ``Dataset.inputs()`` gives the batch-as-rows
-view the network takes: ``X.shape == (N, 784)`` float32 in [0, 1].
+uint8 in 0..9 (or ``None`` for an unlabelled set). ``core.rows.as_inputs(images)`` gives the
+batch-as-rows view the network takes: ``X.shape == (N, 784)`` float32 in [0, 1].
 
 One file per format, each short enough to read in one sitting:
 

@@ -1,8 +1,8 @@
 """The data the trainer reads: ``Dataset`` (images and labels) and ``MnistData`` (train, test).
 
 Shapes: ``images.shape == (N, 28, 28)`` uint8 (0 = background, 255 = ink), ``labels.shape ==
-(N,)`` uint8 in 0..9 (or ``None`` for an unlabelled set). ``Dataset.inputs()`` gives the
-batch-as-rows view the network takes: ``X.shape == (N, 784)`` float32 in [0, 1].
+(N,)`` uint8 in 0..9 (or ``None`` for an unlabelled set). ``core.rows.as_inputs(images)`` gives
+the batch-as-rows view the network takes: ``X.shape == (N, 784)`` float32 in [0, 1].
 """
 
 from __future__ import annotations
@@ -38,16 +38,10 @@ class Dataset:
                             f"({len(im)},), got {getattr(lab, 'dtype', type(lab))} "
                             f"{getattr(lab, 'shape', '')}")
         if lab is not None and len(lab) and lab.max() > 9:
-            _check_labels(lab, self.source or "dataset")
+            check_labels(lab, self.source or "dataset")
 
     def __len__(self) -> int:
         return len(self.images)
-
-    def inputs(self) -> np.ndarray:
-        """X.shape == (N, 784) float32 in [0, 1] (a new array on every call)."""
-        x = self.images.reshape(len(self), PIXELS).astype(np.float32)
-        x /= np.float32(255)
-        return x
 
     def checksum(self) -> str:
         """sha256 of the image bytes followed by the label bytes (what a model was trained on)."""
@@ -100,7 +94,7 @@ class MnistData:
     test: Dataset | None
     source: str
 
-def _check_labels(labels: np.ndarray, where: object) -> None:
+def check_labels(labels: np.ndarray, where: object) -> None:
     bad = np.flatnonzero(labels > 9)
     if bad.size:
         i = bad[0]

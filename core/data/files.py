@@ -26,7 +26,7 @@ _CHUNK = 2**20
 UNFORESEEN = "unforeseen error"  # in the message of a failure no check below anticipated
 
 
-def _only_data_errors(load: Callable[..., T]) -> Callable[..., T]:
+def only_data_errors(load: Callable[..., T]) -> Callable[..., T]:
     """The loaders' contract, kept even for a failure no check anticipated: whatever goes wrong
     reading ``path`` is a DataError that names it. (Tests fail on messages with UNFORESEEN in
     them, so such a failure is still found and given its own check and message.)"""
@@ -72,7 +72,7 @@ def open_regular(path: str | os.PathLike) -> BinaryIO:
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def _open_binary(path: Path) -> BinaryIO:
+def open_binary(path: Path) -> BinaryIO:
     """``open_regular(path)``, or DataError saying why the file cannot be opened."""
     try:
         return open_regular(path)
@@ -88,7 +88,7 @@ def _open_binary(path: Path) -> BinaryIO:
         raise DataError(f"{path!r}: is not a valid file name") from None
 
 
-def _read_upto(stream: BinaryIO, n: int) -> bytearray:
+def read_upto(stream: BinaryIO, n: int) -> bytearray:
     """Read at most ``n`` bytes, growing the buffer only as data arrives."""
     buf = bytearray()
     while len(buf) < n:
@@ -99,7 +99,7 @@ def _read_upto(stream: BinaryIO, n: int) -> bytearray:
     return buf
 
 
-def _exists(path: Path) -> bool:
+def path_exists(path: Path) -> bool:
     """Whether ``path`` exists; DataError when it cannot be told (e.g. permission denied)."""
     try:
         os.stat(path)

@@ -11,8 +11,8 @@ import platformdirs
 
 from ..errors import DataError
 from .dataset import Dataset, MnistData
-from .files import _exists, _only_data_errors
-from .idx import _find_idx, _idx_candidates, load_idx_folder, load_idx_split
+from .files import only_data_errors, path_exists
+from .idx import find_idx, idx_candidates, load_idx_folder, load_idx_split
 from .kaggle import load_kaggle_csv
 from .keras import load_keras_npz
 
@@ -22,14 +22,14 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_cache_dir("ffn-gui")) / "mnist"
 
 
-SPLIT_FILES = {split: " and ".join(_idx_candidates(split, k)[0] for k in ("images", "labels"))
+SPLIT_FILES = {split: " and ".join(idx_candidates(split, k)[0] for k in ("images", "labels"))
                for split in ("train", "t10k")}
 WINDOW_ADVICE = "download it or open a file"
 
 
 def _has_mnist(folder: Path, split: str = "train") -> bool:
     try:
-        return folder.is_dir() and all(_find_idx(folder, split, k) for k in ("images", "labels"))
+        return folder.is_dir() and all(find_idx(folder, split, k) for k in ("images", "labels"))
     except (OSError, DataError):
         return False
 
@@ -41,10 +41,10 @@ def find_mnist(path: str | os.PathLike | None = None, split: str = "train",
     to train, "t10k" to test). ``advice`` ends the message when none does."""
     if path is not None:
         path = Path(path)
-        if _exists(path) and (path.is_file() or _has_mnist(path, split)):
+        if path_exists(path) and (path.is_file() or _has_mnist(path, split)):
             return path
         what = "training" if split == "train" else "test"
-        problem = "does not exist" if not _exists(path) else f"holds no MNIST {what} files"
+        problem = "does not exist" if not path_exists(path) else f"holds no MNIST {what} files"
         raise DataError(f"{path}: {problem} (expected a folder with {SPLIT_FILES[split]}, a "
                         "Kaggle .csv or a Keras .npz)")
     looked = []
@@ -59,14 +59,14 @@ def find_mnist(path: str | os.PathLike | None = None, split: str = "train",
                     f"{advice}")
 
 
-@_only_data_errors
+@only_data_errors
 def load_data(path: str | os.PathLike | None = None) -> MnistData:
     """Load training data from a folder of IDX files, a Kaggle train.csv or a Keras .npz.
 
     ``path=None`` finds MNIST with ``find_mnist()``. An IDX file's path loads its folder.
     """
     path = find_mnist() if path is None else Path(path)
-    if not _exists(path):
+    if not path_exists(path):
         raise DataError(f"{path}: file or folder not found (no such file)")
     if path.is_dir():
         return load_idx_folder(path)
@@ -85,12 +85,12 @@ def load_data(path: str | os.PathLike | None = None) -> MnistData:
                     "of MNIST IDX files, a Kaggle .csv or a Keras .npz")
 
 
-@_only_data_errors
+@only_data_errors
 def load_test_data(path: str | os.PathLike | None = None, advice: str = WINDOW_ADVICE) -> Dataset:
     """The labelled test split of a folder of IDX files (only the two t10k files are needed)
     or of a Keras .npz; ``path=None`` finds the t10k files with ``find_mnist``."""
     path = find_mnist(split="t10k", advice=advice) if path is None else Path(path)
-    if not _exists(path):
+    if not path_exists(path):
         raise DataError(f"{path}: file or folder not found (no such file)")
     if path.is_file() and path.name.startswith(("train-", "t10k-")) and "ubyte" in path.name:
         path = path.parent

@@ -16,14 +16,14 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from .dataset import SIDE, Dataset, MnistData, _check_labels
-from .files import MAX_BYTES, _exists, _only_data_errors, _open_binary, _read_upto
+from .dataset import SIDE, Dataset, MnistData, check_labels
+from .files import MAX_BYTES, only_data_errors, open_binary, path_exists, read_upto
 
 _IDX_TYPES = {0x08: "unsigned byte", 0x09: "signed byte", 0x0B: "short (int16)",
               0x0C: "int (int32)", 0x0D: "float (float32)", 0x0E: "double (float64)"}
 
 
-@_only_data_errors
+@only_data_errors
 def load_idx(path: str | os.PathLike, kind: str = "auto") -> np.ndarray:
     """One IDX file, gzipped or raw: uint8 images (N, 28, 28) or labels (N,) in 0..9.
 
@@ -33,7 +33,7 @@ def load_idx(path: str | os.PathLike, kind: str = "auto") -> np.ndarray:
     path = Path(path)
     if kind not in ("auto", "images", "labels"):
         raise ConfigError(f"kind must be 'auto', 'images' or 'labels', not {kind!r}")
-    with _open_binary(path) as f:
+    with open_binary(path) as f:
         try:
             gz = f.read(2) == b"\x1f\x8b"
             f.seek(0)
@@ -66,7 +66,7 @@ def _idx_kind(kind: str, path: Path, ndim: int) -> str:
 
 
 def _read_idx(stream: BinaryIO, path: Path, kind: str, file_size: int | None) -> np.ndarray:
-    head = _read_upto(stream, 4)
+    head = read_upto(stream, 4)
     if not head:
         raise DataError(f"{path}: is empty (0 bytes of data)")
     if len(head) < 4:
@@ -82,7 +82,7 @@ def _read_idx(stream: BinaryIO, path: Path, kind: str, file_size: int | None) ->
         raise DataError(f"{path}: bad magic number: unknown IDX data type code 0x{code:02x}")
     if ndim == 0:
         raise DataError(f"{path}: bad header: declares 0 dimensions")
-    raw_dims = _read_upto(stream, 4 * ndim)
+    raw_dims = read_upto(stream, 4 * ndim)
     if len(raw_dims) < 4 * ndim:
         raise DataError(f"{path}: truncated header (declares {ndim} dimensions, but the file "
                         "ends inside the list of sizes)")
@@ -111,7 +111,7 @@ def _read_idx(stream: BinaryIO, path: Path, kind: str, file_size: int | None) ->
                             f"({size:,} bytes) but the file holds {have:,} bytes of data")
         raise DataError(f"{path}: extra trailing bytes: {have - size:,} bytes after the "
                         f"{dims[0]:,} {what} the header declares")
-    payload = _read_upto(stream, size)
+    payload = read_upto(stream, size)
     if len(payload) < size:
         raise DataError(f"{path}: truncated: the header declares {dims[0]:,} {what} "
                         f"({size:,} bytes) but the data ends after {len(payload):,} bytes")
@@ -120,25 +120,25 @@ def _read_idx(stream: BinaryIO, path: Path, kind: str, file_size: int | None) ->
                         "declares")
     array = np.frombuffer(payload, dtype=np.uint8).reshape(dims)
     if kind == "labels":
-        _check_labels(array, path)
+        check_labels(array, path)
     return array
 
 
 
-def _idx_candidates(split: str, kind: str) -> list[str]:
+def idx_candidates(split: str, kind: str) -> list[str]:
     n = 3 if kind == "images" else 1
     names = [f"{split}-{kind}-idx{n}-ubyte", f"{split}-{kind}.idx{n}-ubyte"]
     return [name + ext for name in names for ext in (".gz", "")]
 
 
-def _find_idx(folder: Path, split: str, kind: str) -> Path | None:
-    for name in _idx_candidates(split, kind):
-        if _exists(folder / name):
+def find_idx(folder: Path, split: str, kind: str) -> Path | None:
+    for name in idx_candidates(split, kind):
+        if path_exists(folder / name):
             return folder / name
     return None
 
 
-@_only_data_errors
+@only_data_errors
 def load_idx_folder(folder: str | os.PathLike) -> MnistData:
     """The IDX files in ``folder``: train images and labels required, t10k (test) optional."""
     folder = _idx_folder(folder)
@@ -147,16 +147,16 @@ def load_idx_folder(folder: str | os.PathLike) -> MnistData:
     return MnistData(train, test, str(folder))
 
 
-@_only_data_errors
+@only_data_errors
 def load_idx_split(folder: str | os.PathLike, split: str, required: bool = True) -> Dataset | None:
     """One split's pair of IDX files in ``folder`` ("train" or "t10k"): a labelled Dataset, or
     None when neither file is there and the split is not ``required``."""
     folder = _idx_folder(folder)
-    paths = {kind: _find_idx(folder, split, kind) for kind in ("images", "labels")}
+    paths = {kind: find_idx(folder, split, kind) for kind in ("images", "labels")}
     if None in paths.values():
         if not required and paths["images"] is paths["labels"] is None:
             return None
-        missing = [_idx_candidates(split, k)[0] for k, p in paths.items() if p is None]
+        missing = [idx_candidates(split, k)[0] for k, p in paths.items() if p is None]
         raise DataError(f"{folder}: missing MNIST file {' and '.join(missing)} (also looked "
                         "for the names without .gz and with '.idx' instead of '-idx')")
     images = load_idx(paths["images"], "images")
@@ -170,7 +170,7 @@ def load_idx_split(folder: str | os.PathLike, split: str, required: bool = True)
 
 def _idx_folder(folder: str | os.PathLike) -> Path:
     folder = Path(folder)
-    if not _exists(folder):
+    if not path_exists(folder):
         raise DataError(f"{folder}: folder not found (no such folder)")
     if not folder.is_dir():
         raise DataError(f"{folder}: is a file, not a folder of IDX files")

@@ -13,14 +13,14 @@ import pandas as pd
 
 from ..errors import ConfigError, DataError
 from .dataset import PIXELS, SIDE, Dataset
-from .files import _only_data_errors, _open_binary
+from .files import only_data_errors, open_binary
 
 _PIXEL_NAMES = [f"pixel{i}" for i in range(PIXELS)]
 _CSV_ROWS = 4096
 _CSV_LINE = 1 << 20  # a Kaggle line is about 3 KB; a longer first line is not that format
 
 
-@_only_data_errors
+@only_data_errors
 def load_kaggle_csv(path: str | os.PathLike, kind: str = "auto") -> Dataset:
     """Kaggle's digit-recognizer CSV: 'train' (label, pixel0..783), 'test' (pixel0..783 only).
 
@@ -30,7 +30,7 @@ def load_kaggle_csv(path: str | os.PathLike, kind: str = "auto") -> Dataset:
     path = Path(path)
     if kind not in ("auto", "train", "test"):
         raise ConfigError(f"kind must be 'auto', 'train' or 'test', not {kind!r}")
-    with _open_binary(path) as f:
+    with open_binary(path) as f:
         return _read_csv(f, path, kind)
 
 

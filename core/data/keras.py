@@ -15,17 +15,17 @@ import numpy as np
 from .. import npy
 from ..errors import DataError
 from .dataset import PIXELS, SIDE, Dataset, MnistData
-from .files import MAX_BYTES, _only_data_errors, _open_binary, _read_upto
+from .files import MAX_BYTES, only_data_errors, open_binary, read_upto
 
 _NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
-@_only_data_errors
+@only_data_errors
 def load_keras_npz(path: str | os.PathLike) -> MnistData:
     """Keras' mnist.npz: x_train (N, 28, 28) or (N, 784) in 0..255, y_train (N,) in 0..9, and
     optionally x_test, y_test. Never unpickles; refuses oversized arrays before reading them."""
     path = Path(path)
-    with _open_binary(path) as f:
+    with open_binary(path) as f:
         try:
             magic = f.read(4)
             if not magic:
@@ -87,7 +87,7 @@ def _read_npy(fp: BinaryIO, path: Path, key: str) -> np.ndarray:
         raise DataError(f"{path}: array {key!r} of shape {shape} would take "
                         f"{size / 2**30:.1f} GiB, too large (the limit is "
                         f"{MAX_BYTES // 2**30} GiB); refused unread")
-    data = _read_upto(fp, size)
+    data = read_upto(fp, size)
     if len(data) < size:
         raise DataError(f"{path}: array {key!r} is truncated ({len(data):,} of {size:,} bytes)")
     return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
