@@ -28,6 +28,14 @@ _UMASK = os.umask(0o022)  # read once (the only portable way is to set it), then
 os.umask(_UMASK)
 
 
+def _temp_beside(path: Path, suffix: str) -> tuple[int, str]:
+    """A new hidden file in ``path``'s folder (fd, name); a WriteError naming ``path`` if not."""
+    try:
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    except OSError as e:
+        raise write_error(e, path) from None
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs) -> Iterator[IO]:
     """``with atomic_open(path) as f: f.write(...)``: ``path`` is replaced when the block ends
@@ -36,10 +44,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", **kwargs) -> Iterator
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_open writes a whole new file: mode 'wb' or 'w', not {mode!r}")
     path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise write_error(e, path) from None
+    fd, tmp = _temp_beside(path, ".tmp")
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
@@ -117,10 +122,7 @@ def check_writable(path: str | os.PathLike, nbytes: int) -> None:
     """Raise WriteError unless ``path``'s folder exists and takes a new file of ``nbytes``
     beside what is there: a probe file of that size is written, synced and removed."""
     path = Path(path)
-    try:
-        fd, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".probe")
-    except OSError as e:
-        raise write_error(e, path) from None
+    fd, probe = _temp_beside(path, ".probe")
     try:
         with os.fdopen(fd, "wb") as f:
             block, left = bytes(min(nbytes, 2**20)), nbytes
