@@ -92,8 +92,8 @@ _REASONS = {  # errno -> why, in words; {path} is the file, {folder} its folder 
     # EDQUOT: its key is then a string no errno matches)
     errno.ENOSPC: "no space left on the device holding {path}: free some space there or save "
                   "elsewhere",
-    getattr(errno, "EDQUOT", "EDQUOT"): "the disk quota is used up on the device holding {path}: free some space or "
-                  "save elsewhere",
+    getattr(errno, "EDQUOT", "EDQUOT"): "the disk quota is used up on the device holding "
+                                        "{path}: free some space or save elsewhere",
     errno.EACCES: "cannot write {path}: permission denied (choose a folder you may write to)",
     errno.EPERM: "cannot write {path}: operation not permitted (choose a folder you may write "
                  "to)",

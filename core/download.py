@@ -26,8 +26,8 @@ from pathlib import Path
 
 from .atomic import write_error
 from .data import default_data_dir
-from .errors import ConfigError, DownloadCancelled, DownloadError
 from .download_errors import BadDownload, explain, network_failure
+from .errors import ConfigError, DownloadCancelled, DownloadError
 
 MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",

@@ -69,7 +69,7 @@ def _decode(data: bytes, path: Path) -> np.ndarray:
                 return to_unit(np.asarray(im.convert("L")))
     except UnidentifiedImageError:
         raise DataError(f"{path}: not a PNG, JPEG or BMP image (unrecognised contents)") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DataError(f"{path}: the image declares more pixels than an image of a digit may "
                         f"have (at most {MAX_SIDE:,} a side); refused before decoding") from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as e:

@@ -30,12 +30,16 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import platformdirs
 
 from .atomic import write_atomic, write_error
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from .data import Dataset
 
 FORMAT, VERSION = "ffn-gui my digits", 1
 FILE_NAME = "my-digits.npz"
