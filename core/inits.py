@@ -5,17 +5,20 @@ A layer has ``fan_in`` inputs and ``fan_out`` neurons: ``draw(rng, fan_out, fan_
 returns ``(w, b)`` with ``w.shape == (fan_out, fan_in)`` and ``b.shape == (fan_out,)`` in float64
 (the network converts them to its dtype). ``gain`` is the activation's (2 for ReLU). An init
 also carries what the window and ``ffn train --help`` show of it: its label and tooltip.
-``register_init`` adds one; nothing else needs editing.
+``register_init`` adds one; nothing else needs editing. NumPy is imported when a layer is
+drawn: ``ffn --help``, whose parser lists the inits, imports none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ def normal(rng: np.random.Generator, fan_out: int, fan_in: int, gain: float):
 def scaled(rng: np.random.Generator, fan_out: int, fan_in: int, gain: float):
     """Weights from N(0, gain/fan_in) and zero biases: zˡ stays of order one in deep layers,
     so sigmoids do not start saturated (with ReLU's gain of 2 this is He's)."""
+    import numpy as np
+
     w = rng.standard_normal((fan_out, fan_in)) * np.sqrt(gain / fan_in)
     return w, np.zeros(fan_out)
 
