@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import fields
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QLabel
 
 from core.cli import main
-from core.fields import FIELDS
+from core.fields import FIELDS, Field, register_field
 from core.training import TrainConfig
 
 
@@ -31,3 +34,45 @@ def test_ffn_train_offers_every_setting_of_the_table(capsys):
     for f in FIELDS.values():
         assert f.option in text, f.name
     assert "--no-deskew" in text and "--momentum" in text
+
+
+JITTER = Field("test_jitter", "dspin", "&Jitter (test)", cli_type="float", range=(0.0, 0.5),
+               step=0.1, decimals=2, default=0.25, cli={"metavar": "PX", "help": "jitter (test)"},
+               tooltip="How far each digit jitters (a setting added by its test alone).")
+
+
+@pytest.fixture
+def jitter():
+    """The field table with JITTER added, restored afterwards."""
+    saved = dict(FIELDS)
+    register_field(JITTER)
+    yield JITTER
+    FIELDS.clear()
+    FIELDS.update(saved)
+
+
+def test_a_setting_added_to_the_table_is_an_option_of_ffn_train(jitter, capsys):
+    text = help_text(capsys)
+    assert "--test-jitter PX" in text and "jitter (test)" in text
+    from core.cli import build_parser
+
+    args = build_parser().parse_args(["train", "--test-jitter", "0.5"])
+    assert args.test_jitter == 0.5
+
+
+def test_a_setting_added_to_the_table_has_a_control_in_a_new_window(jitter, window, qtbot):
+    panel = window.training_panel
+    control = panel.controls["test_jitter"]
+    assert isinstance(control, QDoubleSpinBox) and control.value() == 0.25
+    assert control.maximum() == 0.5 and control.toolTip() == jitter.tooltip
+    caption = next(label for label in panel.findChildren(QLabel) if label.buddy() is control)
+    assert caption.text() == "&Jitter (test)" and caption.toolTip() == jitter.tooltip
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)  # its mnemonic
+    qtbot.waitUntil(control.hasFocus)
+    assert panel.isVisible()
+    QTest.keyClick(control, Qt.Key.Key_Up)
+    assert control.value() == pytest.approx(0.35)
+    assert panel.config() is not None  # shown, but no run's setting: the config stays valid
