@@ -43,10 +43,30 @@ class Field:
 FIELDS: dict[str, Field] = {}
 
 
+WIDGETS = ("text", "float", "spin", "dspin", "combo", "check")
+CLI_TYPES = ("", "count", "hidden", "float", "bool")
+
+
 def register_field(f: Field) -> Field:
-    """Offer the setting ``f`` on the command line and in the settings form."""
+    """Offer the setting ``f`` on the command line and in the settings form; ValueError, naming
+    the setting, for a row the parser or the form could not build."""
+    problem = _problem(f)
+    if problem:
+        raise ValueError(f"setting {f.name!r}: {problem}")
     FIELDS[f.name] = f
     return f
+
+
+def _problem(f: Field) -> str | None:
+    if f.widget not in WIDGETS:
+        return f"widget {f.widget!r} is not one of {', '.join(WIDGETS)}"
+    if f.cli_type not in CLI_TYPES:
+        return f"cli_type {f.cli_type!r} is not one of {', '.join(CLI_TYPES[1:])} or ''"
+    if (f.widget == "combo") != bool(f.choices):
+        return "a combo needs choices=(module, REGISTRY), and only a combo has them"
+    if "&" not in f.label:
+        return "its label has no & mnemonic"
+    return None
 
 
 def _rows(*rows: Field) -> None:

@@ -76,3 +76,15 @@ def test_a_setting_added_to_the_table_has_a_control_in_a_new_window(jitter, wind
     QTest.keyClick(control, Qt.Key.Key_Up)
     assert control.value() == pytest.approx(0.35)
     assert panel.config() is not None  # shown, but no run's setting: the config stays valid
+
+
+@pytest.mark.parametrize("row, problem", [
+    (Field("x", "slider", "&X", "t"), "widget 'slider' is not one of"),
+    (Field("x", "spin", "&X", "t", cli_type="int"), "cli_type 'int' is not one of"),
+    (Field("x", "combo", "&X", "t"), "a combo needs choices"),
+    (Field("x", "spin", "X", "t"), "its label has no & mnemonic"),
+])
+def test_a_row_the_parser_or_the_form_could_not_build_is_refused(row, problem):
+    with pytest.raises(ValueError, match=f"setting 'x': {problem}"):
+        register_field(row)
+    assert "x" not in FIELDS
