@@ -38,7 +38,7 @@ TRAIN_BLAS_THREADS = 1
 
 
 class _Registered:
-    """The names in one of core's registries (activations, costs, optimisers), as argparse
+    """The names in one of core's registries (activations, costs, optimisers...), as argparse
     choices, looked up only when a command needs them: ``ffn --help`` imports no NumPy."""
 
     def __init__(self, module: str, registry: str) -> None:
@@ -92,34 +92,30 @@ def _add_train(sub) -> None:
                    "train.csv or a Keras .npz (default: $MNIST_DIR, then the download folder)")
     t.add_argument("--preset", default="default", choices=["seed", "default"],
                    help="seed = the notes' network; default = the best found (default)")
-    t.add_argument("--epochs", type=_positive_int)
-    t.add_argument("--hidden", type=_hidden, metavar="SIZES", help="hidden layers, e.g. 128,128")
-    t.add_argument("--activation", choices=_Registered("activations", "ACTIVATIONS"),
-                   metavar="NAME", help="%(choices)s")
-    t.add_argument("--cost", choices=_Registered("costs", "COSTS"), metavar="NAME",
-                   help="%(choices)s")
-    t.add_argument("--init", choices=["normal", "scaled"],
-                   help="normal = the notes' N(0,1); scaled = N(0,1/fan_in) (He for ReLU)")
-    t.add_argument("--optimizer", choices=_Registered("optimizers", "OPTIMIZERS"),
-                   metavar="NAME", help="%(choices)s")
-    t.add_argument("--lr", type=float, dest="learning_rate", metavar="α", help="learning rate")
-    t.add_argument("--momentum", type=float, metavar="μ",
-                   help="the momentum optimiser's μ, in [0, 1) (presets: 0.9)")
-    t.add_argument("--batch-size", type=_positive_int, dest="batch_size")
-    t.add_argument("--l2", type=float, help="L2 weight decay λ")
-    t.add_argument("--schedule", choices=["constant", "cosine"])
-    t.add_argument("--augment", action=argparse.BooleanOptionalAction,
-                   help="random shifts, rotations, scale and stroke thickness each epoch")
-    t.add_argument("--deskew", action=argparse.BooleanOptionalAction,
-                   help="shear digits upright before training (and before reading them)")
-    t.add_argument("--validation", type=_positive_int, metavar="N",
-                   help="training examples held out for validation (0 = train on all)")
-    t.add_argument("--seed", type=_positive_int)
+    _add_settings(t)
     t.add_argument("--out", metavar="MODEL.npz", help="where to save the model "
                    "(default: ./<preset>.npz)")
     t.add_argument("--name", help="the model's name (default: the file name)")
     t.add_argument("--extra", metavar="FILE", help="a my-digits file (the window's My digits "
                    "→ Export) mixed into the training digits, repeated to a fifth of them")
+
+
+CLI_TYPES = {"count": _positive_int, "hidden": _hidden, "float": float}
+
+
+def _add_settings(t: argparse.ArgumentParser) -> None:
+    """An option for each training setting of core.fields' table, in its order."""
+    from .fields import FIELDS
+
+    for f in FIELDS.values():
+        kwargs = {"dest": f.name, **f.cli}
+        if f.choices:
+            kwargs["choices"] = _Registered(*f.choices)
+        if f.cli_type == "bool":
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif f.cli_type:
+            kwargs["type"] = CLI_TYPES[f.cli_type]
+        t.add_argument(f.option, **kwargs)
 
 
 def _add_evaluate_predict_download(sub) -> None:
@@ -152,11 +148,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .text import format_duration
     from .training import EpochProgress, preset
 
-    overrides = {k: getattr(args, k) for k in (
-        "epochs", "hidden", "activation", "cost", "init", "optimizer", "learning_rate",
-        "momentum", "batch_size", "l2", "schedule", "augment", "deskew", "validation", "seed")
-        if getattr(args, k) is not None}
-    config = preset(args.preset, **overrides)
+    config = preset(args.preset, **_overrides(args))
     out = Path(args.out or f"{args.preset}.npz")
     _check_out(out, model_file_bytes(config.sizes))
     mine = _read_extra(args.extra)
@@ -187,6 +179,18 @@ def cmd_train(args: argparse.Namespace) -> int:
                     data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")
     return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    """The settings given on the command line, as TrainConfig's keywords."""
+    from dataclasses import fields
+
+    from .fields import FIELDS
+    from .training import TrainConfig
+
+    known = {f.name for f in fields(TrainConfig)}
+    return {name: getattr(args, name) for name in FIELDS
+            if name in known and getattr(args, name) is not None}
 
 
 def _save_or_rescue(out: Path, network, **header) -> None:

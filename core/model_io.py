@@ -38,7 +38,8 @@ from .atomic import atomic_open
 from .costs import COSTS
 from .data import open_regular
 from .errors import ConfigError, FFNError, ModelFileError
-from .network import INITS, Network, validate_sizes
+from .inits import INITS
+from .network import Network, validate_sizes
 from .training import TrainConfig
 
 FORMAT = "ffn-gui-model"

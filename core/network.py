@@ -25,8 +25,8 @@ import numpy as np
 from .activations import get_activation
 from .costs import get_cost
 from .errors import ConfigError
+from .inits import get_init
 
-INITS = ("normal", "scaled")
 MAX_UNITS = 4096
 
 
@@ -42,21 +42,18 @@ class Network:
     ) -> None:
         """Create a network with random weights.
 
-        ``init="normal"`` is the notes' N(0, 1) for every weight and bias. ``init="scaled"``
-        draws weights from N(0, gain/fan_in) (the activation's gain: 2 for ReLU, He) and zero
-        biases, which keeps zˡ of order one in deep layers so sigmoids do not start saturated.
+        ``init`` names one of core.inits' registry: ``"normal"`` is the notes' N(0, 1) for
+        every weight and bias; ``"scaled"`` draws weights from N(0, gain/fan_in) (the
+        activation's gain: 2 for ReLU, He) and zero biases, which keeps zˡ of order one in deep
+        layers so sigmoids do not start saturated.
         """
         self._describe(sizes, activation, cost, init, dtype)
         rng = np.random.default_rng() if rng is None else rng
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
+        draw = get_init(init).draw
         for x, y in zip(self.sizes[:-1], self.sizes[1:]):
-            if init == "normal":
-                w = rng.standard_normal((y, x))
-                b = rng.standard_normal(y)
-            else:
-                w = rng.standard_normal((y, x)) * np.sqrt(self.activation.gain / x)
-                b = np.zeros(y)
+            w, b = draw(rng, y, x, self.activation.gain)
             self.weights.append(w.astype(self.dtype))
             self.biases.append(b.astype(self.dtype))
 
@@ -91,9 +88,7 @@ class Network:
         self.sizes = validate_sizes(sizes)
         self.activation = get_activation(activation)
         self.cost = get_cost(cost)
-        if init not in INITS:
-            raise ConfigError(f"unknown initialisation {init!r}; choose one of {', '.join(INITS)}")
-        self.init = init
+        self.init = get_init(init).name
         self.dtype = np.dtype(dtype)
         self.deskew = False  # trained on deskewed digits (core.preprocess.as_read_by)
 

@@ -30,13 +30,14 @@ import numpy as np
 from .augment import augment
 from .batches import Batches
 from .errors import ConfigError, TrainingDiverged
-from .network import INITS, MAX_UNITS, Network
+from .inits import INITS
+from .network import MAX_UNITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .prepare import Part
 from .rows import N_CLASSES, N_INPUTS, as_inputs, mnist_problem, one_hot
+from .schedules import SCHEDULES
 from .step import TrainStep
 
-SCHEDULES = ("constant", "cosine")
 TRAIN_METRIC_SIZE = 10_000  # train cost/accuracy at epoch ends are measured on this many rows
 # A run has diverged when a batch's mean cost is non-finite or over this many times the larger
 # of the first batch's and the cost of guessing (ln 10): a trained network's first cost alone is
@@ -401,12 +402,10 @@ class _Run:
     def train(self, train_metrics: bool) -> TrainResult:
         config, control = self.config, self.control
         history: list[EpochProgress] = []
+        rate = SCHEDULES[config.schedule].rate
         self.start = time.perf_counter()
         for epoch in range(1, config.epochs + 1):
-            if config.schedule == "cosine":
-                self.optimizer.learning_rate = config.learning_rate * 0.5 * (
-                    1 + math.cos(math.pi * (epoch - 1) / config.epochs)
-                )
+            self.optimizer.learning_rate = rate(config.learning_rate, epoch, config.epochs)
             self._epoch(epoch)
             if control.stopped:
                 break

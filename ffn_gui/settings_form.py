@@ -12,15 +12,13 @@ never silently loses what was typed.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,32 +26,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from core.activations import ACTIVATIONS
-from core.costs import COSTS
 from core.errors import ConfigError
+from core.fields import FIELDS
 from core.optimizers import OPTIMIZERS
-from core.text import capitalised, parse_hidden
+from core.text import capitalised
 from core.training import PRESET_HELP, PRESETS, TrainConfig
 
+from . import setting_widgets
 from .dialogs import NOTES_LINK
 from .labels import TwoLines
-from .settings_tips import INITS, SCHEDULES, TIPS
+from .settings_tips import PRESET_TIP, tips
 from .theme import secondary_text
 
 ERROR_COLOR = "#dc2626"
 MODIFIED = " (modified)"
-
-
-def _parse_float(text: str, what: str) -> float:
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        raise ConfigError(f"{what} must be a number, e.g. 0.001 or 1e-3") from None
 
 
 def readable(message: str) -> str:
@@ -119,62 +109,10 @@ class PresetCombo(QComboBox):
             self.setItemText(self.currentIndex(), text)
 
 
-def _registry_combo(registry: dict) -> QComboBox:
-    """A choice of core's registered activations, costs or optimisers: each by its label,
-    with its tooltip."""
-    combo = QComboBox()
-    for name, item in registry.items():
-        combo.addItem(item.label, name)
-        combo.setItemData(combo.count() - 1, item.tooltip, Qt.ItemDataRole.ToolTipRole)
-    return combo
-
-
-def _combo(items: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    for key, text in items.items():
-        combo.addItem(text, key)
-    return combo
-
-
-def _controls() -> tuple[list, list]:
-    """The form's two columns: (name, label with its unique Alt mnemonic, widget)."""
-    hidden = QLineEdit()
-    hidden.setPlaceholderText("e.g. 128, 128")
-    momentum = QDoubleSpinBox()
-    momentum.setRange(0.0, 0.999)
-    momentum.setSingleStep(0.05)
-    momentum.setDecimals(3)
-    batch = QSpinBox()
-    batch.setRange(0, 100_000)  # 0 is refused with the engine's reason, not silently undone
-    batch.setGroupSeparatorShown(True)
-    epochs = QSpinBox()
-    epochs.setRange(0, 10_000)
-    validation = QSpinBox()
-    validation.setRange(0, 1_000_000)
-    validation.setSingleStep(1000)
-    validation.setGroupSeparatorShown(True)
-    seed = QSpinBox()
-    seed.setRange(0, 2**31 - 1)
-    left = [
-        ("hidden", "Hidden la&yers", hidden),
-        ("activation", "&Activation", _registry_combo(ACTIVATIONS)),
-        ("cost", "&Cost", _registry_combo(COSTS)),
-        ("init", "&Initial weights", _combo(INITS)),
-        ("optimizer", "&Optimiser", _registry_combo(OPTIMIZERS)),
-        ("learning_rate", "Lea&rning rate", QLineEdit()),
-        ("momentum", "&Momentum", momentum),
-    ]
-    right = [
-        ("schedule", "Sched&ule", _combo(SCHEDULES)),
-        ("batch_size", "&Batch size", batch),
-        ("epochs", "Epoch&s", epochs),
-        ("l2", "&L2 decay", QLineEdit()),  # Alt+2 is the second view's
-        ("validation", "Validatio&n", validation),
-        ("augment", "Au&gmentation", QCheckBox("shift, rotate, scale, pen")),
-        ("deskew", "Des&kew", QCheckBox("shear digits upright")),
-        ("seed", "See&d", seed),
-    ]
-    return left, right
+def _known(values: dict) -> dict:
+    """The ``values`` of settings a TrainConfig has (a row may be shown but reach no run)."""
+    names = {f.name for f in fields(TrainConfig)}
+    return {name: value for name, value in values.items() if name in names}
 
 
 class SettingsForm(QGroupBox):
@@ -211,12 +149,12 @@ class SettingsForm(QGroupBox):
             self.preset_combo.setItemData(self.preset_combo.count() - 1, PRESET_HELP[name],
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.preset_combo.setToolTip(TIPS["preset"])
+        self.preset_combo.setToolTip(PRESET_TIP)
         self.preset_combo.currentIndexChanged.connect(self._on_preset_index)
         self.preset_combo.activated.connect(self._on_preset_activated)
         label = QLabel("&Preset")
         label.setBuddy(self.preset_combo)
-        label.setToolTip(TIPS["preset"])
+        label.setToolTip(PRESET_TIP)
         self.back_button = QPushButton("Back to my changes")
         self.back_button.setToolTip("Put back the settings the preset you chose replaced")
         self.back_button.setVisible(False)
@@ -234,21 +172,14 @@ class SettingsForm(QGroupBox):
         self.grid = grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(0)
-        left, right = _controls()
         self._cells: list[tuple[QLabel, QVBoxLayout]] = []
-        for name, label, widget in left + right:
-            self._cells.append(self._make_cell(name, label, widget))
+        tip = tips()
+        for name, f in FIELDS.items():
+            widget = setting_widgets.make_control(f)
+            self._cells.append(self._make_cell(name, f.label, tip[name], widget))
+            setting_widgets.changed(widget).connect(self._on_control_changed)
         self.columns = 0
         self.set_columns(2)
-        for widget in self.controls.values():
-            if isinstance(widget, QLineEdit):
-                widget.textChanged.connect(self._on_control_changed)
-            elif isinstance(widget, QComboBox):
-                widget.currentIndexChanged.connect(self._on_control_changed)
-            elif isinstance(widget, QCheckBox):
-                widget.toggled.connect(self._on_control_changed)
-            else:
-                widget.valueChanged.connect(self._on_control_changed)
         return grid
 
     def set_columns(self, columns: int) -> None:
@@ -269,12 +200,13 @@ class SettingsForm(QGroupBox):
             grid.setColumnStretch(col, 1 if col == 1 or columns == 2 else 0)
         self.columns = columns
 
-    def _make_cell(self, name: str, label: str, widget: QWidget) -> tuple[QLabel, QVBoxLayout]:
-        widget.setToolTip(TIPS[name])
+    def _make_cell(self, name: str, label: str, tip: str,
+                   widget: QWidget) -> tuple[QLabel, QVBoxLayout]:
+        widget.setToolTip(tip)
         if isinstance(widget, QLineEdit):  # its red border must not change its height
             widget.setFixedHeight(widget.sizeHint().height())
         caption = QLabel(label)
-        caption.setToolTip(TIPS[name])
+        caption.setToolTip(tip)
         caption.setBuddy(widget)
         error = ErrorLine()
         cell = QVBoxLayout()
@@ -292,20 +224,8 @@ class SettingsForm(QGroupBox):
         preset, else the one shown now)."""
         self._updating = True
         try:
-            c = self.controls
-            c["hidden"].setText(", ".join(str(h) for h in config.hidden))
-            for name in ("activation", "cost", "init", "optimizer", "schedule"):
-                combo: QComboBox = c[name]
-                combo.setCurrentIndex(max(combo.findData(getattr(config, name)), 0))
-            c["learning_rate"].setText(f"{config.learning_rate:g}")
-            c["l2"].setText(f"{config.l2:g}")
-            c["momentum"].setValue(config.momentum)
-            c["batch_size"].setValue(config.batch_size)
-            c["epochs"].setValue(config.epochs)
-            c["validation"].setValue(config.validation)
-            c["seed"].setValue(min(config.seed, 2**31 - 1))
-            c["augment"].setChecked(config.augment)
-            c["deskew"].setChecked(config.deskew)
+            for name, f in FIELDS.items():
+                setting_widgets.show(self.controls[name], f, getattr(config, name, f.default))
         finally:
             self._updating = False
         if preset in PRESETS:
@@ -367,32 +287,20 @@ class SettingsForm(QGroupBox):
             self._revalidate()
 
     def _read_values(self) -> tuple[dict, dict[str, str]]:
-        c = self.controls
         values: dict = {}
         errors: dict[str, str] = {}
-        try:
-            values["hidden"] = parse_hidden(c["hidden"].text())
-        except ConfigError as e:
-            errors["hidden"] = str(e)
-        for name, what in (("learning_rate", "the learning rate"), ("l2", "L2 decay")):
+        for name, f in FIELDS.items():
             try:
-                values[name] = _parse_float(c[name].text(), what)
+                values[name] = setting_widgets.read(self.controls[name], f)
             except ConfigError as e:
                 errors[name] = str(e)
-        for name in ("activation", "cost", "init", "optimizer", "schedule"):
-            values[name] = c[name].currentData()
-        for name in ("batch_size", "epochs", "validation", "seed"):
-            values[name] = int(c[name].value())
-        values["momentum"] = round(float(c["momentum"].value()), 6)
-        values["augment"] = c["augment"].isChecked()
-        values["deskew"] = c["deskew"].isChecked()
         return values, errors
 
     def _values_config(self) -> TrainConfig | None:
         """The controls as a config; None while a text does not parse or a value is invalid."""
         values, errors = self._read_values()
         try:
-            return None if errors else replace(TrainConfig(), **values)
+            return None if errors else replace(TrainConfig(), **_known(values))
         except ConfigError:  # a TrainConfig is checked as it is made
             return None
 
@@ -400,7 +308,7 @@ class SettingsForm(QGroupBox):
         """Each control by the engine's rules (so its message lands next to it), then the
         whole, then against the data; fills ``errors``."""
         base = TrainConfig()
-        for name, value in values.items():
+        for name, value in _known(values).items():
             try:
                 replace(base, **{name: value})
             except ConfigError as e:
@@ -408,7 +316,7 @@ class SettingsForm(QGroupBox):
         config = None
         if not errors:
             try:
-                config = replace(base, **values)
+                config = replace(base, **_known(values))
             except ConfigError as e:
                 errors["config"] = str(e)
         n = self._n_examples
@@ -433,12 +341,19 @@ class SettingsForm(QGroupBox):
         for name, label in self.error_labels.items():
             self._show_error(name, label, self._errors.get(name))
         self.config_error_label.show_message(self._errors.get("config"))
-        optimizer = OPTIMIZERS.get(values["optimizer"])
-        self.controls["momentum"].setEnabled(
-            optimizer is not None and "momentum" in optimizer.hyperparameters)
+        self._enable_hyperparameters(values.get("optimizer"))
         self._show_preset()
         if not self._updating:
             self.changed.emit()
+
+    def _enable_hyperparameters(self, name: str | None) -> None:
+        """A control for an optimiser's hyperparameter (momentum's μ) is enabled only while
+        the chosen optimiser takes it."""
+        taken = getattr(OPTIMIZERS.get(name), "hyperparameters", ())
+        for optimizer in OPTIMIZERS.values():
+            for hyperparameter in optimizer.hyperparameters:
+                if hyperparameter in self.controls:
+                    self.controls[hyperparameter].setEnabled(hyperparameter in taken)
 
     def _show_error(self, name: str, label: ErrorLine, message: str | None) -> None:
         label.show_message(message)

@@ -130,3 +130,34 @@ def test_they_are_offered_by_the_training_panel_and_train_from_it(registered, qt
     assert train_run(config, small_mnist(600, 100)).test_accuracy > 0.5
     optimizer.setCurrentIndex(optimizer.findData("momentum"))
     assert panel.controls["momentum"].isEnabled()
+
+
+def test_a_registered_init_and_schedule_are_used_by_a_run(small_mnist):
+    from core.inits import INITS, Init, register_init
+    from core.schedules import SCHEDULES, Schedule, register_schedule
+    from core.training import EpochProgress
+
+    def tenth(rng, fan_out, fan_in, gain):
+        return np.full((fan_out, fan_in), 0.1), np.full(fan_out, -0.1)
+
+    register_init(Init("test_tenth", tenth))
+    register_schedule(Schedule("test_halving", lambda base, epoch, epochs: base / 2 ** epoch))
+    try:
+        config = replace(CONFIG, init="test_tenth", schedule="test_halving", epochs=3)
+        fresh = config.make_network()
+        assert (fresh.weights[1] == np.float32(0.1)).all() and (fresh.biases[0] == -0.1).all()
+        rates = []
+        train_run(config, small_mnist(600, 100),
+                  on_progress=lambda p: isinstance(p, EpochProgress) and rates.append(
+                      p.learning_rate))
+        assert rates == [0.5, 0.25, 0.125]
+    finally:
+        del INITS["test_tenth"], SCHEDULES["test_halving"]
+
+
+def test_the_cosine_schedule_falls_from_alpha_towards_zero():
+    from core.schedules import SCHEDULES
+
+    rate = SCHEDULES["cosine"].rate
+    assert [rate(2.0, e, 4) for e in (1, 3)] == [2.0, pytest.approx(1.0)]
+    assert SCHEDULES["constant"].rate(2.0, 3, 4) == 2.0
