@@ -61,7 +61,7 @@ class DigitCommands:
 
     @property
     def can_fine_tune(self) -> bool:
-        return self.idle and self.data is not None and len(self.my_digits) > 0
+        return not self.training and self.data is not None and len(self.my_digits) > 0
 
     def fine_tune(self) -> bool:
         """Continue training the current model on my digits mixed with MNIST (a short run);
@@ -190,6 +190,3 @@ class DigitCommands:
         self.statusBar().showMessage(f"Saved {n:,} predictions to {path}", 10_000)
         return True
 
-
-for _d in range(10):
-    setattr(DigitCommands, f"label_as_{_d}", lambda self, d=_d: self.label_as(d))

@@ -57,8 +57,6 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
     training_started = Signal()
     training_finished = Signal(object)  # TrainOutcome, or the exception that ended the run
     data_loaded = Signal(object)  # MnistData
-    data_missing = Signal(str)  # the start-up search found nothing (the engine's message)
-    model_changed = Signal()
 
     def __init__(self, settings: Settings | None = None, *, search_data: bool = True) -> None:
         super().__init__()
@@ -194,29 +192,8 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
     def loading_data(self) -> bool:
         return self.data_ctl.loading
 
-    @property
-    def idle(self) -> bool:
-        return not self.training
-
-    @property
-    def running(self) -> bool:
-        return self.training
-
-    @property
-    def can_load(self) -> bool:
-        return not self.training and not self.loading_data
-
-    @property
-    def can_train(self) -> bool:
-        return not self.training and self.training_panel.can_train()
-
-    def can_undo(self) -> bool:
-        return self.canvas.can_undo()
-
-    def can_redo(self) -> bool:
-        return self.canvas.can_redo()
-
     def update_actions(self) -> None:
+        """Enable each menu action that can be used now (its ``enabled`` in the table)."""
         actions.update_actions(self)
 
     # --- settings ----------------------------------------------------------------------------
@@ -329,7 +306,6 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
                 "Kaggle's train.csv.", False
             )
             self.training_panel.data_label.setToolTip(message)
-        self.data_missing.emit(message)
 
     def _on_data_error(self, title: str, text: str) -> None:
         if self.data is None:

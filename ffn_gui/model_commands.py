@@ -43,7 +43,6 @@ class ModelCommands:
             self.statusBar().showMessage(note)
         self._update_continue()
         self.update_actions()
-        self.model_changed.emit()
 
     def new_network(self) -> bool:
         """Replace the model with a fresh untrained network from the panel's settings."""

@@ -21,15 +21,7 @@ class ThemeCommands:
         set_theme(QApplication.instance(), choice)
         self.settings.set_theme(choice)
 
-    # The menu's checkable actions call these with their new state; only the one checked acts.
-    def theme_system(self, on: bool) -> None:
+    def theme_toggled(self, choice: str, on: bool) -> None:
+        """A View → Theme action's new state: only the one checked acts."""
         if on:
-            self.use_theme("system")
-
-    def theme_light(self, on: bool) -> None:
-        if on:
-            self.use_theme("light")
-
-    def theme_dark(self, on: bool) -> None:
-        if on:
-            self.use_theme("dark")
+            self.use_theme(choice)

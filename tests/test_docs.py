@@ -155,7 +155,8 @@ def test_a_new_shortcut_makes_a_new_row_so_the_readme_check_fails(qapp):
     from ffn_gui.actions import ACTIONS, ActionSpec
     from ffn_gui.shortcut_docs import markdown_table
 
-    extra = ActionSpec("mirror", "&View", "&Mirror the board", "mirror", ("Ctrl+M",))
+    extra = ActionSpec("mirror", "&View", "&Mirror the board", lambda w: w.canvas.mirror(),
+                       ("Ctrl+M",))
     table = markdown_table((*ACTIONS, extra))
     assert table_entries(table)["View → Mirror the board"] == "`Ctrl+M`"
     assert table != readme_shortcut_table()

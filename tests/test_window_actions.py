@@ -331,14 +331,47 @@ def check_theme_action(choice: str, w, fire) -> None:
 
 
 ORDER = [spec.name for spec in actions.ACTIONS if spec.name != "quit"] + ["quit"]
+SPECS = {spec.name: spec for spec in actions.ACTIONS}
+
+
+def menu_entry(window, name: str):
+    """Action ``name`` as its menu (or its submenu, View → Theme) holds it."""
+    spec = SPECS[name]
+    menu = window.submenus[spec.group] if spec.group else window.menus[spec.menu]
+    (action,) = [a for a in menu.actions() if a.objectName() == f"{name}_action"]
+    return action
 
 
 def test_every_menu_action_does_what_it_says(world, qtbot):
     window, paths = world
     for name in ORDER:
-        action = getattr(window, f"{name}_action")
-        check_action(name, window, qtbot, paths, action.trigger)
+        check_action(name, window, qtbot, paths, menu_entry(window, name).trigger)
     assert window.errors == []
+
+
+def test_each_menu_entry_is_enabled_exactly_when_it_can_act(window, qtbot, small_mnist):
+    """The table's predicates, seen on the menus: before data, with a stroke, during a run."""
+    gated = [spec.name for spec in actions.ACTIONS if spec.enabled is not None]
+    assert len(gated) == 14
+
+    def enabled() -> set[str]:
+        return {name for name in gated if menu_entry(window, name).isEnabled()}
+
+    can_replace = {"new", "open", "revert", "download", "open_folder", "open_csv"}
+    assert enabled() == can_replace | {"open_kaggle"}  # no data, no stroke, no predictions
+    window.set_data(small_mnist(600, 100))
+    window.training_panel.set_config(LONG)
+    stroke(window)
+    assert enabled() == can_replace | {"open_kaggle", "train", "undo"}
+    menu_entry(window, "undo").trigger()
+    assert enabled() == can_replace | {"open_kaggle", "train", "redo"}
+    menu_entry(window, "redo").trigger()
+    menu_entry(window, "train").trigger()
+    qtbot.waitUntil(lambda: window.plots.n_batch_points > 0, timeout=10_000)
+    assert enabled() == {"open_kaggle", "undo", "pause", "stop"}
+    with qtbot.waitSignal(window.training_finished, timeout=10_000):
+        menu_entry(window, "stop").trigger()
+    assert enabled() == can_replace | {"open_kaggle", "train", "undo"}
 
 
 def test_every_shortcut_f1_lists_does_what_it_says(world, qtbot):
