@@ -1,7 +1,8 @@
 """Background work: training, loading data and downloading MNIST, each off the GUI thread.
 
-The pattern is superqt's and Orange3's: a worker ``QObject`` is moved to its own ``QThread``,
-``thread.started -> worker.run``, ``worker.finished -> thread.quit``. A worker owns no widgets;
+The pattern is superqt's and Orange3's, with one difference: a worker ``QObject`` and its own
+``QThread``, ``thread.started -> worker.run`` (a direct connection, so ``run`` runs on the new
+thread), ``worker.finished -> thread.quit``. A worker owns no widgets;
 it talks to the window only through signals, which Qt queues across threads. Stop, Pause and
 Cancel are flags (``TrainControl``, ``threading.Event``) that the work checks between steps;
 no thread is ever ``terminate()``d. (A training run goes on in a child process on Linux, see
@@ -11,13 +12,16 @@ A ``Job`` (living on the GUI thread) holds the thread and the worker until the t
 really ended, then emits ``done``. The window reports results from ``done``, so when a test sees
 ``training_finished`` there is no thread left running.
 
-Neither the worker nor the thread is ``deleteLater()``d: the Job lets go of them from Python, on
-the GUI thread, after the thread has ended, and Python's reference count deletes them there. A
-``deleteLater`` has Qt destroy the object from C++, and ``~QObject`` asks PySide whether Python
-overrides ``disconnectNotify`` (which takes the GIL) while it holds one of Qt's signal-slot
-mutexes. With the GUI thread holding the GIL and waiting for that same mutex (any ``connect``,
-say inside ``QLabel.setText``), both wait for ever: the soak hung once so, the worker being
-destroyed on its own thread. Deleting from Python takes the GIL first, as every other path does.
+The worker is never moved to its thread: it lives on the GUI thread from start to end, and its
+signals, emitted from the work's thread, reach the GUI thread's objects queued, as Qt does for a
+receiver on another thread. A ``moveToThread`` (there, or back at the end) takes Qt's
+signal-slot mutexes while the calling thread holds the GIL; whenever the GUI thread destroyed a
+``QObject`` from C++ at that moment (a ``deleteLater``, a closed window pytest-qt deletes),
+``~QObject`` asks PySide whether Python overrides ``disconnectNotify``, which takes the GIL while
+holding one of those mutexes, and both threads waited for ever (the suite hung so in the window
+fixture, twice). For the same reason neither the worker nor the thread is ``deleteLater()``d:
+the Job lets go of them from Python, on the GUI thread, after the thread has ended, and Python's
+reference count deletes them there, holding the GIL first, as every other path does.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from threadpoolctl import threadpool_limits
 
 from core import errors
@@ -61,8 +65,6 @@ class Worker(QObject):
         except BaseException as error:  # noqa: BLE001 - every error reaches the user
             self.failed.emit(error)
         finally:
-            # Back to the GUI thread, where the Job lets go of it (see the module's docstring).
-            self.moveToThread(QCoreApplication.instance().thread())
             self.finished.emit()
 
     def work(self) -> None:
@@ -83,8 +85,9 @@ class Job(QObject):
         self.thread = QThread()
         self.thread.setObjectName(type(worker).__name__)
         self._finished = False
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
+        # Direct: run() runs on the new thread, the worker staying on the GUI thread (see the
+        # module's docstring: no moveToThread, which could deadlock with a C++ deletion).
+        self.thread.started.connect(worker.run, Qt.ConnectionType.DirectConnection)
         # Direct: quit() is thread-safe, and a queued quit would need the GUI thread's event
         # loop, which closeEvent's thread.wait() blocks.
         worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)

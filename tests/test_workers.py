@@ -271,3 +271,32 @@ def test_worker_and_thread_are_deleted_on_the_gui_thread_holding_the_gil(qtbot):
     assert deleted_on == {"worker": threading.get_ident(), "thread": threading.get_ident()}
     assert job.worker is None and job.thread is None
     assert isinstance(job, QObject) and not job.running and job.wait()
+
+
+def test_the_work_runs_on_its_thread_and_the_worker_never_moves(qtbot):
+    """The worker stays on the GUI thread (no moveToThread, there or back): a moveToThread takes
+    Qt's signal-slot mutexes holding the GIL, and deadlocked with the GUI thread destroying a
+    closed window from C++ (~QObject holds such a mutex and waits for the GIL); the suite hung
+    so in the window fixture. Its signals still reach the GUI thread queued."""
+    import threading
+
+    from PySide6.QtCore import QThread
+
+    gui = QThread.currentThread()
+    seen: dict[str, object] = {}
+
+    class Probe(workers.Worker):
+        def work(self) -> None:
+            seen["work thread"] = threading.get_ident()
+            seen["worker's thread during work"] = self.thread()
+            self.failed.emit(RuntimeError("reached the GUI thread"))
+
+    worker = Probe()
+    worker.failed.connect(lambda error: seen.setdefault("slot thread", threading.get_ident()))
+    job = workers.Job(worker)
+    with qtbot.waitSignal(job.done, timeout=10_000):
+        job.start()
+    qtbot.waitUntil(lambda: "slot thread" in seen, timeout=5_000)
+    assert seen["work thread"] != threading.get_ident()
+    assert seen["worker's thread during work"] is gui
+    assert seen["slot thread"] == threading.get_ident()
