@@ -31,6 +31,19 @@ from .legend import short
 DEFAULT_STEP = 0.5  # α when the model was not trained with plain SGD
 
 
+def step_size(model, panel_config=None) -> float:
+    """The α of one step for ``model``: its own plain-SGD α; for an untrained network, the
+    training panel's when the panel is set to plain SGD (the α it will be trained with);
+    otherwise ``DEFAULT_STEP`` (Adam's α would make a step too small to see)."""
+    config = getattr(model, "config", None)
+    if getattr(config, "optimizer", None) == "sgd":
+        return float(config.learning_rate)
+    untrained = model is None or not getattr(model, "trained", True)
+    if untrained and getattr(panel_config, "optimizer", None) == "sgd":
+        return float(panel_config.learning_rate)
+    return DEFAULT_STEP
+
+
 def sup(n) -> str:
     return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
@@ -112,6 +125,7 @@ class BackpropView(View):
         self.last_step: inspect.Step | None = None
         self.undo_stack: list[inspect.Step] = []
         self._network_id = None
+        self._auto_alpha = DEFAULT_STEP  # the α last derived; a user's own α is kept
         self._running = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Narrower, its two columns' equations and bars are cut: it scrolls sideways instead
@@ -213,23 +227,24 @@ class BackpropView(View):
             self._network_id = id(network)
             self.undo_stack.clear()
             self.last_step = None
-            config = getattr(model, "config", None)
-            if getattr(config, "optimizer", None) == "sgd":
-                self.alpha.setValue(config.learning_rate)
+            self._set_auto_alpha(step_size(model, self._panel_config()))
         self._update_buttons()
         self.request_refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        self._alpha_from_panel()
+        if self.alpha.value() == self._auto_alpha:  # not the user's own: derive it again
+            self._set_auto_alpha(step_size(self.session.model, self._panel_config()))
 
-    def _alpha_from_panel(self) -> None:
-        """The training panel's α, when the panel is set to the notes' plain SGD (Adam's α
-        would make a step too small to see)."""
+    def _set_auto_alpha(self, alpha: float) -> None:
+        """Every new model gets its own α (an α kept from the last model is a stale one)."""
+        self._auto_alpha = alpha
+        self.alpha.setValue(alpha)
+
+    def _panel_config(self):
+        """The training panel's settings, when this view is in a window that has one."""
         panel = getattr(self.window(), "training_panel", None)
-        config = panel.config() if panel is not None and hasattr(panel, "config") else None
-        if getattr(config, "optimizer", None) == "sgd":
-            self.alpha.setValue(config.learning_rate)
+        return panel.config() if panel is not None and hasattr(panel, "config") else None
 
     def _on_drawing(self, drawing) -> None:
         if drawing.empty:  # a cleared board: the next digit's label is not known yet

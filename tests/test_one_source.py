@@ -1,0 +1,69 @@
+"""Issue 18's stale-state bugs, each driven as a user meets it (menus, keys, clicks): what a
+view shows is derived from the window's ``Session``, never from a copy that outlives it."""
+
+from __future__ import annotations
+
+import numpy as np
+from helpers.panel import configure
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from core.model_io import save_model
+from core.training import preset
+
+LEFT = Qt.MouseButton.LeftButton
+NONE = Qt.KeyboardModifier.NoModifier
+FOUR = [(0.3, 0.2), (0.3, 0.55), (0.7, 0.55), (0.6, 0.2), (0.6, 0.85)]
+
+
+def draw(canvas, points) -> None:
+    board = canvas.board_rect()
+
+    def at(fx, fy):
+        return QPoint(round(board.x() + fx * board.width()), round(board.y() + fy * board.height()))
+
+    QTest.mousePress(canvas, LEFT, NONE, at(*points[0]))
+    for p in points[1:]:
+        QTest.mouseMove(canvas, at(*p))
+    QTest.mouseRelease(canvas, LEFT, NONE, at(*points[-1]))
+
+
+def shown(qtbot, window, name):
+    view = window.show_view(name)
+    qtbot.waitUntil(lambda: view.isVisible() and not view.dirty)
+    view.flush()
+    return view
+
+
+def model_file(path, name: str, hidden=(16,)):
+    """A small model saved with the ``name`` preset's settings (not trained: only its config
+    matters here)."""
+    config = preset(name, hidden=hidden)
+    save_model(path, config.make_network(), config=config, metrics={"test_accuracy": 0.9},
+               name=path.stem)
+    return path
+
+
+def open_by_menu(window, monkeypatch, path) -> None:
+    monkeypatch.setattr(type(window), "ask_path", lambda self, kind: str(path))
+    window.open_action.trigger()
+    assert window.model.path == path
+
+
+# --- 1: Backprop's α is the current model's ----------------------------------------------------
+
+
+def test_backprop_alpha_follows_each_opened_model(window, qtbot, monkeypatch, tmp_path):
+    seed = model_file(tmp_path / "seed.npz", "seed")
+    adam = model_file(tmp_path / "adam.npz", "default")
+    view = shown(qtbot, window, "backprop")
+    assert view.alpha.value() == 0.5  # the bundled model is Adam's
+    open_by_menu(window, monkeypatch, seed)
+    assert view.alpha.value() == 3.0  # the notes' plain SGD, α = 3
+    open_by_menu(window, monkeypatch, adam)
+    assert view.alpha.value() == 0.5  # was 3.0: a step that sent P(9) 0% → 100%
+    window.show_view("network")
+    open_by_menu(window, monkeypatch, seed)
+    shown(qtbot, window, "backprop")
+    open_by_menu(window, monkeypatch, adam)
+    assert view.alpha.value() == 0.5
