@@ -15,8 +15,10 @@ the prediction view beside the board. The window itself only:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -115,6 +117,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.canvas.changed.connect(self.update_prediction)
         self.canvas.changed.connect(self.update_actions)
         s.reader_changed.connect(self._on_reader)
+        s.drawing_changed.connect(self._note_on_board)
         s.data_changed.connect(self._on_data)
         self.trainer.done.connect(self._on_run_done)
         self.trainer.paused_changed.connect(panel.set_paused)
@@ -269,10 +272,23 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.session.set_drawing(drawing)
         self.prediction_changed.emit(drawing.probs)
 
+    def _note_on_board(self, drawing) -> None:
+        """The board says so when the views show a digit that is not the board's."""
+        if drawing.from_board:
+            self.canvas.show_note(None)
+            return
+        what = "" if drawing.label is None else f", a {drawing.label}"
+        self.canvas.show_note(f"The views show {drawing.source}{what}. Draw to replace it.")
+
     @Slot(object)
     def _on_reader(self, network) -> None:
         self.predictor.network = network
-        if not self.canvas.is_empty():
+        drawing = self.session.drawing
+        if not drawing.from_board and not drawing.empty:  # a test digit: read it again
+            probs = network.predict_proba(np.asarray(drawing.x28).reshape(1, -1))[0]
+            self.session.set_drawing(replace(drawing, probs=probs, network=network))
+            self.prediction_changed.emit(probs)
+        elif not self.canvas.is_empty():
             self.update_prediction()
 
     def set_preprocess(self, on: bool) -> None:

@@ -8,7 +8,7 @@ messages from one part to another. Only the owner of a piece of state calls its 
 | --- | --- | --- |
 | ``model``: the current model (network and what is known about it) | the window / controllers | ``model_changed(model)`` |
 | ``reader``: the ``Network`` reading the board: the model's, or a run's latest snapshot | the window / the training controller | ``reader_changed(network)`` |
-| ``drawing``: the board's image, its preprocessed 28×28 input, the probabilities | the window (from ``canvas.changed``) | ``drawing_changed(drawing)`` |
+| ``drawing``: the image, its 28×28 input, the probabilities, where it came from (``source``: the board or "test digit #k") and its true digit when known (``label``) | the window (from ``canvas.changed``), the Evaluation view (a test digit) | ``drawing_changed(drawing)`` |
 | ``data``: the loaded ``MnistData`` | the data controller | ``data_changed(data)`` |
 | a training run | the training controller | ``run_started(config)``, ``run_progress(items)``, ``run_finished(outcome or exception)`` |
 
@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+BOARD = "the board"
+
 
 @dataclass(frozen=True)
 class Drawing:
@@ -34,10 +36,16 @@ class Drawing:
     x28: np.ndarray | None = None  # float32 (28, 28): the network's input
     probs: np.ndarray | None = None  # (10,) probabilities from ``network``
     network: Any = None  # the Network that produced ``probs``
+    source: str = BOARD  # where it came from: the board, or "test digit #k"
+    label: int | None = None  # the digit it really is, when known (a test digit's label)
 
     @property
     def empty(self) -> bool:
         return self.x28 is None
+
+    @property
+    def from_board(self) -> bool:
+        return self.source == BOARD
 
 
 class Session(QObject):

@@ -67,3 +67,35 @@ def test_backprop_alpha_follows_each_opened_model(window, qtbot, monkeypatch, tm
     shown(qtbot, window, "backprop")
     open_by_menu(window, monkeypatch, adam)
     assert view.alpha.value() == 0.5
+
+
+# --- 2: a test digit sent from Evaluation keeps its label, and the window shows it -----------
+
+
+def test_a_test_digit_shown_in_the_network_views_keeps_its_label(window, qtbot, small_mnist):
+    window.set_data(small_mnist())
+    view = window.show_view("evaluation")
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20_000)
+    qtbot.mouseClick(view.wrong_button, LEFT)
+    assert len(view.gallery_indices) > 0
+    qtbot.mouseClick(view.gallery.viewport(), LEFT, pos=view.gallery.item_rect(0).center())
+    i = view.selected
+    label, read = int(view.result.labels[i]), int(view.result.predicted[i])
+    assert label != read
+    qtbot.mouseClick(view.send_button, LEFT)
+    assert window.view_tabs.current_name() == "network"  # was: the window stayed on Evaluation
+    drawing = window.session.drawing
+    assert (drawing.label, drawing.source) == (label, f"test digit #{i + 1:,}")
+    assert f"test digit #{i + 1:,}" in window.canvas.hint  # was: "Draw a digit"
+    backprop = shown(qtbot, window, "backprop")
+    assert backprop.record.label == label  # was: the network's own answer
+    assert f"True digit y = {label}" in backprop.header.text()
+    assert "assumed" not in backprop.header.text()
+    qtbot.mouseClick(backprop.step_button, LEFT)  # a step re-reads the test digit, kept
+    drawing = window.session.drawing
+    assert drawing.label == label and drawing.network is window.model.network
+    np.testing.assert_allclose(drawing.probs, backprop.last_step.probs_after, rtol=1e-5)
+    draw(window.canvas, FOUR)  # the user draws: the board's own digit, its label unknown again
+    backprop.flush()
+    assert window.session.drawing.label is None and window.canvas.hint == "Draw a digit"
+    assert "assumed" in backprop.header.text()

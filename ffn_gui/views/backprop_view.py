@@ -127,6 +127,7 @@ class BackpropView(View):
         self._network_id = None
         self._auto_alpha = DEFAULT_STEP  # the α last derived; a user's own α is kept
         self._running = False
+        self._source = session.drawing.source
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Narrower, its two columns' equations and bars are cut: it scrolls sideways instead
         # (1024x640 with the settings open leaves a view about 400 px).
@@ -247,8 +248,11 @@ class BackpropView(View):
         return panel.config() if panel is not None and hasattr(panel, "config") else None
 
     def _on_drawing(self, drawing) -> None:
-        if drawing.empty:  # a cleared board: the next digit's label is not known yet
-            self.label = None
+        # A test digit brings its label; a cleared board, or a new drawing after a test
+        # digit, has none until the user gives it.
+        if drawing.empty or drawing.label is not None or drawing.source != self._source:
+            self.label = drawing.label
+        self._source = drawing.source
         self.request_refresh()
 
     def set_label(self, digit: int) -> None:
@@ -282,8 +286,13 @@ class BackpropView(View):
         eq = equations(rec.cost_name, rec.activation_name, len(network.sizes))
         for key, text in eq.items():
             self.eq[key].setText(text)
-        given = "" if self.label is not None else " (assumed: the network's answer; press " \
-                                                  "the true digit's key)"
+        drawing = self.session.drawing
+        if self.label is None:
+            given = " (assumed: the network's answer; press the true digit's key)"
+        elif self.label == drawing.label and not drawing.from_board:
+            given = f" ({drawing.source}'s label)"
+        else:
+            given = ""
         self.header.setText(
             f"True digit y = {label}{given}.  Cost for this digit C = {short(rec.cost)}; "
             f"network {network.describe()}.")
