@@ -35,9 +35,9 @@ from .digit_commands import DigitCommands
 from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
-from .model_state import UNTITLED, ModelState, bundled_or_fresh
+from .model_state import ModelState, bundled_or_fresh
 from .presenter import PresenterCommands
-from .session import Drawing, Session
+from .session import Drawing, Run, Session
 from .settings import Settings
 from .theme_commands import ThemeCommands
 from .training_controller import TrainingController
@@ -118,6 +118,8 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.canvas.changed.connect(self.update_actions)
         s.reader_changed.connect(self._on_reader)
         s.drawing_changed.connect(self._note_on_board)
+        s.run_started.connect(self.update_title)
+        s.run_finished.connect(self.update_title)
         s.data_changed.connect(self._on_data)
         self.trainer.done.connect(self._on_run_done)
         self.trainer.paused_changed.connect(panel.set_paused)
@@ -415,7 +417,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         """The training thread has ended: adopt the trained network, or report the error."""
         if future.error is None:
             outcome = future.outcome
-            name = self.model.name if future.continued and not self.model.bundled else UNTITLED
+            name = Run(future.config, future.continued).network_name(self.model)
             self.set_model(ModelState(outcome.network, name, outcome.config,
                                       dict(outcome.metrics), data_checksum=outcome.data_checksum),
                            modified=True)

@@ -34,8 +34,7 @@ class ModelCommands:
         model.unsaved = modified
         self.session.set_model(model)
         self.setWindowModified(modified)
-        name = model.name if len(model.name) <= TITLE_CHARS else model.name[:TITLE_CHARS] + "…"
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.update_title()
         if note:
             self.prediction_view.note = note
             self.prediction_view.request_refresh()
@@ -44,6 +43,16 @@ class ModelCommands:
         self._update_continue()
         self.update_actions()
         self.model_changed.emit()
+
+    def update_title(self, *_args) -> None:
+        """The title names the network the window shows: the model's, or during a run the
+        network being trained (untitled, unless the run trains the model further)."""
+        run = self.session.run
+        name = self.model.name if run is None else run.network_name(self.model)
+        if len(name) > TITLE_CHARS:
+            name = name[:TITLE_CHARS] + "…"
+        doing = "" if run is None else f" ({run.describe()})"
+        self.setWindowTitle(f"{name}{doing}[*] — {APP_NAME}")
 
     def new_network(self) -> bool:
         """Replace the model with a fresh untrained network from the panel's settings."""

@@ -99,3 +99,25 @@ def test_a_test_digit_shown_in_the_network_views_keeps_its_label(window, qtbot, 
     backprop.flush()
     assert window.session.drawing.label is None and window.canvas.hint == "Draw a digit"
     assert "assumed" in backprop.header.text()
+
+
+# --- 3 and 5: what the window says during a run is derived from the session's run -------------
+
+SMALL_RUN = dict(hidden="16", epochs=2, validation=100, batch_size=32, augment=False,
+                 optimizer="adam", learning_rate="0.005", cost="cross_entropy",
+                 activation="relu")
+
+
+def test_the_title_names_the_network_being_trained_not_the_last_file(
+        window, qtbot, monkeypatch, tmp_path, small_mnist):
+    open_by_menu(window, monkeypatch, model_file(tmp_path / "yesterday.npz", "default"))
+    assert "yesterday" in window.windowTitle()
+    window.set_data(small_mnist())
+    configure(window, **SMALL_RUN)
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        window.train_action.trigger()
+        assert window.training
+        assert "yesterday" not in window.windowTitle()  # a fresh network is being trained
+        assert window.windowTitle().startswith("untitled (training)")
+    assert window.windowTitle().startswith("untitled[*]")
+

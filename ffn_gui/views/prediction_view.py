@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout
 
 from ..prediction import PredictionPane
-from ..training_controller import epochs_done
+from ..session import epochs_done
 from .base import View
 
 
