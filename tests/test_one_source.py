@@ -121,3 +121,20 @@ def test_the_title_names_the_network_being_trained_not_the_last_file(
         assert window.windowTitle().startswith("untitled (training)")
     assert window.windowTitle().startswith("untitled[*]")
 
+
+def test_a_fine_tune_is_not_called_an_untrained_network(window, qtbot, small_mnist):
+    from helpers.synthetic import blobs
+
+    window.set_data(small_mnist(1500, 300))
+    mine = blobs(200, np.random.default_rng(0))
+    for label in (2, 5):
+        for image in mine.images[mine.labels == label][:6]:
+            window.my_digits.add(image, int(label))
+    draw(window.canvas, FOUR)
+    pane = window.prediction_view
+    with qtbot.waitSignal(window.training_finished, timeout=120_000):
+        window.fine_tune_action.trigger()
+        assert window.training
+        pane.flush()
+        assert "not trained yet" not in pane.status_text()  # it was: "(epoch 0)"
+        assert "fine-tun" in pane.status_text()
