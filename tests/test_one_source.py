@@ -138,3 +138,27 @@ def test_a_fine_tune_is_not_called_an_untrained_network(window, qtbot, small_mni
         pane.flush()
         assert "not trained yet" not in pane.status_text()  # it was: "(epoch 0)"
         assert "fine-tun" in pane.status_text()
+
+
+# --- 4: the history slider belongs to the model it recorded ------------------------------------
+
+
+def test_the_history_slider_of_a_loaded_model_sits_at_now(
+        window, qtbot, monkeypatch, tmp_path, small_mnist):
+    view = shown(qtbot, window, "network")
+    slider, label = view.history.slider, view.history.label
+    assert slider.maximum() > slider.minimum() and slider.value() == slider.maximum()
+    assert label.text().startswith("now") and "no run" in label.text()  # was: left end, "now"
+    window.set_data(small_mnist())
+    configure(window, **SMALL_RUN)
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        window.train_action.trigger()
+    epochs = view.inspection.history.epochs
+    assert epochs[0] == 0 and epochs[-1] == 2
+    slider.setValue(0)  # the user looks back at epoch 0 of the run...
+    assert label.text().startswith("epoch 0")
+    open_by_menu(window, monkeypatch, model_file(tmp_path / "other.npz", "default"))
+    assert view.inspection.history.epochs == []  # ...then opens another model: not its history
+    assert view.inspection.epoch is None
+    assert slider.maximum() > slider.minimum() and slider.value() == slider.maximum()
+    assert not slider.isEnabled() and "no run" in label.text()
