@@ -162,3 +162,30 @@ def test_the_history_slider_of_a_loaded_model_sits_at_now(
     assert view.inspection.epoch is None
     assert slider.maximum() > slider.minimum() and slider.value() == slider.maximum()
     assert not slider.isEnabled() and "no run" in label.text()
+
+
+# --- 6: Backprop with the board empty, and Ctrl+Z with no step to undo -------------------------
+
+
+def test_backprop_empties_with_the_board_and_ctrl_z_never_reaches_the_strokes(window, qtbot):
+    draw(window.canvas, FOUR)
+    view = shown(qtbot, window, "backprop")
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_4)
+    qtbot.mouseClick(view.step_button, LEFT)
+    assert view.outputs.values and view.grids.arrays and view.before_after.values
+    window.clear_action.trigger()  # Clear the board
+    view.flush()
+    assert "Draw a digit" in view.header.text()
+    assert view.record is None and view.grad_w_selected is None
+    for panel in (view.outputs, view.bp1, view.before_after):
+        assert panel.values == []  # was: the previous digit's bars
+    for panel in (view.grids, view.bp4):
+        assert panel.arrays == []  # was: the previous digit's δ
+    view.setFocus()
+    ctrl_z = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(view, Qt.Key.Key_Z, ctrl_z)  # takes the step back
+    assert view.undo_stack == [] and window.canvas.is_empty()
+    qtbot.keyClick(view, Qt.Key.Key_Z, ctrl_z)  # nothing left: the board's Clear stays
+    assert window.canvas.is_empty()  # was: the cleared digit came back
+    assert "nothing" in view.step_info.text().lower()

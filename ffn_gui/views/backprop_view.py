@@ -276,8 +276,7 @@ class BackpropView(View):
         self._update_buttons()
         network, x28 = self.network(), self.session.drawing.x28
         if network is None or x28 is None:
-            self.header.setText("Draw a digit on the board to see backpropagation on it.")
-            self.record = None
+            self._show_nothing()
             return
         probs = network.predict_proba(np.asarray(x28).reshape(1, -1))[0]
         label = self.label if self.label is not None else int(np.argmax(probs))
@@ -308,6 +307,14 @@ class BackpropView(View):
         names = [f"δ{sup(l + 2)} (hidden {l + 1})" for l in range(n - 1)]
         self.grids.show_grids(rec.delta[:-1], names)
         self._show_bp4(network)
+
+    def _show_nothing(self) -> None:
+        """An empty board: no digit, so no charts (the last digit's would be stale)."""
+        self.header.setText("Draw a digit on the board to see backpropagation on it.")
+        self.record = self.delta = self.grad_w = self.grad_w_selected = None
+        for panel in (self.outputs, self.bp1, self.before_after, self.grids, self.bp4):
+            panel.clear()
+        self.step_info.setText("")
 
     def _show_bp4(self, network) -> None:
         rec = self.record
@@ -366,8 +373,9 @@ class BackpropView(View):
     # --- keys ----------------------------------------------------------------------------
 
     def event(self, event) -> bool:
-        # Ctrl+Z inside this view undoes a step, not the window's last stroke.
-        if (event.type() == QEvent.Type.ShortcutOverride and self.undo_stack
+        # Ctrl+Z inside this view undoes a step, never the window's last stroke (not even
+        # when there is no step left to undo).
+        if (event.type() == QEvent.Type.ShortcutOverride
                 and event.matches(QKeySequence.StandardKey.Undo)):
             event.accept()
             return True
@@ -375,7 +383,9 @@ class BackpropView(View):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo()
+            if not self.undo():
+                self.step_info.setText("Nothing to undo: no step taken on this model "
+                                       "(Ctrl+Z here undoes steps, not strokes).")
             return
         key = event.key()
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
