@@ -35,7 +35,7 @@ from .digit_commands import DigitCommands
 from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
-from .model_state import ModelState, bundled_or_fresh
+from .model_state import ModelState, last_or_bundled
 from .presenter import PresenterCommands
 from .session import Drawing, Run, Session
 from .settings import Settings
@@ -77,7 +77,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self._closing = False
         self._shown = False  # shown once: the workspace has its real size
 
-        model, note = bundled_or_fresh()
+        model, note, why_not_last = last_or_bundled(self.settings.last_model())
         self.session = Session(model, self)
         self.predictor = Predictor(model.network)
         self.trainer = TrainingController(self.session, self)
@@ -88,6 +88,8 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.restore_theme()
         self._init_presenter()
         self.set_model(model, note=note)
+        if why_not_last:
+            self.statusBar().showMessage(why_not_last, 30_000)
         if self.settings.notice:  # an unusable settings file was set aside: say so, once
             self.statusBar().showMessage(self.settings.notice, 30_000)
         if search_data:

@@ -73,6 +73,7 @@ class ModelCommands:
             return False
         self.set_model(model)
         self.settings.set_last_model_dir(path.parent)
+        self.settings.set_last_model(None if model.bundled else path)  # the next start's
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
@@ -93,6 +94,7 @@ class ModelCommands:
             return False
         m.path, m.name, m.bundled, m.description = path, path.stem, False, ""
         self.settings.set_last_model_dir(path.parent)
+        self.settings.set_last_model(path)  # the next start's
         self.set_model(m)
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
@@ -102,6 +104,7 @@ class ModelCommands:
             return False
         model, note = bundled_or_fresh()
         self.set_model(model, note=note)
+        self.settings.set_last_model(None)  # the next start's too
         return True
 
     def _update_continue(self) -> None:

@@ -189,3 +189,34 @@ def test_backprop_empties_with_the_board_and_ctrl_z_never_reaches_the_strokes(wi
     qtbot.keyClick(view, Qt.Key.Key_Z, ctrl_z)  # nothing left: the board's Clear stays
     assert window.canvas.is_empty()  # was: the cleared digit came back
     assert "nothing" in view.step_info.text().lower()
+
+
+# --- 7: a restart opens the model last opened or saved -----------------------------------------
+
+
+def test_a_restart_opens_the_model_last_opened_or_saved(window, qtbot, monkeypatch, tmp_path):
+    from ffn_gui import MainWindow
+
+    def restart():
+        w = MainWindow(search_data=False)  # the same (test's own) settings file
+        qtbot.addWidget(w)
+        return w
+
+    opened = model_file(tmp_path / "mine.npz", "seed")
+    open_by_menu(window, monkeypatch, opened)
+    window.close()
+    again = restart()
+    assert again.model.path == opened and again.windowTitle().startswith("mine")  # was: bundled
+    saved = tmp_path / "kept.npz"
+    monkeypatch.setattr(MainWindow, "ask_path", lambda self, kind: str(saved))
+    again.save_as_action.trigger()
+    again.close()
+    third = restart()
+    assert third.model.path == saved
+    third.close()
+    saved.unlink()
+    fourth = restart()
+    assert fourth.model.bundled
+    said = fourth.statusBar().currentMessage()
+    assert str(saved) in said and "bundled" in said
+    fourth.close()
