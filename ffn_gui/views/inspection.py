@@ -5,9 +5,10 @@ the epoch being looked at.
 records a ``core.history.RunHistory`` of the last run from the session's signals: at the start
 the network the run begins from (epoch 0), then the weight snapshot that follows each epoch's
 end. The history belongs to the network the run produced: when another model replaces it (a
-file opened, a new network), the history is cleared. ``epoch`` is the epoch the history slider shows (None: now, the network reading the board);
-``network()`` is that network. ``neuron`` is the selected (layer, index), layers numbered as
-core/inspect.py numbers them (0 = the first hidden layer).
+file opened, a new network), the history is cleared. ``epoch`` is the epoch the history slider
+shows (None: now, the network reading the board); ``network()`` is that network. ``neuron``
+is the selected (layer, index), layers numbered as core/inspect.py numbers them (0 = the first
+hidden layer).
 """
 
 from __future__ import annotations
