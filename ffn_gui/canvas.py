@@ -81,6 +81,7 @@ class DrawingCanvas(QWidget):
         self._eraser = False
         self._grid = False
         self._ink = Ink()
+        self._note: str | None = None  # what the views show instead of the board's drawing
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(GRID * MIN_SCREEN_PER_INPUT, GRID * MIN_SCREEN_PER_INPUT)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -379,6 +380,17 @@ class DrawingCanvas(QWidget):
         self.changed.emit()
 
     @property
+    def hint(self) -> str:
+        """The board's text: "Draw a digit", or what the views show instead of the board."""
+        return self._note or "Draw a digit"
+
+    def show_note(self, note: str | None) -> None:
+        """Say on the board that the views show something else (``note``), or stop (None)."""
+        if note != self._note:
+            self._note = note
+            self.update()
+
+    @property
     def _hint_shown(self) -> bool:
         return self._current is None and self.is_empty()
 
@@ -400,12 +412,13 @@ class DrawingCanvas(QWidget):
                 y = round(board.y() + i * k) + 0.5
                 painter.drawLine(QPointF(x, board.top()), QPointF(x, board.bottom()))
                 painter.drawLine(QPointF(board.left(), y), QPointF(board.right(), y))
-        if self._hint_shown:
+        if self._hint_shown or self._note:
             font = QFont(self.font())
-            font.setPixelSize(max(12, round(board.width() / 14)))
+            font.setPixelSize(max(12, round(board.width() / (14 if not self._note else 20))))
             painter.setFont(font)
             painter.setPen(HINT_COLOUR)
-            painter.drawText(board, Qt.AlignmentFlag.AlignCenter, "Draw a digit")
+            painter.drawText(board.adjusted(8, 8, -8, -8),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.hint)
         if self.hasFocus():
             painter.setPen(QPen(self.palette().highlight().color(), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -87,7 +87,7 @@ class DigitCommands:
         self._fine_tune = (plan, before, time.perf_counter())
         # A mix drawn afresh each time: its prepared digits are not worth a cache file.
         self.trainer.start(network.copy(), plan.config, plan.data, continued=True,
-                           keep_prepared=False)
+                           keep_prepared=False, fine_tune=True)
         self.update_actions()
         self.statusBar().showMessage(f"Fine-tuning on {len(plan.trained_on)} of your digits…")
         self.training_started.emit()

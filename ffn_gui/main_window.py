@@ -15,8 +15,10 @@ the prediction view beside the board. The window itself only:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
@@ -33,9 +35,9 @@ from .digit_commands import DigitCommands
 from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
-from .model_state import UNTITLED, ModelState, bundled_or_fresh
+from .model_state import ModelState, last_or_bundled
 from .presenter import PresenterCommands
-from .session import Drawing, Session
+from .session import Drawing, Run, Session
 from .settings import Settings
 from .theme_commands import ThemeCommands
 from .training_controller import TrainingController
@@ -73,7 +75,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self._closing = False
         self._shown = False  # shown once: the workspace has its real size
 
-        model, note = bundled_or_fresh()
+        model, note, why_not_last = last_or_bundled(self.settings.last_model())
         self.session = Session(model, self)
         self.predictor = Predictor(model.network)
         self.trainer = TrainingController(self.session, self)
@@ -84,6 +86,8 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.restore_theme()
         self._init_presenter()
         self.set_model(model, note=note)
+        if why_not_last:
+            self.statusBar().showMessage(why_not_last, 30_000)
         if self.settings.notice:  # an unusable settings file was set aside: say so, once
             self.statusBar().showMessage(self.settings.notice, 30_000)
         if search_data:
@@ -113,6 +117,9 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.canvas.changed.connect(self.update_prediction)
         self.canvas.changed.connect(self.update_actions)
         s.reader_changed.connect(self._on_reader)
+        s.drawing_changed.connect(self._note_on_board)
+        s.run_started.connect(self.update_title)
+        s.run_finished.connect(self.update_title)
         s.data_changed.connect(self._on_data)
         self.trainer.done.connect(self._on_run_done)
         self.trainer.paused_changed.connect(panel.set_paused)
@@ -246,10 +253,23 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.session.set_drawing(drawing)
         self.prediction_changed.emit(drawing.probs)
 
+    def _note_on_board(self, drawing) -> None:
+        """The board says so when the views show a digit that is not the board's."""
+        if drawing.from_board:
+            self.canvas.show_note(None)
+            return
+        what = "" if drawing.label is None else f", a {drawing.label}"
+        self.canvas.show_note(f"The views show {drawing.source}{what}. Draw to replace it.")
+
     @Slot(object)
     def _on_reader(self, network) -> None:
         self.predictor.network = network
-        if not self.canvas.is_empty():
+        drawing = self.session.drawing
+        if not drawing.from_board and not drawing.empty:  # a test digit: read it again
+            probs = network.predict_proba(np.asarray(drawing.x28).reshape(1, -1))[0]
+            self.session.set_drawing(replace(drawing, probs=probs, network=network))
+            self.prediction_changed.emit(probs)
+        elif not self.canvas.is_empty():
             self.update_prediction()
 
     def set_preprocess(self, on: bool) -> None:
@@ -375,7 +395,7 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         """The training thread has ended: adopt the trained network, or report the error."""
         if future.error is None:
             outcome = future.outcome
-            name = self.model.name if future.continued and not self.model.bundled else UNTITLED
+            name = Run(future.config, future.continued).network_name(self.model)
             self.set_model(ModelState(outcome.network, name, outcome.config,
                                       dict(outcome.metrics), data_checksum=outcome.data_checksum),
                            modified=True)

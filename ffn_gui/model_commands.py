@@ -34,8 +34,7 @@ class ModelCommands:
         model.unsaved = modified
         self.session.set_model(model)
         self.setWindowModified(modified)
-        name = model.name if len(model.name) <= TITLE_CHARS else model.name[:TITLE_CHARS] + "…"
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.update_title()
         if note:
             self.prediction_view.note = note
             self.prediction_view.request_refresh()
@@ -43,6 +42,16 @@ class ModelCommands:
             self.statusBar().showMessage(note)
         self._update_continue()
         self.update_actions()
+
+    def update_title(self, *_args) -> None:
+        """The title names the network the window shows: the model's, or during a run the
+        network being trained (untitled, unless the run trains the model further)."""
+        run = self.session.run
+        name = self.model.name if run is None else run.network_name(self.model)
+        if len(name) > TITLE_CHARS:
+            name = name[:TITLE_CHARS] + "…"
+        doing = "" if run is None else f" ({run.describe()})"
+        self.setWindowTitle(f"{name}{doing}[*] — {APP_NAME}")
 
     def new_network(self) -> bool:
         """Replace the model with a fresh untrained network from the panel's settings."""
@@ -63,6 +72,7 @@ class ModelCommands:
             return False
         self.set_model(model)
         self.settings.set_last_model_dir(path.parent)
+        self.settings.set_last_model(None if model.bundled else path)  # the next start's
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
@@ -83,6 +93,7 @@ class ModelCommands:
             return False
         m.path, m.name, m.bundled, m.description = path, path.stem, False, ""
         self.settings.set_last_model_dir(path.parent)
+        self.settings.set_last_model(path)  # the next start's
         self.set_model(m)
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
@@ -92,6 +103,7 @@ class ModelCommands:
             return False
         model, note = bundled_or_fresh()
         self.set_model(model, note=note)
+        self.settings.set_last_model(None)  # the next start's too
         return True
 
     def _update_continue(self) -> None:

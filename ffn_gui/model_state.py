@@ -93,5 +93,25 @@ def bundled_or_fresh() -> tuple[ModelState, str | None]:
     return fresh_model(PRESETS["default"]), note
 
 
+def last_or_bundled(last: Path | None) -> tuple[ModelState, str | None, str | None]:
+    """What a start opens: the model the user last opened or saved (``last``), else the bundled
+    one (or a fresh network). Returns the model, a note about the bundled model (as
+    ``bundled_or_fresh``) and why the last model was not opened (None when it was, or when
+    there was none)."""
+    why = None
+    if last is not None and not is_bundled_path(last):
+        if last.is_file():
+            try:
+                return open_model_file(last), None, None
+            except FFNError as error:
+                why = f"The model you last used could not be read ({error})"
+        else:
+            why = f"The model you last used, {last}, is no longer there"
+    model, note = bundled_or_fresh()
+    if why:
+        why += "; opened the bundled model instead." if model.bundled else "."
+    return model, note, why
+
+
 def is_bundled_path(path: Path) -> bool:
     return path.resolve() == resources.bundled_model_path().resolve()

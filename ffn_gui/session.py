@@ -8,9 +8,9 @@ messages from one part to another. Only the owner of a piece of state calls its 
 | --- | --- | --- |
 | ``model``: the current model (network and what is known about it) | the window / controllers | ``model_changed(model)`` |
 | ``reader``: the ``Network`` reading the board: the model's, or a run's latest snapshot | the window / the training controller | ``reader_changed(network)`` |
-| ``drawing``: the board's image, its preprocessed 28×28 input, the probabilities | the window (from ``canvas.changed``) | ``drawing_changed(drawing)`` |
+| ``drawing``: the image, its 28×28 input, the probabilities, where it came from (``source``: the board or "test digit #k") and its true digit when known (``label``) | the window (from ``canvas.changed``), the Evaluation view (a test digit) | ``drawing_changed(drawing)`` |
 | ``data``: the loaded ``MnistData`` | the data controller | ``data_changed(data)`` |
-| a training run | the training controller | ``run_started(config)``, ``run_progress(items)``, ``run_finished(outcome or exception)`` |
+| ``run``: the training run going on (``Run``: its config, whether it trains the current model further, whether it is a fine-tune), None when idle; ``running`` | the training controller (``start_run``, ``end_run``) | ``run_started(config)``, ``run_progress(items)``, ``run_finished(outcome or exception)`` |
 
 ``model_edited()`` says that the current model's parameters were changed in place (e.g. one
 step of backprop taken by a view): ``model_changed`` is emitted again with the same object.
@@ -25,6 +25,38 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from core.training import BatchProgress
+
+from .model_state import UNTITLED
+
+BOARD = "the board"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A training run: what the window says about it is derived from this."""
+
+    config: Any  # TrainConfig
+    continued: bool = False  # it trains the current model further (Continue, a fine-tune)
+    fine_tune: bool = False  # on my digits mixed with MNIST
+
+    def network_name(self, model) -> str:
+        """The name of the network being trained: the model's when the run trains it further
+        (not the bundled one: the result is the user's own), else untitled."""
+        keep = self.continued and model is not None and not model.bundled
+        return model.name if keep else UNTITLED
+
+    def describe(self) -> str:
+        return ("fine-tuning" if self.fine_tune else
+                "training further" if self.continued else "training")
+
+
+def epochs_done(item) -> float:
+    """How far a progress report is into the run, in epochs (1.5: half-way through epoch 2)."""
+    if isinstance(item, BatchProgress):
+        return item.epoch - 1 + item.batch / item.batches
+    return float(item.epoch)
+
 
 @dataclass(frozen=True)
 class Drawing:
@@ -34,10 +66,16 @@ class Drawing:
     x28: np.ndarray | None = None  # float32 (28, 28): the network's input
     probs: np.ndarray | None = None  # (10,) probabilities from ``network``
     network: Any = None  # the Network that produced ``probs``
+    source: str = BOARD  # where it came from: the board, or "test digit #k"
+    label: int | None = None  # the digit it really is, when known (a test digit's label)
 
     @property
     def empty(self) -> bool:
         return self.x28 is None
+
+    @property
+    def from_board(self) -> bool:
+        return self.source == BOARD
 
 
 class Session(QObject):
@@ -55,7 +93,20 @@ class Session(QObject):
         self.reader = None if model is None else model.network
         self.drawing = Drawing()
         self.data = None
-        self.running = False
+        self.run: Run | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None
+
+    def start_run(self, run: Run) -> None:
+        self.run = run
+        self.run_started.emit(run.config)
+
+    def end_run(self, value: Any) -> None:
+        """The run has ended with ``value``, its outcome or the exception that ended it."""
+        self.run = None
+        self.run_finished.emit(value)
 
     def set_model(self, model: Any) -> None:
         self.model = model

@@ -129,6 +129,16 @@ class Settings:
     def set_last_model_dir(self, path: Path | str) -> None:
         self.store.setValue("models/last_dir", str(path))
 
+    def last_model(self) -> Path | None:
+        """The model file the user last opened or saved (it may have gone since: the window
+        checks, and says so)."""
+        text = self._str("models/last_model")
+        return Path(text) if text else None
+
+    def set_last_model(self, path: Path | str | None) -> None:
+        """``path`` is what the next start opens; None: the bundled model."""
+        self.store.setValue("models/last_model", "" if path is None else str(path))
+
     # --- window ------------------------------------------------------------------------------
 
     def geometry(self) -> QByteArray | None:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.network import Network
-from core.training import BatchProgress, TrainConfig, TrainControl
+from core.training import TrainConfig, TrainControl
 
 from . import workers
+from .session import Run, epochs_done
 
 
 @dataclass
@@ -42,13 +43,6 @@ class RunFuture:
     def value(self):
         """The outcome or the exception (what ``training_finished`` carries)."""
         return self.error if self.error is not None else self.outcome
-
-
-def epochs_done(item) -> float:
-    """How far a progress report is into the run, in epochs (1.5: half-way through epoch 2)."""
-    if isinstance(item, BatchProgress):
-        return item.epoch - 1 + item.batch / item.batches
-    return float(item.epoch)
 
 
 class TrainingController(QObject):
@@ -78,7 +72,7 @@ class TrainingController(QObject):
         return self.job.worker if self.running else None
 
     def start(self, network: Network, config: TrainConfig, data, *, continued: bool = False,
-              keep_prepared: bool = True) -> RunFuture | None:
+              keep_prepared: bool = True, fine_tune: bool = False) -> RunFuture | None:
         """Train ``network`` (in place, on the worker's thread) on ``data``; None if a run is
         already going on. Takes a snapshot first: the board is read by the run's network.
         ``keep_prepared=False``: the data is a one-off (a fine-tune's mix), its prepared digits
@@ -96,8 +90,7 @@ class TrainingController(QObject):
         worker.failed.connect(self._on_failed)
         self.job = workers.Job(worker, self)
         self.job.done.connect(self._on_done)
-        self.session.running = True
-        self.session.run_started.emit(config)
+        self.session.start_run(Run(config, continued, fine_tune))
         self.session.set_reader(network.copy())
         self.job.start()
         return future
@@ -155,6 +148,5 @@ class TrainingController(QObject):
         future, self.future = self.future, None
         if future.outcome is None and future.error is None:
             future.error = RuntimeError("the training worker ended without a result")
-        self.session.running = False
-        self.session.run_finished.emit(future.value)
+        self.session.end_run(future.value)
         self.done.emit(future)

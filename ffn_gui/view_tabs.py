@@ -60,6 +60,7 @@ class ViewTabs(QTabWidget):
         if view.name in self.views:
             raise ValueError(f"two views are named {view.name!r}")
         self.views[view.name] = view
+        view.show_requested.connect(self.show_view)
         # Each view in a scroll area: a view that needs more room than a small screen gives
         # scrolls, instead of making the whole window too big to fit.
         scroll = QScrollArea()

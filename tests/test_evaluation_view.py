@@ -11,7 +11,7 @@ from core.data import Dataset, MnistData
 from core.model_io import Model
 from core.rows import as_inputs
 from core.training import TrainConfig, train
-from ffn_gui.session import Session
+from ffn_gui.session import Run, Session
 from ffn_gui.views.evaluation_view import EvaluationView
 
 
@@ -134,8 +134,7 @@ def test_without_a_test_set_it_says_what_to_load(qtbot, model_and_data):
 def test_during_a_run_it_says_the_new_model_is_evaluated_when_the_run_ends(view, qtbot,
                                                                            model_and_data):
     session = view.session
-    session.running = True  # as the training controller does
-    session.run_started.emit(None)
+    session.start_run(Run(None))  # as the training controller does
     assert "before this run" in view.summary.text()
     assert "Test accuracy" in view.summary.text()
 
@@ -146,8 +145,7 @@ def test_with_data_loaded_during_a_run_it_does_not_ask_for_data(qtbot, model_and
     v = EvaluationView(session)
     qtbot.addWidget(v)
     v.show()
-    session.running = True
-    session.run_started.emit(None)
+    session.start_run(Run(None))
     session.set_data(data)  # loaded while it trains: nothing is evaluated until the end
     v.flush()
     assert not v.evaluating and "Load MNIST" not in v.summary.text()

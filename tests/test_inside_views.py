@@ -314,11 +314,20 @@ def test_the_step_size_follows_a_training_panel_set_to_sgd(qtbot):
     window = QMainWindow()
     qtbot.addWidget(window)
     window.training_panel = Panel()
-    view = BackpropView(make_session())
+    from ffn_gui.model_state import fresh_model
+    from ffn_gui.session import Session
+
+    session = Session(fresh_model(TrainConfig(optimizer="adam", hidden=(16,))))
+    view = BackpropView(session)  # an untrained network: the panel's α is what it will get
     window.setCentralWidget(view)
     window.show()
     qtbot.waitUntil(view.isVisible)
     assert view.alpha.value() == 2.5
+    trained = make_session()  # trained with the notes' SGD, α = 3: its own α wins
+    other = BackpropView(trained)
+    window.setCentralWidget(other)
+    qtbot.waitUntil(other.isVisible)
+    assert other.alpha.value() == 3.0
 
 
 def test_values_map_to_the_colour_maps_lookup_table():

@@ -161,15 +161,14 @@ def test_hidden_views_get_progress_only_as_dirty_marks(window, qtbot, small_mnis
 
 def test_the_prediction_says_how_far_into_the_run_its_network_is(qtbot):
     from core.training import BatchProgress
-    from ffn_gui.session import Session
+    from ffn_gui.session import Run, Session
     from ffn_gui.views.prediction_view import PredictionView
 
     session = Session()
     view = PredictionView(session)
     qtbot.addWidget(view)
     view.show()
-    session.running = True
-    session.run_started.emit(SMALL)
+    session.start_run(Run(SMALL))
     session.set_reader(object())
     assert view.pane.status_label.text().endswith("not trained yet (epoch 0)")
     session.run_progress.emit((BatchProgress(1, 2, 40, 100, 0.9, 1280, 1.0),))

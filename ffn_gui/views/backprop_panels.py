@@ -55,6 +55,10 @@ class GridsPanel(QWidget):
         self.strip.set([self.legend])
         self.update()
 
+    def clear(self) -> None:
+        """No grids (nothing to show)."""
+        self.show_grids([], [])
+
     @property
     def legend(self) -> Legend:
         return Legend(True, -self.limit, self.limit, "")

@@ -31,6 +31,19 @@ from .legend import short
 DEFAULT_STEP = 0.5  # α when the model was not trained with plain SGD
 
 
+def step_size(model, panel_config=None) -> float:
+    """The α of one step for ``model``: its own plain-SGD α; for an untrained network, the
+    training panel's when the panel is set to plain SGD (the α it will be trained with);
+    otherwise ``DEFAULT_STEP`` (Adam's α would make a step too small to see)."""
+    config = getattr(model, "config", None)
+    if getattr(config, "optimizer", None) == "sgd":
+        return float(config.learning_rate)
+    untrained = model is None or not getattr(model, "trained", True)
+    if untrained and getattr(panel_config, "optimizer", None) == "sgd":
+        return float(panel_config.learning_rate)
+    return DEFAULT_STEP
+
+
 def sup(n) -> str:
     return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
@@ -112,7 +125,9 @@ class BackpropView(View):
         self.last_step: inspect.Step | None = None
         self.undo_stack: list[inspect.Step] = []
         self._network_id = None
+        self._auto_alpha = DEFAULT_STEP  # the α last derived; a user's own α is kept
         self._running = False
+        self._source = session.drawing.source
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Narrower, its two columns' equations and bars are cut: it scrolls sideways instead
         # (1024x640 with the settings open leaves a view about 400 px).
@@ -213,27 +228,31 @@ class BackpropView(View):
             self._network_id = id(network)
             self.undo_stack.clear()
             self.last_step = None
-            config = getattr(model, "config", None)
-            if getattr(config, "optimizer", None) == "sgd":
-                self.alpha.setValue(config.learning_rate)
+            self._set_auto_alpha(step_size(model, self._panel_config()))
         self._update_buttons()
         self.request_refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        self._alpha_from_panel()
+        if self.alpha.value() == self._auto_alpha:  # not the user's own: derive it again
+            self._set_auto_alpha(step_size(self.session.model, self._panel_config()))
 
-    def _alpha_from_panel(self) -> None:
-        """The training panel's α, when the panel is set to the notes' plain SGD (Adam's α
-        would make a step too small to see)."""
+    def _set_auto_alpha(self, alpha: float) -> None:
+        """Every new model gets its own α (an α kept from the last model is a stale one)."""
+        self._auto_alpha = alpha
+        self.alpha.setValue(alpha)
+
+    def _panel_config(self):
+        """The training panel's settings, when this view is in a window that has one."""
         panel = getattr(self.window(), "training_panel", None)
-        config = panel.config() if panel is not None and hasattr(panel, "config") else None
-        if getattr(config, "optimizer", None) == "sgd":
-            self.alpha.setValue(config.learning_rate)
+        return panel.config() if panel is not None and hasattr(panel, "config") else None
 
     def _on_drawing(self, drawing) -> None:
-        if drawing.empty:  # a cleared board: the next digit's label is not known yet
-            self.label = None
+        # A test digit brings its label; a cleared board, or a new drawing after a test
+        # digit, has none until the user gives it.
+        if drawing.empty or drawing.label is not None or drawing.source != self._source:
+            self.label = drawing.label
+        self._source = drawing.source
         self.request_refresh()
 
     def set_label(self, digit: int) -> None:
@@ -257,8 +276,7 @@ class BackpropView(View):
         self._update_buttons()
         network, x28 = self.network(), self.session.drawing.x28
         if network is None or x28 is None:
-            self.header.setText("Draw a digit on the board to see backpropagation on it.")
-            self.record = None
+            self._show_nothing()
             return
         probs = network.predict_proba(np.asarray(x28).reshape(1, -1))[0]
         label = self.label if self.label is not None else int(np.argmax(probs))
@@ -267,8 +285,13 @@ class BackpropView(View):
         eq = equations(rec.cost_name, rec.activation_name, len(network.sizes))
         for key, text in eq.items():
             self.eq[key].setText(text)
-        given = "" if self.label is not None else " (assumed: the network's answer; press " \
-                                                  "the true digit's key)"
+        drawing = self.session.drawing
+        if self.label is None:
+            given = " (assumed: the network's answer; press the true digit's key)"
+        elif self.label == drawing.label and not drawing.from_board:
+            given = f" ({drawing.source}'s label)"
+        else:
+            given = ""
         self.header.setText(
             f"True digit y = {label}{given}.  Cost for this digit C = {short(rec.cost)}; "
             f"network {network.describe()}.")
@@ -284,6 +307,14 @@ class BackpropView(View):
         names = [f"δ{sup(l + 2)} (hidden {l + 1})" for l in range(n - 1)]
         self.grids.show_grids(rec.delta[:-1], names)
         self._show_bp4(network)
+
+    def _show_nothing(self) -> None:
+        """An empty board: no digit, so no charts (the last digit's would be stale)."""
+        self.header.setText("Draw a digit on the board to see backpropagation on it.")
+        self.record = self.delta = self.grad_w = self.grad_w_selected = None
+        for panel in (self.outputs, self.bp1, self.before_after, self.grids, self.bp4):
+            panel.clear()
+        self.step_info.setText("")
 
     def _show_bp4(self, network) -> None:
         rec = self.record
@@ -342,8 +373,9 @@ class BackpropView(View):
     # --- keys ----------------------------------------------------------------------------
 
     def event(self, event) -> bool:
-        # Ctrl+Z inside this view undoes a step, not the window's last stroke.
-        if (event.type() == QEvent.Type.ShortcutOverride and self.undo_stack
+        # Ctrl+Z inside this view undoes a step, never the window's last stroke (not even
+        # when there is no step left to undo).
+        if (event.type() == QEvent.Type.ShortcutOverride
                 and event.matches(QKeySequence.StandardKey.Undo)):
             event.accept()
             return True
@@ -351,7 +383,9 @@ class BackpropView(View):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo()
+            if not self.undo():
+                self.step_info.setText("Nothing to undo: no step taken on this model "
+                                       "(Ctrl+Z here undoes steps, not strokes).")
             return
         key = event.key()
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier

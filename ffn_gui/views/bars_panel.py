@@ -72,6 +72,10 @@ class BarsPanel(QWidget):
         self._fit_y(self.values)
         self.update()
 
+    def clear(self) -> None:
+        """No bars (nothing to show)."""
+        self.show_groups([])
+
     @property
     def n(self) -> int:
         return max((len(v) for v in self.values), default=10)

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
@@ -26,6 +26,7 @@ class View(QWidget):
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     help_text: ClassVar[str] = ""
+    show_requested = Signal(str)  # the name of the view this one asks the window to show
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -27,7 +27,8 @@ def to_rgba(values: np.ndarray, cmap, lo: float, hi: float) -> np.ndarray:
     lut = _LUTS[id(cmap)]
     span = hi - lo if hi > lo else 1.0
     v = np.asarray(values, np.float32) - np.float32(lo)
-    v *= np.float32(255 / span)
+    with np.errstate(over="ignore"):  # a limit near 0 (a sure network's δ): clipped below
+        v *= np.float32(min(255 / span, float(np.finfo(np.float32).max)))
     missing = np.isnan(v)
     v[missing] = 0
     np.clip(v, 0, 255, out=v)

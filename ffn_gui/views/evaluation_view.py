@@ -341,11 +341,16 @@ class EvaluationView(View):
                                  f"{verdict})")
 
     def send_to_board(self) -> None:
-        """Make the selected test digit the session's drawing (the network views show it)."""
+        """Make the selected test digit, with its label, the session's drawing, and show the
+        Network view."""
         if self.selected is None or self.result is None:
             return
         reader = self.session.reader
         digit = as_read_by(reader, self.images[self.selected])  # as the network reads it
         x28 = (digit / np.float32(255)).astype(np.float32)
         probs = None if reader is None else reader.predict_proba(x28.reshape(1, 784))[0]
-        self.session.set_drawing(Drawing(image=x28, x28=x28, probs=probs, network=reader))
+        i = self.selected
+        self.session.set_drawing(Drawing(image=x28, x28=x28, probs=probs, network=reader,
+                                         source=f"test digit #{i + 1:,}",
+                                         label=int(self.result.labels[i])))
+        self.show_requested.emit("network")

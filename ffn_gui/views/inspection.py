@@ -4,9 +4,11 @@ the epoch being looked at.
 ``Inspection.of(session)`` gives the one ``Inspection`` of a session (made on first use). It
 records a ``core.history.RunHistory`` of the last run from the session's signals: at the start
 the network the run begins from (epoch 0), then the weight snapshot that follows each epoch's
-end. ``epoch`` is the epoch the history slider shows (None: now, the network reading the board);
-``network()`` is that network. ``neuron`` is the selected (layer, index), layers numbered as
-core/inspect.py numbers them (0 = the first hidden layer).
+end. The history belongs to the network the run produced: when another model replaces it (a
+file opened, a new network), the history is cleared. ``epoch`` is the epoch the history slider
+shows (None: now, the network reading the board); ``network()`` is that network. ``neuron``
+is the selected (layer, index), layers numbered as core/inspect.py numbers them (0 = the first
+hidden layer).
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ class Inspection(QObject):
         self.epoch: int | None = None
         self.neuron: tuple[int, int] | None = None
         self._pending: int | None = None  # the epoch the next snapshot belongs to
+        self._run_network = None  # the network the last run produced (the history's)
         session.run_started.connect(self._on_run_started)
         session.run_progress.connect(self._on_progress)
+        session.run_finished.connect(self._on_run_finished)
         session.reader_changed.connect(self._on_reader)
         session.model_changed.connect(self._on_model)
 
@@ -74,6 +78,9 @@ class Inspection(QObject):
         if ends:
             self._pending = ends[-1]
 
+    def _on_run_finished(self, outcome) -> None:
+        self._run_network = getattr(outcome, "network", None)
+
     def _on_reader(self, network) -> None:
         if self._pending is not None and network is not None:
             self._record(network)
@@ -84,6 +91,11 @@ class Inspection(QObject):
         self.history_changed.emit()
 
     def _on_model(self, model) -> None:
+        network = None if model is None else model.network
+        if self.history.epochs and not self.session.running and network is not self._run_network:
+            self.history.clear()  # another model's history: there is nothing to look back on
+            self.set_epoch(None)
+            self.history_changed.emit()
         if self.neuron is not None and model is not None:
             layer, index = self.neuron
             sizes = model.network.sizes
@@ -117,9 +129,9 @@ class HistorySlider(QWidget):
     def _sync(self) -> None:
         epochs = self.inspection.history.epochs
         self.slider.blockSignals(True)
-        self.slider.setRange(0, len(epochs))
+        self.slider.setRange(0, max(len(epochs), 1))  # no history: one step, its right end now
         e = self.inspection.epoch
-        self.slider.setValue(len(epochs) if e is None else epochs.index(e))
+        self.slider.setValue(self.slider.maximum() if e is None else epochs.index(e))
         self.slider.blockSignals(False)
         self.slider.setEnabled(bool(epochs))
         self._show_reading()
@@ -135,8 +147,11 @@ class HistorySlider(QWidget):
     def _show_reading(self, *_args) -> None:
         if not self.isVisible():  # a hidden view does no work; shown, it catches up
             return
-        e = self.inspection.epoch
-        when = "now" if e is None else f"epoch {e} of {self.inspection.history.epochs[-1]}"
+        e, epochs = self.inspection.epoch, self.inspection.history.epochs
+        if not epochs:
+            when = "now (no run of this model to look back on)"
+        else:
+            when = "now" if e is None else f"epoch {e} of {epochs[-1]}"
         network = self.inspection.network()
         x28 = self.inspection.session.drawing.x28
         if network is None or x28 is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout
 
 from ..prediction import PredictionPane
-from ..training_controller import epochs_done
+from ..session import epochs_done
 from .base import View
 
 
@@ -70,10 +70,15 @@ class PredictionView(View):
         self._changed()
 
     def status_text(self) -> str:
-        if self.session.running and self._snapshot_epochs is not None:
-            if self._snapshot_epochs == 0:
+        run, epochs = self.session.run, self._snapshot_epochs
+        if run is not None and epochs is not None:
+            if run.fine_tune:
+                return f"Live: the model being fine-tuned on your digits, as of epoch {epochs:.1f}"
+            if run.continued:
+                return f"Live: the model being trained further, as of epoch {epochs:.1f}"
+            if epochs == 0:
                 return "Live: the network being trained, not trained yet (epoch 0)"
-            return f"Live: the network being trained, as of epoch {self._snapshot_epochs:.1f}"
+            return f"Live: the network being trained, as of epoch {epochs:.1f}"
         if self.note:
             return self.note
         model = self.session.model
