@@ -22,12 +22,12 @@ from core.images import read_image
 
 from .image_drop import ImageDrop
 from .kaggle import KaggleController
-from .my_digits import LabelBar, MyDigitsStore, label_drawing
+from .my_digits import LabelBar, label_drawing
 
 class DigitCommands:
     def _build_digit_parts(self) -> None:
         """Called by the window once its canvas, session and controllers exist."""
-        self.my_digits = MyDigitsStore.of(self.session)
+        self.my_digits = self.session.my_digits
         self.my_digits.failed.connect(lambda text: self.show_error("My digits", text))
         self.my_digits.changed.connect(self.update_actions)
         if self.my_digits.notice:

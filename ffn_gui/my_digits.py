@@ -1,8 +1,9 @@
 """My digits in the window: the shared store, labelling the board's drawing, the "It's a …" bar.
 
-``MyDigitsStore.of(session)`` is the one store of a window (made on first use from
-``core.mydigits.default_path()``, the per-user data folder): the my-digits view shows it, the
-window's Ctrl+0 … Ctrl+9 and the "It's a …" bar add to it, the fine-tune reads it. Every change
+``session.my_digits`` is the one store of a window (a ``MyDigitsStore`` the ``Session`` opens
+on first use from ``core.mydigits.default_path()``, the per-user data folder): the my-digits
+view shows it, the window's Ctrl+0 … Ctrl+9 and the "It's a …" bar add to it, the fine-tune
+reads it. Every change
 is saved at once by ``core.mydigits``; a problem saving or reading is reported through
 ``failed(message)`` (nothing the user had is lost: the digits stay in memory). ``notice`` says
 when the file found at start-up was damaged and set aside.
@@ -30,15 +31,6 @@ class MyDigitsStore(QObject):
         super().__init__(parent)
         self.digits, self.notice = MyDigits.open(path if path is not None else default_path())
         self.last_report = None
-
-    @classmethod
-    def of(cls, session) -> MyDigitsStore:
-        """The session's store (one per window), opened on first use."""
-        store = getattr(session, "_my_digits", None)
-        if store is None:
-            store = cls(parent=session)
-            session._my_digits = store
-        return store
 
     def __len__(self) -> int:
         return len(self.digits)

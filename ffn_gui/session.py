@@ -11,6 +11,12 @@ messages from one part to another. Only the owner of a piece of state calls its 
 | ``drawing``: the image, its 28×28 input, the probabilities, where it came from (``source``: the board or "test digit #k") and its true digit when known (``label``) | the window (from ``canvas.changed``), the Evaluation view (a test digit) | ``drawing_changed(drawing)`` |
 | ``data``: the loaded ``MnistData`` | the data controller | ``data_changed(data)`` |
 | ``run``: the training run going on (``Run``: its config, whether it trains the current model further, whether it is a fine-tune), None when idle; ``running`` | the training controller (``start_run``, ``end_run``) | ``run_started(config)``, ``run_progress(items)``, ``run_finished(outcome or exception)`` |
+| ``train_config``: the training settings' form as a ``TrainConfig`` (None while a field is invalid): what the next run will use | the training panel | ``train_config_changed(config)`` |
+
+The session also owns the objects every part of the window shares, made once here and never
+looked up: ``inspection`` (``ffn_gui.inspection.Inspection``: the selected neuron and the last
+run's history, made with the session so it hears a run from its start) and ``my_digits`` (the
+``ffn_gui.my_digits.MyDigitsStore``, opened from the user's data folder on first use).
 
 ``model_edited()`` says that the current model's parameters were changed in place (e.g. one
 step of backprop taken by a view): ``model_changed`` is emitted again with the same object.
@@ -20,6 +26,7 @@ The reader is never an array a training thread is writing to: during a run it is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -27,7 +34,9 @@ from PySide6.QtCore import QObject, Signal
 
 from core.training import BatchProgress
 
+from .inspection import Inspection
 from .model_state import UNTITLED
+from .my_digits import MyDigitsStore
 
 BOARD = "the board"
 
@@ -86,6 +95,7 @@ class Session(QObject):
     run_started = Signal(object)  # TrainConfig
     run_progress = Signal(object)  # tuple of BatchProgress | EpochProgress, oldest first
     run_finished = Signal(object)  # the run's outcome, or the exception that ended it
+    train_config_changed = Signal(object)  # TrainConfig, or None while the form has an error
 
     def __init__(self, model: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +104,13 @@ class Session(QObject):
         self.drawing = Drawing()
         self.data = None
         self.run: Run | None = None
+        self.train_config = None
+        self.inspection = Inspection(self)
+
+    @cached_property
+    def my_digits(self) -> MyDigitsStore:
+        """The user's digits (one store per window), opened on first use."""
+        return MyDigitsStore(parent=self)
 
     @property
     def running(self) -> bool:
@@ -124,6 +141,10 @@ class Session(QObject):
     def set_drawing(self, drawing: Drawing) -> None:
         self.drawing = drawing
         self.drawing_changed.emit(drawing)
+
+    def set_train_config(self, config: Any) -> None:
+        self.train_config = config
+        self.train_config_changed.emit(config)
 
     def set_data(self, data: Any) -> None:
         self.data = data

@@ -33,6 +33,7 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self._running = False
         self._has_data = False
+        self._session = None  # told of every change to the settings once bound
         self._two_columns_width: int | None = None
         self.data_line = DataLine()
         self.settings_box = SettingsForm()
@@ -101,7 +102,10 @@ class TrainingPanel(QWidget):
         self.settings_box.set_columns(2 if room >= self._two_columns_width else 1)
 
     def bind(self, session) -> None:
-        """Follow runs and the current model through ``session``."""
+        """Follow runs and the current model through ``session``; tell it the settings
+        (``session.train_config``) now and at every change."""
+        self._session = session
+        session.set_train_config(self.config())
         session.run_started.connect(self.start_run)
         session.run_progress.connect(self.run_bar.show_progress)
         session.run_finished.connect(self._on_run_finished)
@@ -132,6 +136,8 @@ class TrainingPanel(QWidget):
         self.settings_box.set_n_examples(n)
 
     def _on_settings_changed(self) -> None:
+        if self._session is not None:
+            self._session.set_train_config(self.config())
         self._refresh_buttons()
         self.settings_changed.emit()
 

@@ -307,17 +307,18 @@ def test_legend_and_axis_limits_hold_until_the_values_change_severalfold(qtbot):
 def test_the_step_size_follows_a_training_panel_set_to_sgd(qtbot):
     from PySide6.QtWidgets import QMainWindow
 
-    class Panel:
-        def config(self):
-            return TrainConfig(optimizer="sgd", learning_rate=2.5)
+    from ffn_gui.model_state import fresh_model
+    from ffn_gui.session import Session
+    from ffn_gui.training_panel import TrainingPanel
 
     window = QMainWindow()
     qtbot.addWidget(window)
-    window.training_panel = Panel()
-    from ffn_gui.model_state import fresh_model
-    from ffn_gui.session import Session
-
     session = Session(fresh_model(TrainConfig(optimizer="adam", hidden=(16,))))
+    panel = TrainingPanel()  # the view hears its settings through the session, not the window
+    qtbot.addWidget(panel)
+    panel.bind(session)
+    with qtbot.waitSignal(session.train_config_changed):
+        panel.set_config(TrainConfig(optimizer="sgd", learning_rate=2.5))
     view = BackpropView(session)  # an untrained network: the panel's α is what it will get
     window.setCentralWidget(view)
     window.show()

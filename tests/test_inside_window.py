@@ -170,3 +170,17 @@ def test_backprop_view_step_and_undo(window, qtbot, activation, cost):
     for p, old in zip(network.params, before):
         assert p.tobytes() == old.tobytes()
     assert window.canvas.can_undo() == strokes  # the board's strokes were left alone
+
+
+def test_clicking_a_weights_tile_shows_that_neuron_in_the_network_view(window, qtbot):
+    """The Weights view asks the window to show the network view (``show_requested``); it
+    never reaches into the window itself."""
+    draw(window.canvas, SEVEN)
+    weights = shown(qtbot, window, "weights")
+    pos = weights.canvas.to_widget(2 * 29 + 14, 14)  # the third tile
+    QTest.mouseClick(weights.canvas, LEFT, NONE, QPoint(round(pos.x()), round(pos.y())))
+    qtbot.waitUntil(lambda: window.view_tabs.current_name() == "network")
+    network = window.view_tabs.views["network"]
+    assert window.session.inspection.neuron == (0, int(weights.order[2]))
+    qtbot.waitUntil(lambda: network.neuron is not None)
+    assert network.neuron.index == int(weights.order[2])

@@ -32,8 +32,9 @@ def draw_a_one(canvas):
 
 def test_labelling_stores_the_drawing_as_read_with_its_strokes_and_clears(qtbot, canvas):
     session = Session()
-    store = MyDigitsStore.of(session)
-    assert store is MyDigitsStore.of(session) and store.digits.path == default_path()
+    store = session.my_digits
+    assert isinstance(store, MyDigitsStore) and store is session.my_digits
+    assert store.digits.path == default_path()
     assert "qt-home" in str(default_path())  # the tests' own data folder, never the user's
     assert label_drawing(store, session, canvas, 1).startswith("Draw a digit first")
     draw_a_one(canvas)
@@ -57,7 +58,7 @@ def test_label_bar_says_which_digit(qtbot):
 @pytest.fixture
 def view(qtbot):
     session = Session()
-    store = MyDigitsStore.of(session)
+    store = session.my_digits
     rng = np.random.default_rng(0)
     for label in (3, 3, 5, 9):
         store.add(rng.random((28, 28)).astype(np.float32), label)

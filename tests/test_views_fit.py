@@ -66,9 +66,7 @@ def test_my_digits_rows_and_the_fine_tune_line_fit_a_laptop_view(qtbot, session,
     import numpy as np
     from PySide6.QtWidgets import QScrollArea
 
-    from ffn_gui.my_digits import MyDigitsStore
-
-    store = MyDigitsStore.of(session)
+    store = session.my_digits
     for label in np.repeat(np.arange(10), 10):
         store.add(digit_image(int(label)), int(label))
     view, _scroll = build(qtbot, session, "my digits", *size)
@@ -100,9 +98,7 @@ def test_each_view_takes_a_larger_font_while_shown(qtbot, session, name):
 def test_a_very_wide_network_view_has_the_neuron_panel_beside_the_diagram(qtbot, session):
     from PySide6.QtCore import Qt
 
-    from ffn_gui.views.inspection import Inspection
-
-    Inspection.of(session).select(0, 13)
+    session.inspection.select(0, 13)
     view, scroll = build(qtbot, session, "network", 1300, 560)
     assert view.split.orientation() == Qt.Orientation.Horizontal
     assert view.panel.width() >= 300 and view.diagram.width() > 2 * view.panel.width()

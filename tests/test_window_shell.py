@@ -160,6 +160,9 @@ def test_hidden_views_get_progress_only_as_dirty_marks(window, qtbot, small_mnis
 
 
 def test_the_prediction_says_how_far_into_the_run_its_network_is(qtbot):
+    import numpy as np
+
+    from core.network import Network
     from core.training import BatchProgress
     from ffn_gui.session import Run, Session
     from ffn_gui.views.prediction_view import PredictionView
@@ -169,10 +172,10 @@ def test_the_prediction_says_how_far_into_the_run_its_network_is(qtbot):
     qtbot.addWidget(view)
     view.show()
     session.start_run(Run(SMALL))
-    session.set_reader(object())
+    session.set_reader(Network([784, 10], rng=np.random.default_rng(0)))  # a run's snapshot
     assert view.pane.status_label.text().endswith("not trained yet (epoch 0)")
     session.run_progress.emit((BatchProgress(1, 2, 40, 100, 0.9, 1280, 1.0),))
-    session.set_reader(object())
+    session.set_reader(Network([784, 10], rng=np.random.default_rng(1)))
     assert view.pane.status_label.text() == \
         "Live: the network being trained, as of epoch 0.4"
 

@@ -25,7 +25,6 @@ from core import inspect
 from .backprop_panels import GridsPanel
 from .bars_panel import BarsPanel
 from .base import View
-from .inspection import Inspection
 from .legend import short
 
 DEFAULT_STEP = 0.5  # α when the model was not trained with plain SGD
@@ -116,7 +115,7 @@ class BackpropView(View):
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.inspection = Inspection.of(session)
+        self.inspection = session.inspection
         self.label: int | None = None
         self.record: inspect.Backprop | None = None
         self.delta = self.grad_w = None
@@ -228,24 +227,19 @@ class BackpropView(View):
             self._network_id = id(network)
             self.undo_stack.clear()
             self.last_step = None
-            self._set_auto_alpha(step_size(model, self._panel_config()))
+            self._set_auto_alpha(step_size(model, self.session.train_config))
         self._update_buttons()
         self.request_refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self.alpha.value() == self._auto_alpha:  # not the user's own: derive it again
-            self._set_auto_alpha(step_size(self.session.model, self._panel_config()))
+            self._set_auto_alpha(step_size(self.session.model, self.session.train_config))
 
     def _set_auto_alpha(self, alpha: float) -> None:
         """Every new model gets its own α (an α kept from the last model is a stale one)."""
         self._auto_alpha = alpha
         self.alpha.setValue(alpha)
-
-    def _panel_config(self):
-        """The training panel's settings, when this view is in a window that has one."""
-        panel = getattr(self.window(), "training_panel", None)
-        return panel.config() if panel is not None and hasattr(panel, "config") else None
 
     def _on_drawing(self, drawing) -> None:
         # A test digit brings its label; a cleared board, or a new drawing after a test

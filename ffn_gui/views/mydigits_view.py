@@ -4,7 +4,7 @@ Each digit 0-9 has a row: its count and a strip of thumbnails (one ``DigitGaller
 view, not a widget per digit). Click a thumbnail to select it; Delete and "Relabel as" act on it.
 Import adds the digits of a my-digits file; Export writes one and the MNIST IDX pair beside it.
 The last fine-tune's numbers (held-out and MNIST accuracy before and after) are shown at the
-bottom. What is shown comes from ``MyDigitsStore.of(session)``; ``groups[d]`` holds the ids shown
+bottom. What is shown comes from ``session.my_digits``; ``groups[d]`` holds the ids shown
 in row ``d``, in order.
 """
 
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from ffn_gui.gallery import DigitGallery
 from ffn_gui.labels import TwoLines
-from ffn_gui.my_digits import MyDigitsStore
 
 from .base import View
 
@@ -54,7 +53,7 @@ class MyDigitsView(View):
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.store = MyDigitsStore.of(session)
+        self.store = session.my_digits
         self.groups: list[list[int]] = [[] for _ in range(10)]
         self.selected: int | None = None
         self._build()

@@ -23,7 +23,7 @@ from core import inspect
 
 from . import colors
 from .base import View
-from .inspection import HistorySlider, Inspection
+from .history_slider import HistorySlider
 from .legend import Legend
 from .network_diagram import ALPHAS, HEIGHT, NetworkDiagram
 from .neuron_panel import NeuronPanel
@@ -93,7 +93,7 @@ class NetworkView(View):
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.inspection = Inspection.of(session)
+        self.inspection = session.inspection
         self.activations: list[np.ndarray] | None = None
         self.zs: list[np.ndarray] | None = None
         self.contributions: list[inspect.Contributions] | None = None

@@ -23,8 +23,8 @@ from core import inspect
 from ..labels import OneLine
 from . import colors
 from .base import View
+from .history_slider import HistorySlider
 from .image_canvas import LEGEND_GAP, ImageCanvas
-from .inspection import HistorySlider, Inspection
 from .legend import Legend, short
 
 SIDE = 28
@@ -63,7 +63,7 @@ class WeightsView(View):
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.inspection = Inspection.of(session)
+        self.inspection = session.inspection
         self.tiles: np.ndarray | None = None
         self.order: np.ndarray | None = None
         self.mosaic: np.ndarray | None = None
@@ -155,9 +155,7 @@ class WeightsView(View):
     def select_tile(self, neuron: int) -> None:
         """Select first-layer ``neuron`` and show it in the network view (as a click does)."""
         self.inspection.select(0, neuron)
-        window = self.window()
-        if hasattr(window, "show_view"):
-            window.show_view("network")
+        self.show_requested.emit("network")
 
     def _on_click(self, x: float, y: float) -> None:
         neuron = self.tile_at(x, y)
