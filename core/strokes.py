@@ -146,17 +146,7 @@ def _branches(skel: np.ndarray) -> tuple[list[list[tuple[int, int]]], dict, list
     deg = _degree(skel)
     pixels = set(zip(*np.nonzero(skel)))
     junctions = {p for p in pixels if deg[p] >= 3}
-    cluster: dict[tuple[int, int], int] = {}
-    for p in junctions:  # 8-connected clusters of junction pixels
-        if p in cluster:
-            continue
-        cid, stack = len(set(cluster.values())), [p]
-        while stack:
-            q = stack.pop()
-            if q in cluster:
-                continue
-            cluster[q] = cid
-            stack += [n for n in _nbrs(q, junctions) if n not in cluster]
+    cluster = _clusters(junctions)
     nodes = junctions | {p for p in pixels if deg[p] <= 1}
 
     branches, walked, links = [], set(), set()
@@ -182,6 +172,28 @@ def _branches(skel: np.ndarray) -> tuple[list[list[tuple[int, int]]], dict, list
             branches.append(path)
         if deg[start] == 0:
             branches.append([start])
+    return branches, cluster, _cycles(pixels, walked, nodes)
+
+
+def _clusters(junctions: set) -> dict[tuple[int, int], int]:
+    """Each junction pixel's cluster id: 8-connected clusters of junction pixels."""
+    cluster: dict[tuple[int, int], int] = {}
+    for p in junctions:
+        if p in cluster:
+            continue
+        cid, stack = len(set(cluster.values())), [p]
+        while stack:
+            q = stack.pop()
+            if q in cluster:
+                continue
+            cluster[q] = cid
+            stack += [n for n in _nbrs(q, junctions) if n not in cluster]
+    return cluster
+
+
+def _cycles(pixels: set, walked: set, nodes: set) -> list[list[tuple[int, int]]]:
+    """The closed loops of ``pixels`` that no branch walked and that touch no node (an "O"
+    drawn in one stroke), each a pixel list ending where it started; marks them ``walked``."""
     cycles = []
     for p in sorted(pixels - walked - nodes):
         if p in walked:
@@ -193,7 +205,7 @@ def _branches(skel: np.ndarray) -> tuple[list[list[tuple[int, int]]], dict, list
             nxt = [n for n in _nbrs(cur, pixels) if n != prev and n not in walked]
             prev, cur = cur, (nxt[0] if nxt else None)
         cycles.append(path + [path[0]])
-    return branches, cluster, cycles
+    return cycles
 
 
 def _nbrs(p: tuple[int, int], pixels: set) -> list[tuple[int, int]]:
