@@ -268,7 +268,7 @@ def pen_redraw(
     every offset within reach (no loop over images). ``stop`` is asked between chunks of
     ``chunk`` images (about 0.1 s each); when it answers True the result is None.
     """
-    from .strokes import skeletonize
+    from .skeleton import skeletonize
 
     images = np.asarray(images)
     out = np.empty(images.shape, np.uint8)
@@ -359,7 +359,7 @@ def styled_redraw(
     generator alone), then cropped, fitted and centred again as MNIST's were
     (``preprocess.to_mnist``): a stroke may have widened the digit. uint8 (N, 28, 28)."""
     from .preprocess import to_mnist
-    from .strokes import skeletonize
+    from .skeleton import skeletonize
 
     out = np.empty(images.shape, np.uint8)
     chunk = 256  # a loop over images in Python: smaller chunks, so Stop is heard as soon
