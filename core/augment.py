@@ -60,13 +60,7 @@ def augment(
     The same random numbers are drawn whatever the ranges, so with one seed a different
     ``thickness`` changes the pens only, and a different ``shift`` the shifts only.
     """
-    if not (0 <= thickness <= 1 and 0 < scale[0] <= scale[1]
-            and min(shift, rotate, shear, elastic) >= 0):
-        raise ConfigError(
-            f"augmentation needs 0 <= thickness <= 1, 0 < scale[0] <= scale[1] and ranges >= 0; "
-            f"got shift={shift}, rotate={rotate}, scale={scale}, thickness={thickness}, "
-            f"shear={shear}, elastic={elastic}"
-        )
+    _check_ranges(shift, rotate, scale, thickness, shear, elastic)
     n = len(images)
     angle = rng.uniform(-rotate, rotate, n)
     zoom = rng.uniform(scale[0], scale[1], n)
@@ -82,8 +76,28 @@ def augment(
         fields *= np.float32(elastic)
 
     out = warp(images, angle, zoom, offset, slant, fields)
-    imgs = out.reshape(n, SIDE, SIDE)
-    thick, thin = np.flatnonzero(change & thicker), np.flatnonzero(change & ~thicker)
+    _change_pens(out.reshape(n, SIDE, SIDE), change & thicker, change & ~thicker, strength)
+    return out
+
+
+def _check_ranges(shift: float, rotate: float, scale: tuple[float, float], thickness: float,
+                  shear: float, elastic: float) -> None:
+    """Raise ConfigError unless ``augment``'s ranges make sense."""
+    if not (0 <= thickness <= 1 and 0 < scale[0] <= scale[1]
+            and min(shift, rotate, shear, elastic) >= 0):
+        raise ConfigError(
+            f"augmentation needs 0 <= thickness <= 1, 0 < scale[0] <= scale[1] and ranges >= 0; "
+            f"got shift={shift}, rotate={rotate}, scale={scale}, thickness={thickness}, "
+            f"shear={shear}, elastic={elastic}"
+        )
+
+
+def _change_pens(imgs: np.ndarray, thicker: np.ndarray, thinner: np.ndarray,
+                 strength: np.ndarray) -> None:
+    """In place: the ``thicker`` images (boolean over N) drawn with a thicker pen (moved
+    towards their dilation by 0.5-1), the ``thinner`` ones with a thinner one (a cut of
+    0.15-0.45 off the ink), each by its ``strength`` in [0, 1)."""
+    thick, thin = np.flatnonzero(thicker), np.flatnonzero(thinner)
     if thick.size:
         u = (0.5 + 0.5 * strength[thick]).astype(np.float32)[:, None, None]
         a = imgs[thick]
@@ -91,7 +105,6 @@ def augment(
     if thin.size:
         cut = (0.15 + 0.3 * strength[thin]).astype(np.float32)[:, None, None]
         imgs[thin] = np.clip((imgs[thin] - cut) / (1 - cut), 0.0, 1.0)
-    return out
 
 
 def warp(
@@ -255,7 +268,7 @@ def pen_redraw(
     every offset within reach (no loop over images). ``stop`` is asked between chunks of
     ``chunk`` images (about 0.1 s each); when it answers True the result is None.
     """
-    from .strokes import skeletonize
+    from .skeleton import skeletonize
 
     images = np.asarray(images)
     out = np.empty(images.shape, np.uint8)
@@ -346,7 +359,7 @@ def styled_redraw(
     generator alone), then cropped, fitted and centred again as MNIST's were
     (``preprocess.to_mnist``): a stroke may have widened the digit. uint8 (N, 28, 28)."""
     from .preprocess import to_mnist
-    from .strokes import skeletonize
+    from .skeleton import skeletonize
 
     out = np.empty(images.shape, np.uint8)
     chunk = 256  # a loop over images in Python: smaller chunks, so Stop is heard as soon

@@ -186,7 +186,7 @@ def _overrides(args: argparse.Namespace) -> dict:
     from dataclasses import fields
 
     from .fields import FIELDS
-    from .training import TrainConfig
+    from .train_config import TrainConfig
 
     known = {f.name for f in fields(TrainConfig)}
     return {name: getattr(args, name) for name in FIELDS

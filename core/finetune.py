@@ -24,7 +24,7 @@ from .data import Dataset, MnistData
 from .errors import ConfigError
 from .network import Network
 from .rows import as_inputs
-from .training import PRESETS, TrainConfig
+from .train_config import PRESETS, TrainConfig
 
 MNIST_ROWS = 30_000  # with 12,000 the bundled model lost 0.44 points of MNIST; 30,000: 0.14
 MINE_SHARE = 0.2

@@ -40,7 +40,7 @@ from .data import open_regular
 from .errors import ConfigError, FFNError, ModelFileError
 from .inits import INITS
 from .network import Network, validate_sizes
-from .training import TrainConfig
+from .train_config import TrainConfig
 
 FORMAT = "ffn-gui-model"
 FORMAT_VERSION = 1

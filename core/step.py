@@ -149,25 +149,36 @@ class TrainStep:
                 new_delta = delta @ wT[l].T  # BP2, with the weights before this update
                 new_delta *= act.prime(zs[l - 1], acts[l])
                 delta = new_delta
-            elif self.rows_only:
-                g_w = a_prev.T @ delta
-                if nz is None:
-                    new_w0 = np.add(wT[0], g_w, out=self.spare_w0)
-                    rows = (self.w0, None)
-                    self.spare_w0, self.w0 = self.w0, new_w0
-                else:
-                    g_w += w0
-                    wT[0][nz] = g_w
-                    rows = (nz, w0)
-            elif nz is None:
-                np.matmul(a_prev.T, delta, out=grad_w[0])
             else:
-                grad_w[0].fill(0.0)  # unlit pixels' rows are exactly zero
-                grad_w[0][nz] = a_prev.T @ delta
+                rows = self._first_layer(a_prev, delta, nz, w0)
         self._update()
         self._saved = (self.spare, rows)
         self._bind()
         return cost
+
+    def _first_layer(self, a_prev: np.ndarray, delta: np.ndarray, nz: np.ndarray | None,
+                     w0: np.ndarray | None):
+        """BP4 for the first layer (its weights transposed, rows = input pixels; only the lit
+        rows ``nz`` when given). Plain SGD (``rows_only``) writes the new weights at once and
+        returns what ``roll_back`` needs to undo that: (the old array, None), or (the rows, their
+        old values ``w0``). Otherwise the gradient goes to ``grad.w`` and this returns None."""
+        wT, grad_w = self.wT, self.grad.w
+        if self.rows_only:
+            g_w = a_prev.T @ delta
+            if nz is None:
+                new_w0 = np.add(wT[0], g_w, out=self.spare_w0)
+                rows = (self.w0, None)
+                self.spare_w0, self.w0 = self.w0, new_w0
+                return rows
+            g_w += w0
+            wT[0][nz] = g_w
+            return (nz, w0)
+        if nz is None:
+            np.matmul(a_prev.T, delta, out=grad_w[0])
+        else:
+            grad_w[0].fill(0.0)  # unlit pixels' rows are exactly zero
+            grad_w[0][nz] = a_prev.T @ delta
+        return None
 
     def _forward(self, x0: np.ndarray, nz: np.ndarray | None):
         """The forward pass, keeping zs and activations (BP needs both), and the first layer's

@@ -6,7 +6,8 @@ Strokes are rendered incrementally, one round-capped line segment per pointer mo
 fixed-resolution image of ``ink.Ink`` (white ink on black; the eraser leaves no fringe): that
 image is what the network reads (``image()``), and the same image scaled to the widget is what
 the eye sees. Drawing a segment costs one short ``drawLine``; nothing is re-rendered from the
-vectors except on undo, redo and clear. The cursor is a circle of the pen's (or eraser's) width.
+vectors except on undo, redo and clear (the history: ``board_history.py``; the painting:
+``board_paint.py``). The cursor is a circle of the pen's (or eraser's) width.
 
 Input: the mouse (left button draws, right button erases), a pen tablet (handled in
 ``tabletEvent``, the pen's eraser end erases) and Del/Backspace (clear) when the canvas has
@@ -18,25 +19,22 @@ window binds its Undo/Redo actions to the ``undo``/``redo`` slots.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QPointingDevice,
     QResizeEvent,
     QTabletEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .board_history import CLEAR, Picture, live_strokes, picture_of, trim
+from .board_paint import paint_focus, paint_grid, paint_hint, paint_ink
 from .brush_cursor import brush_cursor
 from .ink import GRID, RESOLUTION, Ink, Stroke, picture_image
 
@@ -45,25 +43,6 @@ DEFAULT_BRUSH = 2.2  # input pixels; see tests/handwriting.py and benchmarks/ben
 MIN_BRUSH, MAX_BRUSH = 0.5, 6.0
 MIN_SCREEN_PER_INPUT = 10  # screen pixels per input pixel, at least
 HISTORY_LIMIT = 1000  # undo steps kept (older drawings are forgotten clear by clear)
-
-BOARD = QColor(18, 20, 24)
-GRID_COLOUR = QColor(255, 255, 255, 26)
-HINT_COLOUR = QColor(255, 255, 255, 90)
-
-
-CLEAR = None  # an entry of the history that wipes the board (so Clear can be undone)
-
-
-@dataclass
-class Picture:
-    """An entry of the history that replaces the board by an image (an opened or dropped file);
-    strokes drawn after it go on top of it."""
-
-    image: QImage  # RESOLUTION square, Format_Grayscale8, white ink on black
-
-
-def _boundary(entry) -> bool:
-    return entry is CLEAR or isinstance(entry, Picture)
 
 
 class DrawingCanvas(QWidget):
@@ -74,7 +53,7 @@ class DrawingCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._history: list[Stroke | None] = []  # strokes and CLEAR markers, oldest first
+        self._history: list = []  # strokes, CLEARs and Pictures, oldest first (board_history)
         self._redo: list[Stroke | None] = []
         self._current: Stroke | None = None  # the stroke being drawn
         self._brush = DEFAULT_BRUSH
@@ -322,32 +301,13 @@ class DrawingCanvas(QWidget):
         self._rerender()
 
     def _picture(self) -> Picture | None:
-        """The picture the live strokes are drawn over, if any."""
-        for entry in reversed(self._history):
-            if _boundary(entry):
-                return entry if entry is not CLEAR else None
-        return None
+        return picture_of(self._history)
 
     def _live_strokes(self) -> list[Stroke]:
-        """The strokes after the last clear (a walk back from the end: the cost does not grow
-        with the history)."""
-        live: list[Stroke] = []
-        for entry in reversed(self._history):
-            if _boundary(entry):
-                break
-            live.append(entry)
-        live.reverse()
-        return live
+        return live_strokes(self._history)
 
     def _trim_history(self) -> None:
-        """Forget the oldest drawings once the history is long: everything up to the first
-        clear goes, so undo still ends on the (empty) board that clear left."""
-        while len(self._history) > HISTORY_LIMIT:
-            try:
-                first_clear = self._history.index(CLEAR)
-            except ValueError:
-                return  # one long drawing: keep all of it
-            del self._history[: first_clear + 1]
+        trim(self._history, HISTORY_LIMIT)
 
     # --- rendering -----------------------------------------------------------------------------
 
@@ -398,31 +358,13 @@ class DrawingCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().window())
         board = self.board_rect()
-        painter.fillRect(board, BOARD)
-        # The ink lightens the dark board: screen blending keeps the antialiased edges smooth.
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Screen)
-        painter.drawImage(board, self._ink.qimage)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        paint_ink(painter, board, self._ink.qimage)
         if self._grid:
-            painter.setPen(QPen(GRID_COLOUR, 1))
-            k = board.width() / GRID
-            for i in range(1, GRID):
-                x = round(board.x() + i * k) + 0.5
-                y = round(board.y() + i * k) + 0.5
-                painter.drawLine(QPointF(x, board.top()), QPointF(x, board.bottom()))
-                painter.drawLine(QPointF(board.left(), y), QPointF(board.right(), y))
+            paint_grid(painter, board)
         if self._hint_shown or self._note:
-            font = QFont(self.font())
-            font.setPixelSize(max(12, round(board.width() / (14 if not self._note else 20))))
-            painter.setFont(font)
-            painter.setPen(HINT_COLOUR)
-            painter.drawText(board.adjusted(8, 8, -8, -8),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.hint)
+            paint_hint(painter, board, self.font(), self.hint, small=bool(self._note))
         if self.hasFocus():
-            painter.setPen(QPen(self.palette().highlight().color(), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(board.adjusted(1, 1, -1, -1))
+            paint_focus(painter, board, self.palette().highlight().color())
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -1,9 +1,10 @@
 """Live training plots: cost and accuracy, drawn with pyqtgraph, in the palette's colours.
 
-The curves are created once. Each holds a preallocated buffer (grown by doubling when a run
-outlasts it) and is redrawn with ``curve.setData(x[:n], y[:n])``; nothing is cleared and
-rebuilt while a run goes on. The x axis is in epochs: a batch report at batch b of B in epoch e
-sits at ``e - 1 + b / B``; an epoch-end point sits at ``e``.
+The curves are created once, each a ``Series`` (``plot_series.py``): a preallocated buffer
+redrawn with ``curve.setData(x[:n], y[:n])``; nothing is cleared and rebuilt while a run goes
+on. The legends' layout is in ``plot_legend.py``, the axis ranges in ``plot_ranges.py``.
+The x axis is in epochs: a batch report at batch b of B in epoch e sits at ``e - 1 + b / B``;
+an epoch-end point sits at ``e``.
 
 Both plots live in one pyqtgraph scene, with their legends in a row under them (outside the
 data, so they never cover the last points), so one export holds both. Every run of the session
@@ -16,88 +17,23 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from core.training import BatchProgress, EpochProgress
 
-from .plot_axis import MANTISSAS, LogAxis, snap_down, snap_up
+from .plot_axis import LogAxis
 from .plot_export import PlotExports
+from .plot_legend import fit_columns, make_legend, tight
+from .plot_ranges import accuracy_range, cost_range, set_range, x_end
+from .plot_series import Series, plot_item
 from .presenter import line_scale
 from .runs import Run
 from .theme import mix, plot_colours
 
 SMOOTHING_EPOCHS = 0.05  # time constant of the smoothed batch cost, in epochs
-SAMPLE_PX = 24  # a legend entry's sample and spacing, besides its label
 SHARES = (3, 2)  # the cost and accuracy plots' shares of the width
-
-
-class Series:
-    """A growing (x, y) buffer bound to one curve."""
-
-    def __init__(self, curve: pg.PlotDataItem, capacity: int = 512) -> None:
-        self.curve = curve
-        self.x = np.empty(capacity)
-        self.y = np.empty(capacity)
-        self.n = 0
-
-    def __len__(self) -> int:
-        return self.n
-
-    def reserve(self, capacity: int) -> None:
-        if capacity > len(self.x):
-            self.x = np.resize(self.x, capacity)
-            self.y = np.resize(self.y, capacity)
-
-    def append(self, x: float, y: float, redraw: bool = True) -> None:
-        if self.n == len(self.x):
-            self.reserve(2 * len(self.x))
-        self.x[self.n] = x
-        self.y[self.n] = y
-        self.n += 1
-        if redraw:
-            self.redraw()
-
-    def redraw(self) -> None:
-        self.curve.setData(self.x[: self.n], self.y[: self.n])
-
-    def clear(self) -> None:
-        self.n = 0
-        self.redraw()
-
-
-def _plot(graphics: pg.GraphicsLayoutWidget, col: int, axis=None) -> pg.PlotItem:
-    item = graphics.addPlot(row=0, col=col, axisItems={"left": axis} if axis else None)
-    item.setMenuEnabled(False)
-    item.setClipToView(True)
-    item.hideButtons()
-    item.setMouseEnabled(x=False, y=False)
-    for side in ("left", "bottom"):
-        # Grid lines at the major ticks only: pyqtgraph draws a grid line for every tick level,
-        # and the minor ones tripled the cost of a repaint (30 ms -> 10 ms per epoch update).
-        item.getAxis(side).setStyle(maxTickLevel=0)
-    return item
-
-
-def legend_width(widths: list[float], columns: int) -> float:
-    """The width of legend entries of ``widths`` laid out in ``columns`` columns, row by row
-    (each column as wide as its widest entry)."""
-    return sum(max(widths[c::columns]) for c in range(min(columns, len(widths))))
-
-
-def tight(label: pg.LabelItem) -> None:
-    """A legend label without the text's 4 px margins all round (the entries fit one row)."""
-    label.item.document().setDocumentMargin(1)
-    label.resizeEvent(None)
-
-
-def _legend(graphics: pg.GraphicsLayoutWidget, col: int) -> pg.LegendItem:
-    legend = pg.LegendItem(offset=None, colCount=2, labelTextSize="8pt", verSpacing=-6,
-                           horSpacing=2)
-    graphics.addItem(legend, row=1, col=col)
-    return legend
 
 
 class TrainingPlots(QWidget):
@@ -127,11 +63,11 @@ class TrainingPlots(QWidget):
         self.reset(1)
 
     def _build_cost(self) -> None:
-        self.cost_plot = c = _plot(self.graphics, 0, LogAxis("left"))
+        self.cost_plot = c = plot_item(self.graphics, 0, LogAxis("left"))
         # Costs fall by orders of magnitude (2.3 -> 0.02): on a log axis the late gains and
         # the gap between train and validation stay visible.
         c.setLogMode(x=False, y=True)
-        self.cost_legend = _legend(self.graphics, 0)
+        self.cost_legend = make_legend(self.graphics, 0)
         self.batch_cost = Series(c.plot())
         self.smooth_cost = Series(c.plot())
         self.train_cost = Series(c.plot(symbol="o", symbolSize=6))
@@ -139,8 +75,8 @@ class TrainingPlots(QWidget):
         self.prev_cost = [c.plot() for _ in range(3)]  # smoothed, train, validation
 
     def _build_accuracy(self) -> None:
-        self.accuracy_plot = a = _plot(self.graphics, 1)
-        self.accuracy_legend = _legend(self.graphics, 1)
+        self.accuracy_plot = a = plot_item(self.graphics, 1)
+        self.accuracy_legend = make_legend(self.graphics, 1)
         self.train_accuracy = Series(a.plot(symbol="o", symbolSize=6))
         self.val_accuracy = Series(a.plot(symbol="s", symbolSize=6))
         self.prev_accuracy = [a.plot() for _ in range(2)]  # train, validation
@@ -192,17 +128,10 @@ class TrainingPlots(QWidget):
         return False
 
     def _fit_legends(self) -> None:
-        """As many legend columns as fit under each plot (its entries wrap, never clip): one
-        row when the entries side by side fit."""
+        """As many legend columns as fit under each plot (its entries wrap, never clip)."""
         for legend, share in zip((self.cost_legend, self.accuracy_legend), SHARES):
             # the column's share of the width, not the plot's: a legend widens its plot
-            room = self.graphics.width() * share / sum(SHARES) - 10
-            widths = [SAMPLE_PX + label.item.boundingRect().width()
-                      for _sample, label in legend.items]
-            columns = next((c for c in range(len(widths), 1, -1)
-                            if legend_width(widths, c) <= room), 1)
-            if columns != legend.columnCount:
-                legend.setColumnCount(columns)
+            fit_columns(legend, self.graphics.width() * share / sum(SHARES) - 10)
 
     # --- colours -----------------------------------------------------------------------------
 
@@ -289,7 +218,7 @@ class TrainingPlots(QWidget):
         self._update_legend_values()
         # Until the first points arrive: costs from 0.01 to 3 (log axis), accuracy 0-100%.
         self._planned_epochs = epochs
-        self._set_range(self.cost_plot, "y", (math.log10(0.01), math.log10(3)))
+        set_range(self.cost_plot, "y", (math.log10(0.01), math.log10(3)))
         self.accuracy_plot.setYRange(0, 100, padding=0)
         self._fit_accuracy_range()
         self._fit_ranges()
@@ -408,74 +337,21 @@ class TrainingPlots(QWidget):
         self._fit_legends()
 
     def _fit_ranges(self) -> None:
-        """The x and cost ranges, set only when they change: a new range redraws the axes,
-        which cost more than the curves (13 ms -> 3 ms a report, benchmarks/bench_gui.py)."""
-        self._set_range(self.cost_plot, "y", self._cost_range())
-        x_range = (0.0, self._x_end())
+        """The x and cost ranges, set only when they change (see ``plot_ranges``)."""
+        prev = self.previous_run if self.compare else None
+        costs = [self.batch_cost, self.smooth_cost, self.train_cost, self.val_cost]
+        set_range(self.cost_plot, "y", cost_range(costs, prev))
+        x_range = (0.0, x_end([self.batch_cost, self.train_cost], prev, self._planned_epochs))
         for plot in (self.cost_plot, self.accuracy_plot):
-            self._set_range(plot, "x", x_range)
-
-    @staticmethod
-    def _set_range(plot: pg.PlotItem, axis: str, span: tuple[float, float] | None) -> None:
-        key = f"_shown_{axis}_range"
-        if span is None or getattr(plot, key, None) == span:
-            return
-        setattr(plot, key, span)
-        if axis == "x":  # room past the ends for the first and last epochs' labels (a
-            # narrow plot's axis hid the last one, stopping at 8 of 10 epochs)
-            plot.setXRange(*span, padding=0.05)
-        else:
-            plot.setYRange(*span, padding=0.03)
-
-    def _x_end(self) -> float:
-        """Both plots show epochs 0 to now, rounded up to 1, 1.5, 2, 3, 5, 7, 10, 15...
-        epochs but not past the run's planned end (with Compare on, as far as the previous
-        run went), so they line up and the axis moves a few times a run."""
-        ends = [s.x[s.n - 1] for s in (self.batch_cost, self.train_cost) if s.n]
-        prev = self.previous_run if self.compare else None
-        if prev is not None:
-            ends += [float(prev.batches["x"][-1])] if prev.batches.n else []
-            ends += [float(prev.epochs["epoch"][-1])] if prev.epochs.n else []
-        now = max(ends, default=0.0)
-        return max(1.0, now, min(snap_up(max(now, 1.0)), self._planned_epochs))
-
-    def _cost_range(self) -> tuple[float, float] | None:
-        """(log10 lo, log10 hi): the costs shown, from the 1-2-5 value below the lowest (it
-        moves as the cost falls: coarse steps) to the 1-1.5-2-3-5-7 value above the highest;
-        None before the first cost."""
-        values = [s.y[: s.n] for s in (self.batch_cost, self.smooth_cost, self.train_cost,
-                                       self.val_cost) if s.n]
-        prev = self.previous_run if self.compare else None
-        if prev is not None:
-            values += [prev.batches["smoothed"], prev.epochs["train_cost"],
-                       prev.epochs["validation_cost"]]
-        values = [v[np.isfinite(v) & (v > 0)] for v in values]
-        values = [v for v in values if v.size]
-        if not values:
-            return None
-        lo = min(float(v.min()) for v in values)
-        hi = max(float(v.max()) for v in values)
-        return (math.log10(snap_down(lo, MANTISSAS[1])),
-                math.log10(snap_up(hi)))
+            set_range(plot, "x", x_range)
 
     def _fit_accuracy_range(self) -> None:
-        """The accuracy axis spans the points (and the test line) with a little room, so a
-        single epoch's point does not blow up a 0.1% difference."""
-        values = [s.y[: s.n] for s in (self.train_accuracy, self.val_accuracy) if s.n]
-        if self.test_accuracy is not None:
-            values.append(np.array([100 * self.test_accuracy]))
+        """The accuracy axis spans the points and the test line (see ``plot_ranges``)."""
         prev = self.previous_run if self.compare else None
-        if prev is not None and prev.epochs.n:
-            for name in ("train_accuracy", "validation_accuracy"):
-                column = 100 * prev.epochs[name]
-                values.append(column[np.isfinite(column)])
-        values = [v for v in values if v.size]
-        if not values:
-            return
-        lo = min(float(v.min()) for v in values)
-        hi = max(float(v.max()) for v in values)
-        pad = max(0.5, 0.1 * (hi - lo))
-        self.accuracy_plot.setYRange(max(lo - pad, 0.0), min(hi + pad, 100.0), padding=0)
+        span = accuracy_range([self.train_accuracy, self.val_accuracy], self.test_accuracy,
+                              prev)
+        if span is not None:
+            self.accuracy_plot.setYRange(*span, padding=0)
 
     # --- for tests and the window ------------------------------------------------------------
 

@@ -36,19 +36,19 @@ class ProbabilityBars(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(240, 10 * 24)
 
+    def _colours(self) -> tuple[QColor, ...]:
+        """(text, muted label, bar track, plain bar, the winner's bar) from the palette."""
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        muted, track, plain = QColor(text), QColor(text), QColor(text)
+        muted.setAlphaF(0.55)
+        track.setAlphaF(0.10)
+        plain.setAlphaF(0.45)
+        return text, muted, track, plain, self.palette().color(QPalette.ColorRole.Highlight)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        muted = QColor(text)
-        muted.setAlphaF(0.55)
-        track = QColor(text)
-        track.setAlphaF(0.10)
-        plain = QColor(text)
-        plain.setAlphaF(0.45)
-        accent = pal.color(QPalette.ColorRole.Highlight)
-
+        text, muted, track, plain, accent = self._colours()
         fm = self.fontMetrics()
         row_h = self.height() / N_CLASSES
         label_w = fm.horizontalAdvance("0") + 10

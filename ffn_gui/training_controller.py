@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core.network import Network
 from core.training import TrainConfig, TrainControl
 
-from . import workers
+from . import train_worker, workers
 from .session import Run, epochs_done
 
 
@@ -27,7 +27,7 @@ class RunFuture:
 
     config: TrainConfig
     continued: bool = False  # the run trains the current model further
-    outcome: object = None  # workers.TrainOutcome
+    outcome: object = None  # train_worker.TrainOutcome
     error: BaseException | None = None
 
     def result(self):
@@ -68,7 +68,7 @@ class TrainingController(QObject):
         return self.running and self.control.paused
 
     @property
-    def worker(self) -> workers.TrainWorker | None:
+    def worker(self) -> train_worker.TrainWorker | None:
         return self.job.worker if self.running else None
 
     def start(self, network: Network, config: TrainConfig, data, *, continued: bool = False,
@@ -82,7 +82,7 @@ class TrainingController(QObject):
         self.control = TrainControl()
         self.future = future = RunFuture(config, continued)
         self.epochs_done = 0.0
-        worker = workers.TrainWorker(network, config, data, self.control,
+        worker = train_worker.TrainWorker(network, config, data, self.control,
                                      keep_prepared=keep_prepared)
         worker.progress.connect(self._on_progress)
         worker.snapshot.connect(self.session.set_reader)

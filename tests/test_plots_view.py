@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from core.training import PRESETS, BatchProgress, EpochProgress, TrainResult
 from ffn_gui.model_state import ModelState
 from ffn_gui.session import Session
+from ffn_gui.train_worker import TrainOutcome
 from ffn_gui.views.plots_view import PlotsView
-from ffn_gui.workers import TrainOutcome
 
 CONFIG = replace(PRESETS["default"], epochs=2)
 EPOCH1 = EpochProgress(1, 2, 0.5, 0.9, 0.55, 0.89, 0.002, 20.0, 20.0)

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from core.training import PRESETS, BatchProgress, EpochProgress, TrainResult
+from ffn_gui.train_worker import TrainOutcome
 from ffn_gui.training_panel import TrainingPanel
-from ffn_gui.workers import TrainOutcome
 
 
 @pytest.fixture

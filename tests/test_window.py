@@ -10,7 +10,7 @@ from helpers.panel import configure
 from PySide6.QtCore import QPoint, QSettings, Qt, QThread
 from PySide6.QtTest import QTest
 
-from ffn_gui import MainWindow, workers
+from ffn_gui import MainWindow, train_worker, workers
 from ffn_gui.settings import Settings
 
 LEFT = Qt.MouseButton.LeftButton
@@ -113,7 +113,7 @@ def test_train_button_trains_and_shows_test_accuracy(window, qtbot, small_mnist)
         qtbot.mouseClick(panel.train_button, LEFT)
         assert window.training
     outcome = blocker.args[0]
-    assert isinstance(outcome, workers.TrainOutcome), outcome
+    assert isinstance(outcome, train_worker.TrainOutcome), outcome
     assert outcome.result.epochs_completed == 2 and not outcome.result.stopped
     assert workers.running_jobs() == []
 
@@ -226,7 +226,7 @@ def test_a_worker_exception_reaches_the_user_and_the_app_stays_usable(
     before = window.model
     with monkeypatch.context() as patch, \
             qtbot.waitSignal(window.training_finished, timeout=10_000) as blocker:
-        patch.setattr(workers, "train_run", boom)
+        patch.setattr(train_worker, "train_run", boom)
         window.start_training()
     assert isinstance(blocker.args[0], RuntimeError)
     assert window.errors == [("Training failed", "the disk caught fire")]
@@ -235,7 +235,7 @@ def test_a_worker_exception_reaches_the_user_and_the_app_stays_usable(
     assert window.training_panel.train_button.isEnabled()
     with qtbot.waitSignal(window.training_finished, timeout=60_000) as blocker:
         window.start_training()
-    assert isinstance(blocker.args[0], workers.TrainOutcome)
+    assert isinstance(blocker.args[0], train_worker.TrainOutcome)
 
 
 def test_diverging_run_reports_a_clear_error(window, qtbot, small_mnist):
@@ -245,7 +245,7 @@ def test_diverging_run_reports_a_clear_error(window, qtbot, small_mnist):
     before = window.model
     with qtbot.waitSignal(window.training_finished, timeout=60_000) as blocker:
         window.start_training()
-    assert not isinstance(blocker.args[0], workers.TrainOutcome)
+    assert not isinstance(blocker.args[0], train_worker.TrainOutcome)
     assert window.model is before
     assert window.errors and window.errors[0][0] == "Training failed"
     assert "diverged" in window.errors[0][1]
@@ -405,7 +405,7 @@ def test_help_is_instant_and_does_not_load_qt():
 
 
 def test_continue_training_the_current_model(window, qtbot, small_mnist, monkeypatch):
-    from ffn_gui.workers import TrainWorker
+    from ffn_gui.train_worker import TrainWorker
 
     starts = []  # the parameters each run's worker starts training from
     worker_init = TrainWorker.__init__

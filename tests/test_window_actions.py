@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from core.training import TrainConfig
-from ffn_gui import actions, workers
+from ffn_gui import actions, train_worker
 from ffn_gui.theme import is_dark
 
 SMALL = TrainConfig(hidden=(32,), epochs=2, validation=100, batch_size=32, optimizer="adam",
@@ -173,7 +173,7 @@ def check_action(name: str, window, qtbot, paths, fire) -> None:
         with qtbot.waitSignal(w.training_finished, timeout=60_000) as blocker:
             fire()
             assert w.training
-        assert isinstance(blocker.args[0], workers.TrainOutcome)
+        assert isinstance(blocker.args[0], train_worker.TrainOutcome)
         assert w.model.network is blocker.args[0].network
     elif name == "pause":
         _run_going(w, qtbot)

@@ -13,7 +13,7 @@ from helpers.datafiles import write_mnist_folder
 
 from core.errors import DataError
 from core.training import PRESETS, BatchProgress, EpochProgress, TrainControl
-from ffn_gui import workers
+from ffn_gui import train_worker, workers
 
 # (the synthetic blobs are not digits: deskewing them is not what these tests are about)
 CONFIG = replace(PRESETS["default"], hidden=(16,), epochs=3, validation=100, batch_size=32,
@@ -37,15 +37,15 @@ def collect(signal) -> list:
 @pytest.fixture(params=["process", "thread"])
 def where(request, monkeypatch):
     """Both ways a run goes: in a child process (Linux) and on the worker's thread."""
-    if request.param == "process" and not workers.PROCESS:
+    if request.param == "process" and not train_worker.PROCESS:
         pytest.skip("runs in a child process only where the platform forks")
-    monkeypatch.setattr(workers, "PROCESS", request.param == "process")
+    monkeypatch.setattr(train_worker, "PROCESS", request.param == "process")
     return request.param
 
 
 def test_train_worker_reports_progress_snapshots_and_the_outcome(qtbot, small_mnist, where):
     network = CONFIG.make_network()
-    worker = workers.TrainWorker(network, CONFIG, small_mnist(600, 100), min_gap=0.0)
+    worker = train_worker.TrainWorker(network, CONFIG, small_mnist(600, 100), min_gap=0.0)
     progress, snapshots, outcomes = (collect(worker.progress), collect(worker.snapshot),
                                      collect(worker.succeeded))
     failures = collect(worker.failed)
@@ -72,15 +72,15 @@ def test_a_run_keeps_its_prepared_digits_unless_told_not_to(qtbot, small_mnist, 
 
     config = replace(CONFIG, epochs=1, augment=True, deskew=True)
     data = small_mnist(600, 50)
-    run(qtbot, workers.TrainWorker(config.make_network(), config, data, keep_prepared=False))
+    run(qtbot, train_worker.TrainWorker(config.make_network(), config, data, keep_prepared=False))
     assert not list(cache_folder().glob("*.npz"))
-    run(qtbot, workers.TrainWorker(config.make_network(), config, data))  # kept by the child
+    run(qtbot, train_worker.TrainWorker(config.make_network(), config, data))  # kept by the child
     assert [f.name[:32] for f in cache_folder().glob("*.npz")] == [data.train.checksum()[:32]]
 
 
 def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist, where):
     config = replace(CONFIG, epochs=200, batch_size=100)
-    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    worker = train_worker.TrainWorker(config.make_network(), config, small_mnist(600, 50))
     progress = collect(worker.progress)
     run(qtbot, worker)
     epochs = [p for batch in progress for p in batch if isinstance(p, EpochProgress)]
@@ -91,7 +91,7 @@ def test_tiny_epochs_are_bundled_not_flooded(qtbot, small_mnist, where):
 def test_stop_flag_ends_the_run_early(qtbot, small_mnist, where):
     config = replace(CONFIG, epochs=10_000)
     control = TrainControl()
-    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50), control)
+    worker = train_worker.TrainWorker(config.make_network(), config, small_mnist(600, 50), control)
     outcomes = collect(worker.succeeded)
     job = workers.Job(worker)
     worker.progress.connect(lambda items: control.stop())  # stop at the first report
@@ -103,16 +103,16 @@ def test_stop_flag_ends_the_run_early(qtbot, small_mnist, where):
 
 def test_an_exception_in_the_worker_is_emitted(qtbot, small_mnist, where):
     bad = replace(CONFIG, validation=10_000)  # more than the 600 examples
-    worker = workers.TrainWorker(bad.make_network(), bad, small_mnist(600, 50))
+    worker = train_worker.TrainWorker(bad.make_network(), bad, small_mnist(600, 50))
     failures = collect(worker.failed)
     run(qtbot, worker)
     assert len(failures) == 1 and "validation" in str(failures[0])
 
 
-@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+@pytest.mark.skipif(not train_worker.PROCESS, reason="runs in a child process only on Linux")
 def test_the_run_goes_on_in_a_child_process_that_ends_with_it(qtbot, small_mnist):
     config = replace(CONFIG, epochs=30)
-    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    worker = train_worker.TrainWorker(config.make_network(), config, small_mnist(600, 50))
     pids = []
     worker.progress.connect(lambda _items: pids.append(worker.process.pid))
     run(qtbot, worker)
@@ -127,12 +127,12 @@ def nice_and_policy(pid: int) -> tuple[int, int]:
     return int(fields[16]), int(fields[38])
 
 
-@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+@pytest.mark.skipif(not train_worker.PROCESS, reason="runs in a child process only on Linux")
 def test_the_training_process_runs_at_idle_priority_and_the_window_at_its_own(qtbot,
                                                                               small_mnist):
     before = nice_and_policy(os.getpid()), os.sched_getscheduler(0)
     config = replace(CONFIG, epochs=10_000)
-    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    worker = train_worker.TrainWorker(config.make_network(), config, small_mnist(600, 50))
     seen = []
 
     def look(_items) -> None:
@@ -153,15 +153,15 @@ def test_lowering_the_priority_falls_back_to_nice_where_there_is_no_idle_class(m
     calls = []
     monkeypatch.delattr(os, "SCHED_IDLE", raising=False)
     monkeypatch.setattr(os, "nice", lambda inc: calls.append(inc) or 0)
-    assert workers.lower_priority() == "nice" and calls == [0, 19]
+    assert train_worker.lower_priority() == "nice" and calls == [0, 19]
     monkeypatch.delattr(os, "nice")
-    assert workers.lower_priority() == "unchanged"
+    assert train_worker.lower_priority() == "unchanged"
 
 
-@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+@pytest.mark.skipif(not train_worker.PROCESS, reason="runs in a child process only on Linux")
 def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
     config = replace(CONFIG, epochs=10_000)
-    worker = workers.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    worker = train_worker.TrainWorker(config.make_network(), config, small_mnist(600, 50))
     failures, outcomes = collect(worker.failed), collect(worker.succeeded)
     killed = []
 
@@ -177,7 +177,7 @@ def test_a_training_process_that_dies_is_a_clear_error(qtbot, small_mnist):
     assert multiprocessing.active_children() == []
 
 
-@pytest.mark.skipif(not workers.PROCESS, reason="runs in a child process only on Linux")
+@pytest.mark.skipif(not train_worker.PROCESS, reason="runs in a child process only on Linux")
 def test_a_training_process_that_ignores_stop_is_ended(qtbot, small_mnist, monkeypatch):
     import time
 
@@ -186,9 +186,9 @@ def test_a_training_process_that_ignores_stop_is_ended(qtbot, small_mnist, monke
             on_progress(BatchProgress(1, 1, 1, 10, 0.5, 10, 0.1))
             time.sleep(0.01)
 
-    monkeypatch.setattr(workers, "train_run", deaf_run)  # the forked child has it too
-    monkeypatch.setattr(workers, "KILL_AFTER", 0.5)
-    worker = workers.TrainWorker(CONFIG.make_network(), CONFIG, small_mnist(600, 50),
+    monkeypatch.setattr(train_worker, "train_run", deaf_run)  # the forked child has it too
+    monkeypatch.setattr(train_worker, "KILL_AFTER", 0.5)
+    worker = train_worker.TrainWorker(CONFIG.make_network(), CONFIG, small_mnist(600, 50),
                                  min_gap=0.0)
     failures = collect(worker.failed)
     worker.progress.connect(lambda _items: worker.cancel())
@@ -200,12 +200,13 @@ def test_a_training_process_that_ignores_stop_is_ended(qtbot, small_mnist, monke
 def test_an_error_crosses_from_the_child_as_its_class_and_message():
     from core.errors import TrainingDiverged
 
-    diverged = workers.rebuilt_error("TrainingDiverged", "the cost rose")
+    diverged = train_worker.rebuilt_error("TrainingDiverged", "the cost rose")
     assert type(diverged) is TrainingDiverged and str(diverged) == "the cost rose"
-    assert type(workers.rebuilt_error("MemoryError", "")) is MemoryError
-    other = workers.rebuilt_error("LocalError", "the cost rose")  # not the engine's nor Python's
+    assert type(train_worker.rebuilt_error("MemoryError", "")) is MemoryError
+    # neither the engine's nor Python's own
+    other = train_worker.rebuilt_error("LocalError", "the cost rose")
     assert type(other) is RuntimeError and str(other) == "LocalError: the cost rose"
-    assert type(workers.rebuilt_error("UnicodeDecodeError", "x")) is RuntimeError  # 5 args
+    assert type(train_worker.rebuilt_error("UnicodeDecodeError", "x")) is RuntimeError  # 5 args
 
 
 def test_load_data_worker_finds_nothing_in_empty_folders(qtbot):
@@ -237,7 +238,7 @@ def test_load_data_worker_reports_a_bad_file(qtbot, tmp_path):
 @pytest.mark.parametrize("n_jobs", [1, 5])
 def test_jobs_are_reaped_and_wait_works_without_an_event_loop(qtbot, small_mnist, n_jobs):
     config = replace(CONFIG, epochs=1)
-    jobs = [workers.start(workers.TrainWorker(config.make_network(), config,
+    jobs = [workers.start(train_worker.TrainWorker(config.make_network(), config,
                                               small_mnist(300, 10)))
             for _ in range(n_jobs)]
     for job in jobs:

@@ -66,39 +66,10 @@ def _idx_kind(kind: str, path: Path, ndim: int) -> str:
 
 
 def _read_idx(stream: BinaryIO, path: Path, kind: str, file_size: int | None) -> np.ndarray:
-    head = read_upto(stream, 4)
-    if not head:
-        raise DataError(f"{path}: is empty (0 bytes of data)")
-    if len(head) < 4:
-        raise DataError(f"{path}: truncated header ({len(head)} bytes; an IDX header needs at "
-                        "least 4)")
-    if head[:2] != b"\0\0":
-        raise DataError(f"{path}: bad magic number 0x{head.hex()}: not an IDX file")
-    code, ndim = head[2], head[3]
-    if code != 0x08:
-        if code in _IDX_TYPES:
-            raise DataError(f"{path}: unsupported data type {_IDX_TYPES[code]} (0x{code:02x}); "
-                            "only unsigned bytes (0x08) are supported")
-        raise DataError(f"{path}: bad magic number: unknown IDX data type code 0x{code:02x}")
-    if ndim == 0:
-        raise DataError(f"{path}: bad header: declares 0 dimensions")
-    raw_dims = read_upto(stream, 4 * ndim)
-    if len(raw_dims) < 4 * ndim:
-        raise DataError(f"{path}: truncated header (declares {ndim} dimensions, but the file "
-                        "ends inside the list of sizes)")
-    dims = struct.unpack(f">{ndim}I", raw_dims)
+    ndim, dims = _read_header(stream, path)
     kind = _idx_kind(kind, path, ndim)
     what = "images" if kind == "images" else "labels"
-    if kind == "images" and ndim != 3:
-        raise DataError(f"{path}: wrong number of dimensions for images: {ndim} "
-                        f"(shape {dims}); images must be 3-D, N x 28 x 28")
-    if kind == "images" and dims[1:] != (SIDE, SIDE):
-        raise DataError(f"{path}: images are {dims[1]}x{dims[2]}; MNIST images must be 28x28")
-    if kind == "labels" and ndim != 1:
-        raise DataError(f"{path}: wrong number of dimensions for labels: {ndim} "
-                        f"(shape {dims}); labels must be 1-D")
-    if dims[0] == 0:
-        raise DataError(f"{path}: contains no {what} (the header declares 0)")
+    _check_shape(path, kind, ndim, dims)
     size = int(np.prod(dims, dtype=object))
     if size > MAX_BYTES:
         raise DataError(f"{path}: header declares {dims[0]:,} {what} ({size / 2**30:.1f} GiB), "
@@ -123,6 +94,46 @@ def _read_idx(stream: BinaryIO, path: Path, kind: str, file_size: int | None) ->
         check_labels(array, path)
     return array
 
+
+def _read_header(stream: BinaryIO, path: Path) -> tuple[int, tuple[int, ...]]:
+    """(ndim, dims) from an IDX header of unsigned bytes; DataError for anything else."""
+    head = read_upto(stream, 4)
+    if not head:
+        raise DataError(f"{path}: is empty (0 bytes of data)")
+    if len(head) < 4:
+        raise DataError(f"{path}: truncated header ({len(head)} bytes; an IDX header needs at "
+                        "least 4)")
+    if head[:2] != b"\0\0":
+        raise DataError(f"{path}: bad magic number 0x{head.hex()}: not an IDX file")
+    code, ndim = head[2], head[3]
+    if code != 0x08:
+        if code in _IDX_TYPES:
+            raise DataError(f"{path}: unsupported data type {_IDX_TYPES[code]} (0x{code:02x}); "
+                            "only unsigned bytes (0x08) are supported")
+        raise DataError(f"{path}: bad magic number: unknown IDX data type code 0x{code:02x}")
+    if ndim == 0:
+        raise DataError(f"{path}: bad header: declares 0 dimensions")
+    raw_dims = read_upto(stream, 4 * ndim)
+    if len(raw_dims) < 4 * ndim:
+        raise DataError(f"{path}: truncated header (declares {ndim} dimensions, but the file "
+                        "ends inside the list of sizes)")
+    return ndim, struct.unpack(f">{ndim}I", raw_dims)
+
+
+def _check_shape(path: Path, kind: str, ndim: int, dims: tuple[int, ...]) -> None:
+    """DataError unless ``dims`` are MNIST's for ``kind``: N x 28 x 28 images or N labels,
+    N > 0."""
+    if kind == "images" and ndim != 3:
+        raise DataError(f"{path}: wrong number of dimensions for images: {ndim} "
+                        f"(shape {dims}); images must be 3-D, N x 28 x 28")
+    if kind == "images" and dims[1:] != (SIDE, SIDE):
+        raise DataError(f"{path}: images are {dims[1]}x{dims[2]}; MNIST images must be 28x28")
+    if kind == "labels" and ndim != 1:
+        raise DataError(f"{path}: wrong number of dimensions for labels: {ndim} "
+                        f"(shape {dims}); labels must be 1-D")
+    if dims[0] == 0:
+        what = "images" if kind == "images" else "labels"
+        raise DataError(f"{path}: contains no {what} (the header declares 0)")
 
 
 def idx_candidates(split: str, kind: str) -> list[str]:

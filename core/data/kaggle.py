@@ -45,27 +45,8 @@ def _read_csv(f: BinaryIO, path: Path, kind: str) -> Dataset:
     labelled = _check_csv_header(first, path, kind)
     columns = (["label"] if labelled else []) + _PIXEL_NAMES
     _check_first_row(second, path, len(columns))
-    images, labels, row = [], [], 0
     try:
-        # The file is read on from just after the header (checked above): header=None, so
-        # pandas never takes a first row with one field too many for an index column (it would
-        # drop a column with a warning).
-        reader = pd.read_csv(f, engine="c", encoding="utf-8", header=None, index_col=False,
-                             chunksize=_CSV_ROWS)
-        with reader:
-            for chunk in reader:
-                if chunk.shape[1] != len(columns):
-                    raise DataError(f"{path}: malformed CSV rows: the data has {chunk.shape[1]} "
-                                    f"fields per row but the header names {len(columns)}")
-                chunk.columns = columns
-                values = _csv_values(chunk, path, row)
-                if labelled:
-                    _check_cells(values[:, 0], path, row, "label", 9)
-                    labels.append(np.ascontiguousarray(values[:, 0], dtype=np.uint8))
-                pixels = values[:, 1:] if labelled else values
-                _check_cells(pixels, path, row, "pixel", 255)
-                images.append(np.ascontiguousarray(pixels, dtype=np.uint8).reshape(-1, SIDE, SIDE))
-                row += len(chunk)
+        images, labels, row = _read_rows(f, path, columns, labelled)
     except DataError:
         raise
     except UnicodeDecodeError as e:
@@ -86,6 +67,33 @@ def _read_csv(f: BinaryIO, path: Path, kind: str) -> Dataset:
         raise DataError(f"{path}: has a header but no data rows (no images)")
     return Dataset(np.concatenate(images), np.concatenate(labels) if labelled else None,
                    str(path))
+
+
+def _read_rows(f: BinaryIO, path: Path, columns: list[str],
+               labelled: bool) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """(image chunks, label chunks, rows read) from the data rows after the header, each chunk
+    checked; pandas' own errors are left to ``_read_csv`` to translate."""
+    images, labels, row = [], [], 0
+    # The file is read on from just after the header (checked above): header=None, so pandas
+    # never takes a first row with one field too many for an index column (it would drop a
+    # column with a warning).
+    reader = pd.read_csv(f, engine="c", encoding="utf-8", header=None, index_col=False,
+                         chunksize=_CSV_ROWS)
+    with reader:
+        for chunk in reader:
+            if chunk.shape[1] != len(columns):
+                raise DataError(f"{path}: malformed CSV rows: the data has {chunk.shape[1]} "
+                                f"fields per row but the header names {len(columns)}")
+            chunk.columns = columns
+            values = _csv_values(chunk, path, row)
+            if labelled:
+                _check_cells(values[:, 0], path, row, "label", 9)
+                labels.append(np.ascontiguousarray(values[:, 0], dtype=np.uint8))
+            pixels = values[:, 1:] if labelled else values
+            _check_cells(pixels, path, row, "pixel", 255)
+            images.append(np.ascontiguousarray(pixels, dtype=np.uint8).reshape(-1, SIDE, SIDE))
+            row += len(chunk)
+    return images, labels, row
 
 
 def _check_csv_header(first: bytes, path: Path, kind: str) -> bool:
