@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers.mouse import draw_fractions as draw
 from helpers.panel import configure
+from helpers.views import view_shown as shown
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -23,23 +25,8 @@ SMALL_RUN = dict(hidden="32", epochs=2, validation=100, batch_size=32, augment=F
                  activation="relu")
 
 
-def draw(canvas, points) -> None:
-    board = canvas.board_rect()
-
-    def at(fx, fy):
-        return QPoint(round(board.x() + fx * board.width()), round(board.y() + fy * board.height()))
-
-    QTest.mousePress(canvas, LEFT, NONE, at(*points[0]))
-    for p in points[1:]:
-        QTest.mouseMove(canvas, at(*p))
-    QTest.mouseRelease(canvas, LEFT, NONE, at(*points[-1]))
 
 
-def shown(qtbot, window, name):
-    view = window.show_view(name)
-    qtbot.waitUntil(lambda: view.isVisible() and not view.dirty)
-    view.flush()
-    return view
 
 
 def forward_rows(network, x28):

@@ -4,9 +4,10 @@ view shows is derived from the window's ``Session``, never from a copy that outl
 from __future__ import annotations
 
 import numpy as np
+from helpers.mouse import draw_fractions as draw
 from helpers.panel import configure
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
+from helpers.views import view_shown as shown
+from PySide6.QtCore import Qt
 
 from core.model_io import save_model
 from core.training import preset
@@ -16,23 +17,8 @@ NONE = Qt.KeyboardModifier.NoModifier
 FOUR = [(0.3, 0.2), (0.3, 0.55), (0.7, 0.55), (0.6, 0.2), (0.6, 0.85)]
 
 
-def draw(canvas, points) -> None:
-    board = canvas.board_rect()
-
-    def at(fx, fy):
-        return QPoint(round(board.x() + fx * board.width()), round(board.y() + fy * board.height()))
-
-    QTest.mousePress(canvas, LEFT, NONE, at(*points[0]))
-    for p in points[1:]:
-        QTest.mouseMove(canvas, at(*p))
-    QTest.mouseRelease(canvas, LEFT, NONE, at(*points[-1]))
 
 
-def shown(qtbot, window, name):
-    view = window.show_view(name)
-    qtbot.waitUntil(lambda: view.isVisible() and not view.dirty)
-    view.flush()
-    return view
 
 
 def model_file(path, name: str, hidden=(16,)):

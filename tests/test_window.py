@@ -6,9 +6,9 @@ import time
 
 import numpy as np
 import pytest
+from helpers.mouse import draw_fractions as draw
 from helpers.panel import configure
-from PySide6.QtCore import QPoint, QSettings, Qt, QThread
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QSettings, Qt, QThread
 
 from ffn_gui import MainWindow, train_worker, workers
 from ffn_gui.settings import Settings
@@ -17,17 +17,6 @@ LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
 
 
-def draw(canvas, points) -> None:
-    """A mouse stroke through ``points`` given in fractions of the board (0..1)."""
-    board = canvas.board_rect()
-
-    def at(fx, fy):
-        return QPoint(round(board.x() + fx * board.width()), round(board.y() + fy * board.height()))
-
-    QTest.mousePress(canvas, LEFT, NONE, at(*points[0]))
-    for p in points[1:]:
-        QTest.mouseMove(canvas, at(*p))
-    QTest.mouseRelease(canvas, LEFT, NONE, at(*points[-1]))
 
 
 SEVEN_TOP = [(0.3, 0.25), (0.5, 0.25), (0.7, 0.25)]

@@ -22,3 +22,8 @@ def stroke(canvas, points, button=LEFT) -> None:
     for p in points[1:]:
         QTest.mouseMove(canvas, at(canvas, *p))
     QTest.mouseRelease(canvas, button, NOMOD, at(canvas, *points[-1]))
+
+
+def draw_fractions(canvas, points) -> None:
+    """A left-button stroke through ``points`` given in fractions of the board (0..1)."""
+    stroke(canvas, [(fx * GRID, fy * GRID) for fx, fy in points])

@@ -45,3 +45,11 @@ def host(tabs, session, *classes):
         tabs.addTab(view, view.title)
     tabs.show()
     return views
+
+
+def view_shown(qtbot, window, name):
+    """``window.show_view(name)``, once the view is visible and up to date."""
+    view = window.show_view(name)
+    qtbot.waitUntil(lambda: view.isVisible() and not view.dirty)
+    view.flush()
+    return view
