@@ -5,7 +5,8 @@ network reading the board, the drawing, the data and the run. Two controllers ow
 the GUI thread: ``TrainingController`` (a run, Pause, Stop; a finished run arrives as one
 ``RunFuture``) and ``DataController`` (search, load, download). The menus come from the action
 table (``actions.py``); the views are ``ffn_gui.views.VIEWS`` in tabs (``view_tabs.py``) and
-the prediction view beside the board. The window itself only:
+the prediction view beside the board. The window itself, with its command mixins (models,
+data, training, digits, help, theme, presenter: one file each), only:
 
 - predicts the board on ``canvas.changed`` and on each new reader -> ``session.set_drawing``
   and ``prediction_changed``;
@@ -16,7 +17,6 @@ the prediction view beside the board. The window itself only:
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, QTimer, Signal, Slot
@@ -24,22 +24,23 @@ from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from threadpoolctl import threadpool_limits
 
-from core.errors import ConfigError
 from core.predictor import Predictor
 from core.training import PRESETS
 
 from . import actions, dialogs, resources
 from .canvas import DrawingCanvas
-from .data_controller import DataController, describe_data
+from .data_commands import DataCommands
+from .data_controller import DataController
 from .digit_commands import DigitCommands
 from .draw_box import BRUSH_STEP, DrawBox
 from .help_commands import HelpCommands
 from .model_commands import ModelCommands
 from .model_state import ModelState, last_or_bundled
 from .presenter import PresenterCommands
-from .session import Drawing, Run, Session
+from .session import Drawing, Session
 from .settings import Settings
 from .theme_commands import ThemeCommands
+from .training_commands import TrainingCommands
 from .training_controller import TrainingController
 from .training_panel import TrainingPanel
 from .view_tabs import ViewTabs
@@ -50,8 +51,8 @@ from .window_layout import build_layout, default_size
 CLOSE_WAIT_MS = 2000
 
 
-class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
-                 PresenterCommands, QMainWindow):
+class MainWindow(DigitCommands, ModelCommands, DataCommands, TrainingCommands, HelpCommands,
+                 ThemeCommands, PresenterCommands, QMainWindow):
     """The app's one window. ``MainWindow()`` starts as a new user's would: the bundled model,
     settings from the user's config folder, and a background search for MNIST."""
 
@@ -286,128 +287,6 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
     def smaller_brush(self) -> None:
         self.draw_box.nudge_brush(-BRUSH_STEP)
 
-    # --- data --------------------------------------------------------------------------------
-
-    def search_data(self) -> None:
-        """Look for MNIST in the background (last folder used, $MNIST_DIR, the cache)."""
-        self.data_ctl.search()
-
-    def load_data_from(self, path: str | Path) -> None:
-        """Load a folder of IDX files, a Kaggle CSV or a Keras .npz in the background."""
-        self.data_ctl.load(path)
-
-    def set_data(self, data) -> None:
-        """Use ``data`` (an ``MnistData``) for training."""
-        self.data_ctl.use(data)
-
-    def download_data(self, dest: str | Path | None = None, **options):
-        """Open the download dialog and start downloading; load the data when it is done."""
-        if self.training:
-            return None
-        return self.data_ctl.download(dest, self, **(self.download_options | options))
-
-    @Slot(object)
-    def _on_data(self, data) -> None:
-        self.training_panel.set_n_examples(len(data.train))
-        self.training_panel.set_data_status(self._data_text(), True)
-        self.update_actions()
-        self.data_loaded.emit(data)
-
-    def _data_text(self) -> str:
-        config = self.training_panel.config()
-        validation = config.validation if config is not None else PRESETS["default"].validation
-        return describe_data(self.data, validation)
-
-    @Slot(str)
-    def _on_data_missing(self, message: str) -> None:
-        if self.data is None:
-            self.training_panel.set_data_status(
-                "No MNIST found. Download it (about 11 MB), or open a folder of IDX files or "
-                "Kaggle's train.csv.", False
-            )
-            self.training_panel.data_label.setToolTip(message)
-
-    def _on_data_error(self, title: str, text: str) -> None:
-        if self.data is None:
-            self.training_panel.set_data_status("No data loaded.", False)
-        else:
-            self.training_panel.set_data_status(self._data_text(), True)
-        self.show_error(title, text)
-
-    # --- training ----------------------------------------------------------------------------
-
-    def start_training(self) -> bool:
-        """Train with the panel's settings on the loaded data, in a worker thread (what Train
-        does). Returns False (and says why) if it cannot."""
-        if self.training:
-            return False
-        data, config = self.data, self.training_panel.config()
-        if data is None:
-            self.show_error("No data", "Load MNIST first: Download, Open folder or Open CSV.")
-            return False
-        if config is None:
-            self.show_error("Invalid settings", "\n".join(self.training_panel.errors().values()))
-            return False
-        try:
-            config.validate(len(data.train))
-        except ConfigError as error:
-            self.show_error("Invalid settings", str(error))
-            return False
-        continued = self.training_panel.continue_requested()
-        if not continued and not self._may_train_over():
-            return False
-        network = self.model.network.copy() if continued else config.make_network()
-        self.trainer.start(network, config, data, continued=continued)
-        self.save_settings()
-        self.update_actions()
-        self.statusBar().showMessage(f"Training {network.describe()}…")
-        self.training_started.emit()
-        return True
-
-    def _may_train_over(self) -> bool:
-        """True when a fresh run may replace the model (nothing unsaved, or the user said so)."""
-        if not self.model.unsaved or not self.settings.ask_before_training_over():
-            return True
-        answer, dont_ask = self.ask_train_over()
-        if dont_ask:
-            self.settings.set_ask_before_training_over(False)
-        if answer == "save":
-            return self.ask_save()
-        return answer == "discard"
-
-    def pause_training(self) -> None:
-        self.trainer.pause()
-
-    def resume_training(self) -> None:
-        self.trainer.resume()
-
-    def toggle_pause(self) -> None:
-        self.trainer.toggle_pause()
-
-    def stop_training(self) -> None:
-        """Ask the run to stop after the current mini-batch (the network so far is kept)."""
-        if self.training:
-            self.trainer.stop()
-            self.statusBar().showMessage("Stopping…")
-
-    @Slot(object)
-    def _on_run_done(self, future) -> None:
-        """The training thread has ended: adopt the trained network, or report the error."""
-        if future.error is None:
-            outcome = future.outcome
-            name = Run(future.config, future.continued).network_name(self.model)
-            self.set_model(ModelState(outcome.network, name, outcome.config,
-                                      dict(outcome.metrics), data_checksum=outcome.data_checksum),
-                           modified=True)
-            how = "stopped" if outcome.result.stopped else "finished"
-            self.statusBar().showMessage(f"Training {how}: {self.model.describe()}", 10000)
-        else:
-            self.session.set_reader(self.model.network)  # back to the model the window had
-            if not self._closing:
-                self.show_error("Training failed", str(future.error))
-        self.update_actions()
-        self.training_finished.emit(future.value)
-
     # --- dialogs (one place each, so tests can replace them) ---------------------------------
 
     def show_error(self, title: str, text: str) -> None:
@@ -423,19 +302,6 @@ class MainWindow(DigitCommands, ModelCommands, HelpCommands, ThemeCommands,
         self.last_message = (title, html)
         self.message_box = dialogs.show_sheet(self, title, html, width, self.open_link)
         return self.message_box
-
-    def ask_download(self) -> None:
-        self.download_data()
-
-    def ask_open_folder(self) -> None:
-        path = self.ask_path("folder")
-        if path:
-            self.load_data_from(path)
-
-    def ask_open_csv(self) -> None:
-        path = self.ask_path("csv")
-        if path:
-            self.load_data_from(path)
 
     # --- closing -----------------------------------------------------------------------------
 

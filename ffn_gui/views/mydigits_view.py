@@ -68,6 +68,18 @@ class MyDigitsView(View):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.hide()
+        self.report = TwoLines()  # always in sight, under the rows
+        self.report.setText("No fine-tune yet.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._tools())
+        layout.addWidget(self.problem)
+        layout.addWidget(self._rows(), 1)
+        layout.addWidget(self.report)
+        self._update_buttons()
+
+    def _tools(self) -> QHBoxLayout:
+        """The summary, then Delete, Relabel as…, Import…, Export… and Fine-tune."""
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(lambda: self.delete_selected())
         self.relabel_box = QComboBox()
@@ -81,13 +93,15 @@ class MyDigitsView(View):
         self.fine_tune_button = QPushButton("Fine-tune on my digits")
         self.fine_tune_button.clicked.connect(lambda: self.fine_tune_requested.emit())
         tools = QHBoxLayout()
-        for w in (self.summary,):
-            tools.addWidget(w, 1)
+        tools.addWidget(self.summary, 1)
         for w in (self.delete_button, self.relabel_box, self.import_button, self.export_button,
                   self.fine_tune_button):
             tools.addWidget(w)
+        return tools
 
-        # two columns of five rows (0-4, 5-9): all ten fit a laptop's view without scrolling
+    def _rows(self) -> QScrollArea:
+        """Two columns of five rows (0-4, 5-9), a count and a gallery each: all ten fit a
+        laptop's view without scrolling."""
         grid = QGridLayout()
         grid.setContentsMargins(2, 2, 2, 2)
         grid.setHorizontalSpacing(8)
@@ -111,15 +125,7 @@ class MyDigitsView(View):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(rows)
-        self.report = TwoLines()  # always in sight, under the rows
-        self.report.setText("No fine-tune yet.")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(tools)
-        layout.addWidget(self.problem)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.report)
-        self._update_buttons()
+        return scroll
 
     def refresh(self) -> None:
         digits = self.store.digits
