@@ -94,7 +94,7 @@ def test_every_stage_equals_the_notes_algorithm(activation, cost, sizes):
             assert s.delta is None and s.grad_w is None and s.w_new is None
             continue
         np.testing.assert_allclose(s.delta, ref["delta"][l], **close)
-        if s.prime is not None and s.kind in ("BP1", "BP2"):  # δ = (the incoming error) ⊙ σ′(z), the factor shown
+        if s.prime is not None and s.kind in ("BP1", "BP2"):  # δ = (incoming error) ⊙ σ′(z)
             incoming = (s.a - s.y) if s.kind == "BP1" else s.w_next.T @ s.delta_next
             np.testing.assert_allclose(incoming * s.prime, s.delta, **close)
         if s.kind == "BP2":

@@ -16,8 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import inspect
 
@@ -27,6 +34,7 @@ from .history_slider import HistorySlider
 from .legend import Legend
 from .network_diagram import ALPHAS, HEIGHT, NetworkDiagram
 from .neuron_panel import NeuronPanel
+from .walkthrough_panel import WalkthroughPanel
 
 GAP = 16.0  # room between columns for the lines, at first
 MIN_GAP, MAX_GAP = 10.0, 48.0  # the gaps stretch between these to fill the diagram's room
@@ -121,9 +129,11 @@ class NetworkView(View):
         self.hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.panel = NeuronPanel()
         self.history = HistorySlider(self.inspection)
+        self.walk = WalkthroughPanel(self)  # the step-through: its bar, and its text
         top = QHBoxLayout()
         top.addWidget(self.show_lines)
         top.addWidget(self.hover, 1)
+        top.addWidget(self.walk.bar)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -134,6 +144,7 @@ class NetworkView(View):
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(left)
         self.split.addWidget(self.panel)
+        self.split.addWidget(self.walk.text)  # in the neuron panel's place while stepping
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)
@@ -178,6 +189,7 @@ class NetworkView(View):
         self._draw_cells()
         self._draw_lines()
         self._show_neuron(fwd)
+        self.walk.refresh()
 
     def _lay_out(self, sizes: list[int]) -> None:
         self.columns = layout_columns(sizes, self.gap)
