@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 
 from core.walkthrough import walkthrough
 from ffn_gui.session import Drawing
-from ffn_gui.views import BackpropView, NetworkView
+from ffn_gui.views import BackpropView, NetworkView, colors
 from ffn_gui.views.backprop_view import step_size
 from ffn_gui.views.walkthrough_text import num
 
@@ -86,6 +86,12 @@ def test_stepping_visits_every_layer_forward_and_back_with_cores_numbers(qtbot, 
         check_shown(walk, text, walk.shown)
         assert f"layer {mine.layer}" in text or f"L = {mine.layer}" in text
         assert view.diagram.caption[0] == mine.layer - 1
+        if mine.delta is not None:  # backward, the framed layer's cells are its δ
+            legend = view.diagram.legends[-1]
+            assert legend.title == "δ (framed)" and legend.hi >= np.abs(mine.delta).max()
+            grid = colors.as_grid(mine.delta, view.columns[mine.layer - 1].shape)
+            assert np.array_equal(view.diagram.images[mine.layer - 1],
+                                  colors.signed_rgba(grid, legend.hi))
         visited.append((mine.kind, mine.layer))
         if i % 2:
             QTest.keyClick(view.diagram, Qt.Key.Key_Right)
@@ -103,6 +109,8 @@ def test_stepping_visits_every_layer_forward_and_back_with_cores_numbers(qtbot, 
     QTest.keyClick(view.diagram, Qt.Key.Key_Escape)
     assert not walk.active and view.panel.isVisible() and not walk.text.isVisible()
     assert view.diagram.marks == [] and view.diagram.caption is None
+    assert [legend.title for legend in view.diagram.legends] == ["activation a",
+                                                                 "contribution w·a"]
 
 
 def test_y_is_the_label_else_the_backprop_digit_else_assumed(qtbot, hosted_view):

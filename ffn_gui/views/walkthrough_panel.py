@@ -25,7 +25,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 from core.walkthrough import Stage, focus, walkthrough
 
 from ..labels import TwoLines
+from . import colors
 from .backprop_view import step_size
+from .legend import Legend
 from .walkthrough_text import stage_text, sup
 
 LINES = 4  # the text's height: the title and two lines of numbers, wrapped in a narrow view
@@ -44,6 +46,7 @@ class WalkthroughPanel(QObject):
         self.shown: list = []
         self.given = ""
         self._sizes: list[int] = []  # the view's splitter before stepping began
+        self._base: tuple[list, list] = ([], [])  # the view's own cells and legends
         self._build()
         view.installEventFilter(self)
         view.diagram.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click gives the view keys
@@ -109,6 +112,7 @@ class WalkthroughPanel(QObject):
         self.text.show()
         self.view.split.setSizes([sum(self._sizes), 0, 0])  # the text's own height, no more
         self.view.diagram.setFocus()
+        self._keep_base()
         self.compute()
         self.show_stage()
 
@@ -120,6 +124,8 @@ class WalkthroughPanel(QObject):
         self.view.panel.show()
         self.view.split.setSizes(self._sizes)
         self.view.diagram.set_marks([], None)
+        self.view.diagram.set_cells(self._base[0])
+        self.view.diagram.set_legends(self._base[1])
         self._update_bar()
 
     def _changed(self, *_args) -> None:
@@ -135,6 +141,7 @@ class WalkthroughPanel(QObject):
         elif self.view.session.drawing.empty or self.view.network is None:
             self.leave()
         else:
+            self._keep_base()
             self.compute()
             self.index = min(self.index, len(self.walk.stages) - 1)
             self.show_stage()
@@ -167,6 +174,7 @@ class WalkthroughPanel(QObject):
         body = "<br>".join(_escape(line) for line in lines)
         self.text.setText(f"<b>{_escape(title)}</b><br>{body}")
         self._mark(stage, j, k)
+        self._colour_delta(stage)
         self._update_bar()
 
     # --- the diagram and the bar -----------------------------------------------------------
@@ -179,12 +187,36 @@ class WalkthroughPanel(QObject):
         marks = [(_box(here), True), (_cell(here, j), True)]
         if stage.kind != "BP1":  # BP1 needs aᴸ, y and zᴸ: the output layer's own
             marks.append((_box(source), False))
+        ks = {index[0] for name, index, _v in self.shown if name in ("a_prev", "delta_next")}
         if k is not None:
-            marks.append((_cell(source, k), False))
+            ks.add(k)
+        marks += [(_cell(source, i), False) for i in sorted(ks)]  # the terms written out
         up = sup(l) if l < len(columns) else "ᴸ"
         caption = {"forward": f"z{up} a{up}", "BP1": "δᴸ", "BP2": f"δ{up}",
                    "BP3-4": f"∇b{up} ∇w{up}", "update": f"new w{up} b{up}"}[stage.kind]
         self.view.diagram.set_marks(marks, (l - 1, caption))
+
+    def _keep_base(self) -> None:
+        """What the view drew: the stages colour one layer by δ over it, and leaving puts it
+        back."""
+        self._base = (list(self.view.diagram.images), list(self.view.diagram.legends))
+
+    def _colour_delta(self, stage: Stage) -> None:
+        """Backward, the layer's cells show δ (blue-white-red, with its legend), not a; in BP2
+        the next layer's too, whose δ it is made from."""
+        images, legends = self._base
+        if stage.delta is not None:
+            shown = {stage.layer: stage.delta}
+            if stage.kind == "BP2":
+                shown[stage.layer + 1] = stage.delta_next
+            limit = colors.symmetric_limit(np.concatenate(list(shown.values())))
+            images = list(images)
+            for l, delta in shown.items():
+                grid = colors.as_grid(delta, self.view.columns[l - 1].shape)
+                images[l - 1] = colors.signed_rgba(grid, limit)
+            legends = legends + [Legend(True, -limit, limit, "δ (framed)")]
+        self.view.diagram.set_cells(images)
+        self.view.diagram.set_legends(legends)
 
     def _update_bar(self) -> None:
         can = self.view.network is not None and not self.view.session.drawing.empty
