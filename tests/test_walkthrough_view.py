@@ -8,6 +8,7 @@ import pytest
 from helpers.fit import hosted, plain, problems, scrolls
 from helpers.views import digit_image, host, make_session
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget
 
@@ -106,6 +107,10 @@ def test_stepping_visits_every_layer_forward_and_back_with_cores_numbers(qtbot, 
     QTest.keyClick(view.diagram, Qt.Key.Key_Left)
     QTest.mouseClick(walk.back, LEFT)
     assert walk.index == len(expected.stages) - 3
+    cells = list(view.diagram.images)  # a late stage of layer 2: its cells show δ²
+    walk.start()  # again, from the first stage: the cells are the view's, not a stale δ
+    assert walk.index == 0 and walk.stage.kind == "forward"
+    assert not np.array_equal(view.diagram.images[1], cells[1])
     QTest.keyClick(view.diagram, Qt.Key.Key_Escape)
     assert not walk.active and view.panel.isVisible() and not walk.text.isVisible()
     assert view.diagram.marks == [] and view.diagram.caption is None
@@ -180,10 +185,18 @@ def test_stepping_fits_a_laptop_view(qtbot, window, size):
     scroll = hosted(qtbot, view, *size)
     view.flush()
     QTest.mouseClick(view.walk.on, LEFT)
-    for _ in range(5):  # BP2 has the longest text
+    text = view.walk.text
+    for i in range(len(view.walk.walk.stages)):  # each stage's text, whole in its lines
+        doc = QTextDocument()
+        doc.setDefaultFont(text.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(text.text())
+        doc.setTextWidth(text.contentsRect().width())
+        assert doc.size().height() <= text.contentsRect().height() + 1, (i, plain(text))
+        if i == 4:  # BP2 has about the longest text
+            view.flush()
+            qtbot.wait(1)
+            assert not scrolls(scroll)
+            assert problems(view) == []
+            assert view.diagram.height() >= 200
         QTest.keyClick(view.diagram, Qt.Key.Key_Right)
-    view.flush()
-    qtbot.wait(1)
-    assert not scrolls(scroll)
-    assert problems(view) == []
-    assert view.diagram.height() >= 200

@@ -104,15 +104,17 @@ class WalkthroughPanel(QObject):
             self.show_stage()
 
     def start(self) -> None:
+        """Step through from the first stage (again, when stepping already)."""
         if self.view.network is None or self.view.session.drawing.empty:
             return
+        if not self.active:
+            self._sizes = self.view.split.sizes()
+            self.view.panel.hide()
+            self.text.show()
+            self.view.split.setSizes([sum(self._sizes), 0, 0])  # the text's height, no more
+            self._keep_base()
         self.index = 0
-        self._sizes = self.view.split.sizes()
-        self.view.panel.hide()
-        self.text.show()
-        self.view.split.setSizes([sum(self._sizes), 0, 0])  # the text's own height, no more
         self.view.diagram.setFocus()
-        self._keep_base()
         self.compute()
         self.show_stage()
 
