@@ -68,7 +68,7 @@ def example(rng, n=784):
 
 
 @pytest.mark.parametrize("activation, cost", COMBOS)
-@pytest.mark.parametrize("sizes", [[784, 30, 10], [784, 32, 16, 10], [20, 7, 6, 5, 4]])
+@pytest.mark.parametrize("sizes", [[784, 30, 10], [784, 32, 16, 10], [20, 7, 6, 5, 4], [6, 4]])
 def test_every_stage_equals_the_notes_algorithm(activation, cost, sizes):
     rng = np.random.default_rng(sum(sizes))
     net = Network(sizes, activation, cost, init="normal", rng=rng, dtype=np.float64)

@@ -97,7 +97,9 @@ class NetworkView(View):
         "the ten outputs. The lines are the strongest terms wⱼₖaₖ of each sum zⱼ = Σₖ wⱼₖaₖ + bⱼ: "
         "red pushes the neuron on, blue holds it back. Click a neuron to see its weights and "
         "what it votes for; use the history slider to see the network of an earlier epoch. "
-        "The wheel zooms, dragging pans, a double click fits it again.")
+        "The wheel zooms, dragging pans, a double click fits it again. ▶ Step through works "
+        "the algorithm for your digit a layer at a time, as by hand: forward, BP1, BP2, BP3 "
+        "and BP4, the update (→ and ← step, Home or Esc stops).")
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
