@@ -200,3 +200,23 @@ def test_stepping_fits_a_laptop_view(qtbot, window, size):
             assert problems(view) == []
             assert view.diagram.height() >= 200
         QTest.keyClick(view.diagram, Qt.Key.Key_Right)
+
+
+@pytest.mark.parametrize("size", [(1300, 800), (1700, 600)], ids=["under", "beside"])
+def test_the_text_is_under_the_diagram_and_the_neuron_panel_comes_back(qtbot, hosted_view,
+                                                                       size):
+    """With the neuron panel under the diagram or beside it (a wide view), stepping hides it
+    and the text spans the diagram's width; leaving gives the panel back its room."""
+    view, _backprop, tabs = hosted_view
+    tabs.resize(*size)
+    qtbot.waitUntil(lambda: view.split.orientation() == (
+        Qt.Orientation.Horizontal if size[0] > 1.9 * view.height() else Qt.Orientation.Vertical))
+    view.flush()
+    before = view.split.sizes()
+    QTest.mouseClick(view.walk.on, LEFT)
+    qtbot.waitUntil(lambda: view.walk.text.isVisible() and not view.panel.isVisible())
+    text = view.walk.text.geometry()
+    assert text.width() >= view.diagram.width() - 8 and text.top() > view.diagram.geometry().top()
+    QTest.mouseClick(view.walk.leave_button, LEFT)
+    qtbot.waitUntil(lambda: view.panel.isVisible())
+    assert view.split.sizes() == before

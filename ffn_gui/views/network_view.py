@@ -142,11 +142,11 @@ class NetworkView(View):
         lv.addLayout(top)
         lv.addWidget(self.diagram, 1)
         lv.addWidget(self.history)
+        lv.addWidget(self.walk.text)  # the neuron panel is hidden while stepping
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(left)
         self.split.addWidget(self.panel)
-        self.split.addWidget(self.walk.text)  # in the neuron panel's place while stepping
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)

@@ -9,7 +9,7 @@ and steps on, ◀ / ← steps back, Home or Esc (while the view has focus) leave
 the user clicked when it is in this layer, else the most active (forward) or the one with the
 largest |δ| (backward). y is the drawing's label (a test digit's), else the digit given in the
 Backprop view, else the network's own answer, said as assumed; α is the Backprop view's
-``step_size``. While stepping, the text takes the neuron panel's place.
+``step_size``. While stepping, the text is under the diagram and the neuron panel is hidden.
 
 Kept for tests: ``walk`` (a ``core.walkthrough.Walkthrough``), ``index``, ``stage``, ``jk``
 (the neuron j and weight k worked), ``shown`` (every number in the text, as
@@ -45,7 +45,6 @@ class WalkthroughPanel(QObject):
         self.jk: tuple[int, int | None] | None = None
         self.shown: list = []
         self.given = ""
-        self._sizes: list[int] = []  # the view's splitter before stepping began
         self._base: tuple[list, list] = ([], [])  # the view's own cells and legends
         self._build()
         view.installEventFilter(self)
@@ -108,10 +107,8 @@ class WalkthroughPanel(QObject):
         if self.view.network is None or self.view.session.drawing.empty:
             return
         if not self.active:
-            self._sizes = self.view.split.sizes()
             self.view.panel.hide()
             self.text.show()
-            self.view.split.setSizes([sum(self._sizes), 0, 0])  # the text's height, no more
             self._keep_base()
         self.index = 0
         self.view.diagram.setFocus()
@@ -124,7 +121,6 @@ class WalkthroughPanel(QObject):
         self.index, self.walk, self.jk, self.shown = None, None, None, []
         self.text.hide()
         self.view.panel.show()
-        self.view.split.setSizes(self._sizes)
         self.view.diagram.set_marks([], None)
         self.view.diagram.set_cells(self._base[0])
         self.view.diagram.set_legends(self._base[1])
