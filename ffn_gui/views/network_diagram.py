@@ -13,10 +13,10 @@ about the cursor, dragging pans, a double click fits the whole network again.
 from __future__ import annotations
 
 import numpy as np
-from pyqtgraph.Qt.internals import PrimitiveArray  # pyqtgraph's QLineF array over NumPy
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
+from pyqtgraph.Qt.internals import PrimitiveArray  # pyqtgraph's QLineF array over NumPy
 
 from . import colors
 from .legend import Legend, LegendStrip, across_height
