@@ -62,6 +62,11 @@ def main() -> int:
         top = ", ".join(f"{k} {ms:.2f} ms" for k, ms in paints[:3])
         print(f"{name:9} GUI thread busy {100 * busy:3.0f}%; refresh p95 {refresh:.2f} ms; "
               f"switching to it {switch:.0f} ms; paints: {top}")
+    if "network" in names:
+        step, paint, text, switch, refresh = walkthrough_cost(app, window, names, digits[0])
+        print(f"network, stepping through (at BP2): a step (▶/◀) keeps the GUI thread busy "
+              f"{step:.2f} ms (median); repaint: diagram {paint:.2f} ms, text {text:.2f} ms; "
+              f"switching to it {switch:.0f} ms; refresh while drawing p95 {refresh:.2f} ms")
     window.ask_save_changes = lambda: "discard"
     window.close()
     return 0
@@ -124,6 +129,63 @@ def switch_cost(app, window, name: str, names: list[str]) -> float:
         settle(app)
         times.append((shown + app.busy - busy0) * 1000)
     return float(np.median(times))
+
+
+def walkthrough_cost(app, window, names: list[str], digit) -> tuple[float, ...]:
+    """The network view stepping through the algorithm (at BP2: the framed layers coloured by
+    δ, the longest text): (median ms busy per step ▶ or ◀, ms per repaint of the diagram and of
+    the step's text, median ms switching to the view, refresh p95 ms while strokes come)."""
+    from helpers.handwriting import replay_digit
+    from helpers.styles import style_digits
+
+    view = window.show_view("network")
+    replay_digit(None, window.canvas, digit.strokes)
+    settle(app)
+    walk = view.walk
+    walk.start()
+    bp2 = next(i for i, s in enumerate(walk.walk.stages) if s.kind == "BP2")
+    steps = []
+    app.paints.clear()
+    for i in range(60):  # back and forth over BP2: ▶ then ◀
+        busy0 = app.busy
+        button = walk.on if i % 2 == 0 else walk.back
+        t0 = time.perf_counter()
+        button.click()
+        clicked = time.perf_counter() - t0
+        settle(app, 0.03)
+        steps.append((clicked + app.busy - busy0) * 1000)
+    paints = {k: 1000 * tot / n for k, (n, tot) in app.paints.items() if n}
+    walk.index = bp2
+    walk.show_stage()
+    other = next((n for n in names if n != "network"), "plots")
+    switches = []
+    for more in style_digits(4, seed=7):
+        window.show_view(other)
+        replay_digit(None, window.canvas, more.strokes, clear=False)  # still a digit: stepping
+        settle(app)
+        t0, busy0 = time.perf_counter(), app.busy
+        window.show_view("network")
+        shown = time.perf_counter() - t0
+        settle(app)
+        switches.append((shown + app.busy - busy0) * 1000)
+    assert walk.active and walk.stage.kind == "BP2", "the step-through was left"
+    refreshes = []
+    refresh = view.refresh
+
+    def timed() -> None:
+        t = time.perf_counter()
+        refresh()
+        refreshes.append(time.perf_counter() - t)
+
+    view.refresh = timed
+    for more in style_digits(3, seed=3):
+        replay_digit(None, window.canvas, more.strokes, clear=False)
+        settle(app)
+    view.refresh = refresh
+    walk.leave()
+    return (float(np.median(steps)), paints.get("NetworkDiagram", 0.0),
+            paints.get("TwoLines", 0.0), float(np.median(switches)),
+            float(np.percentile(refreshes, 95)) * 1000 if refreshes else 0.0)
 
 
 def drawing_cost(app, window, name: str, digits) -> tuple[float, float, list]:

@@ -8,7 +8,10 @@ snapshot that follows each epoch's end. The history belongs to the network the r
 when another model replaces it (a file opened, a new network), the history is cleared.
 ``epoch`` is the epoch the history slider shows (None: now, the network reading the board);
 ``network()`` is that network. ``neuron`` is the selected (layer, index), layers numbered as
-core/inspect.py numbers them (0 = the first hidden layer).
+core/inspect.py numbers them (0 = the first hidden layer). ``true_digit`` is the digit the user
+said the drawing really is, in the Backprop view (None: not given); the Backprop view owns the
+rule (a new drawing after a test digit forgets it) and announces each change here, so that the
+Network view's step-through uses the same y.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class Inspection(QObject):
     history_changed = Signal()
     epoch_changed = Signal()
     neuron_changed = Signal()
+    true_digit_changed = Signal()
 
     def __init__(self, session) -> None:
         super().__init__(session)
@@ -30,6 +34,7 @@ class Inspection(QObject):
         self.history = RunHistory()
         self.epoch: int | None = None
         self.neuron: tuple[int, int] | None = None
+        self.true_digit: int | None = None
         self._pending: int | None = None  # the epoch the next snapshot belongs to
         self._run_network = None  # the network the last run produced (the history's)
         session.run_started.connect(self._on_run_started)
@@ -55,6 +60,11 @@ class Inspection(QObject):
         if (layer, index) != self.neuron:
             self.neuron = (layer, index)
             self.neuron_changed.emit()
+
+    def set_true_digit(self, digit: int | None) -> None:
+        if digit != self.true_digit:
+            self.true_digit = digit
+            self.true_digit_changed.emit()
 
     def _on_run_started(self, _config) -> None:
         self.history.clear()

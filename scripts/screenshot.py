@@ -10,6 +10,9 @@ with the window resized to the shot's size, in its palette, showing its view:
   the test set, the most frequent mistake opened), and the my-digits view after a writer in
   styles unlike MNIST's (``tests/helpers/styles.py``) has drawn and labelled 5 of each digit
   with Ctrl+digit and fine-tuned on them;
+- the ``steps`` shots: the network view stepping through the algorithm (BP2, and the forward
+  pass in the dark palette) on MNIST test digit #19 with its label (a 3 that the bundled
+  model reads at 68%: its δ are large enough to see);
 - then it draws an MNIST *test* digit on the board with mouse strokes traced from it
   (``core.strokes``), starts training the ``default`` preset, waits until the plots hold points
   of epoch 2 and takes the ``training`` shots while the run goes on.
@@ -82,11 +85,41 @@ def labelled_and_fine_tuned(window, per_digit: int = 5) -> None:
     window.show_view("my digits")
 
 
+def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
+    """A prepare: MNIST test digit ``digit`` on the board with its label (as Evaluation's "Show
+    in Network" sends it), the network view stepping through the algorithm at stage ``kind``
+    (of ``layer``). Drawing on the board again (the training shots) ends the stepping."""
+
+    def prepare(window) -> None:
+        import numpy as np
+
+        from core.preprocess import as_read_by
+        from ffn_gui.session import Drawing
+
+        test, reader = window.session.data.test, window.session.reader
+        x28 = (as_read_by(reader, test.images[digit]) / np.float32(255)).astype(np.float32)
+        window.session.set_drawing(Drawing(
+            x28, x28, reader.predict_proba(x28.reshape(1, 784))[0], reader,
+            f"test digit #{digit + 1}", int(test.labels[digit])))
+        view = window.show_view("network")
+        settle()
+        view.walk.start()
+        view.walk.index = next(i for i, s in enumerate(view.walk.walk.stages)
+                               if s.kind == kind and layer in (None, s.layer))
+        view.walk.show_stage()
+
+    return prepare
+
+
 LAPTOP, SMALL = (1366, 768), (1024, 640)  # the window's size: a common laptop, a small screen
 SHOTS: list[Shot] = [
     Shot("evaluation", "screenshot-evaluation.png", LAPTOP, prepare=evaluated, stage="before"),
     Shot("my digits", "screenshot-mydigits.png", LAPTOP, prepare=labelled_and_fine_tuned,
          stage="before"),
+    Shot("steps", "screenshot-steps.png", LAPTOP, prepare=stepping_at("BP2", 2, digit=18),
+         stage="before"),
+    Shot("steps-dark", "screenshot-steps-dark.png", LAPTOP, dark=True,
+         prepare=stepping_at("forward", 2, digit=18), stage="before"),
     Shot("window", "screenshot.png", LAPTOP, view="plots", settings=True),
     Shot("laptop", "screenshot-1366x768.png", LAPTOP, view="plots"),
     Shot("network", "screenshot-network.png", LAPTOP, view="network"),

@@ -247,6 +247,7 @@ class BackpropView(View):
         if drawing.empty or drawing.label is not None or drawing.source != self._source:
             self.label = drawing.label
         self._source = drawing.source
+        self.inspection.set_true_digit(self.label)
         self.request_refresh()
 
     def set_label(self, digit: int) -> None:
@@ -254,6 +255,7 @@ class BackpropView(View):
         if not 0 <= int(digit) <= 9:
             raise ValueError(f"the true digit must be 0 to 9, got {digit}")
         self.label = int(digit)
+        self.inspection.set_true_digit(self.label)
         self.request_refresh()
 
     def _update_buttons(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 from pyqtgraph.Qt.internals import PrimitiveArray  # pyqtgraph's QLineF array over NumPy
 
@@ -27,6 +27,7 @@ ALPHAS_DARK = (150, 200, 255)  # on a dark background, where faint lines sink in
 MAX_ZOOM = 40.0
 LEGEND_GAP = 8  # px between the diagram and its legends (a band under it)
 DRAG_PX = 4  # a press that moves further is a pan, not a click
+MARK = QColor("#e69f00")  # the step-through's frames: Okabe-Ito orange, apart from red and blue
 
 
 class NetworkDiagram(QWidget):
@@ -46,6 +47,8 @@ class NetworkDiagram(QWidget):
         self._lines = [PrimitiveArray(QLineF, 4) for _ in self.segments]
         self.strip = LegendStrip(self)
         self.highlight: QRectF | None = None
+        self.marks: list[tuple[QRectF, bool]] = []  # the step-through's frames (solid or not)
+        self.caption: tuple[int, str] | None = None  # (column, text over it instead of its name)
         self._zoom, self._pan = 1.0, QPointF(0, 0)
         self._press: QPointF | None = None  # where a press began, and the pan then
         self._pan_at_press = QPointF(0, 0)
@@ -86,6 +89,12 @@ class NetworkDiagram(QWidget):
         if rect != self.highlight:
             self.highlight = rect
             self.update()
+
+    def set_marks(self, marks: list[tuple[QRectF, bool]], caption: tuple[int, str] | None) -> None:
+        """The step-through's frames, in layout units: solid for the layer being computed and
+        its neuron, dashed for what it is computed from; ``caption`` over that layer."""
+        self.marks, self.caption = marks, caption
+        self.update()
 
     # --- where things are -------------------------------------------------------------------
 
@@ -174,6 +183,12 @@ class NetworkDiagram(QWidget):
         frame.setWidthF(2)
         frame.setCosmetic(True)
         self._frame_pen = frame
+        self._mark_pens = {}
+        for solid in (True, False):
+            pen = QPen(MARK, 2.5 if solid else 1.5,
+                       Qt.PenStyle.SolidLine if solid else Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            self._mark_pens[solid] = pen
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -192,6 +207,9 @@ class NetworkDiagram(QWidget):
         if self.highlight is not None:
             painter.setPen(self._frame_pen)
             painter.drawRect(self.highlight)
+        for rect, solid in self.marks:
+            painter.setPen(self._mark_pens[solid])
+            painter.drawRect(rect)
         painter.restore()
         self._paint_labels(painter, transform)
         if self.legends:
@@ -207,10 +225,15 @@ class NetworkDiagram(QWidget):
         metrics = painter.fontMetrics()
         height = metrics.height()
         left_bottom = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-        for column, name in zip(self.columns, self.names):
+        for i, (column, name) in enumerate(zip(self.columns, self.names)):
+            if self.caption is not None:
+                mine = self.caption[0] == i
+                name = self.caption[1] if mine else name
+                painter.setPen(MARK if mine else self._text)
             p = transform.map(QPointF(column.x, column.y - 0.4))
             x = max(min(p.x(), self.width() - metrics.horizontalAdvance(name) - 2), 0)
             painter.drawText(QRectF(x, p.y() - height, 200, height), left_bottom, name)
+        painter.setPen(self._text)
         out = self.columns[-1] if self.columns else None
         if out is not None and out.n == 10:
             left_centre = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -27,6 +27,7 @@ from .history_slider import HistorySlider
 from .legend import Legend
 from .network_diagram import ALPHAS, HEIGHT, NetworkDiagram
 from .neuron_panel import NeuronPanel
+from .walkthrough_panel import WalkthroughPanel
 
 GAP = 16.0  # room between columns for the lines, at first
 MIN_GAP, MAX_GAP = 10.0, 48.0  # the gaps stretch between these to fill the diagram's room
@@ -89,7 +90,9 @@ class NetworkView(View):
         "the ten outputs. The lines are the strongest terms wⱼₖaₖ of each sum zⱼ = Σₖ wⱼₖaₖ + bⱼ: "
         "red pushes the neuron on, blue holds it back. Click a neuron to see its weights and "
         "what it votes for; use the history slider to see the network of an earlier epoch. "
-        "The wheel zooms, dragging pans, a double click fits it again.")
+        "The wheel zooms, dragging pans, a double click fits it again. ▶ Step through works "
+        "the algorithm for your digit a layer at a time, as by hand: forward, BP1, BP2, BP3 "
+        "and BP4, the update (→ and ← step, Home or Esc stops).")
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -121,15 +124,18 @@ class NetworkView(View):
         self.hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.panel = NeuronPanel()
         self.history = HistorySlider(self.inspection)
+        self.walk = WalkthroughPanel(self)  # the step-through: its bar, and its text
         top = QHBoxLayout()
         top.addWidget(self.show_lines)
         top.addWidget(self.hover, 1)
+        top.addWidget(self.walk.bar)
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addLayout(top)
         lv.addWidget(self.diagram, 1)
         lv.addWidget(self.history)
+        lv.addWidget(self.walk.text)  # the neuron panel is hidden while stepping
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(left)
@@ -178,6 +184,7 @@ class NetworkView(View):
         self._draw_cells()
         self._draw_lines()
         self._show_neuron(fwd)
+        self.walk.refresh()
 
     def _lay_out(self, sizes: list[int]) -> None:
         self.columns = layout_columns(sizes, self.gap)
