@@ -186,6 +186,8 @@ class TrainWorker(Worker):
             elif not self.process.is_alive():
                 raise self._died()
             if self.control.stopped:  # also while messages keep coming
+                if stop_asked is None:  # an idle child on a busy machine would never get to
+                    restore_priority(self.process.pid)  # see the flag: let it finish now
                 stop_asked = stop_asked or time.perf_counter()
                 if time.perf_counter() - stop_asked > KILL_AFTER:
                     raise RuntimeError(f"the training process did not stop within {KILL_AFTER:g} "
@@ -225,6 +227,17 @@ def lower_priority() -> str:
         return "nice"
     except (AttributeError, OSError):
         return "unchanged"
+
+
+def restore_priority(pid: int) -> bool:
+    """Put process ``pid`` (the training child, asked to stop) back in the normal scheduling
+    class, so that it stops at once even while other programs keep both cores busy: at
+    SCHED_IDLE it would run only when nothing else wants the CPU. False where it cannot."""
+    try:
+        os.sched_setscheduler(pid, os.SCHED_OTHER, os.sched_param(0))
+        return True
+    except (AttributeError, OSError):
+        return False
 
 
 def share_control(control: TrainControl, context) -> None:

@@ -149,6 +149,36 @@ def test_the_training_process_runs_at_idle_priority_and_the_window_at_its_own(qt
     assert before[1] == os.SCHED_OTHER
 
 
+@pytest.mark.skipif(not train_worker.PROCESS, reason="runs in a child process only on Linux")
+def test_stop_puts_the_training_process_back_at_normal_priority(qtbot, small_mnist,
+                                                                   monkeypatch):
+    """Stop on a busy machine: an idle-priority child would not run to see the flag, so the
+    relay puts it back in the normal class as soon as Stop is asked (the soak under load
+    timed out without this)."""
+    config = replace(CONFIG, epochs=10_000)
+    worker = train_worker.TrainWorker(config.make_network(), config, small_mnist(600, 50))
+    seen = []
+    restore = train_worker.restore_priority
+
+    def restore_and_look(pid: int) -> bool:
+        seen.append(os.sched_getscheduler(pid))
+        done = restore(pid)
+        seen.append(os.sched_getscheduler(pid))
+        return done
+
+    monkeypatch.setattr(train_worker, "restore_priority", restore_and_look)
+    worker.progress.connect(lambda _items: worker.cancel())
+    run(qtbot, worker)
+    assert seen == [os.SCHED_IDLE, os.SCHED_OTHER]
+
+
+def test_restoring_the_priority_of_a_process_that_is_gone_says_so():
+    child = multiprocessing.get_context("fork").Process(target=int)
+    child.start()
+    child.join()
+    assert train_worker.restore_priority(child.pid) is False
+
+
 def test_lowering_the_priority_falls_back_to_nice_where_there_is_no_idle_class(monkeypatch):
     calls = []
     monkeypatch.delattr(os, "SCHED_IDLE", raising=False)
