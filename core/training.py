@@ -161,6 +161,11 @@ class _Run:
         self.cost_limit = math.inf
         self.examples = 0
         self.paused_for = 0.0
+        # The batches since the last report (their summed cost and examples), kept across
+        # epoch boundaries: reset there, each epoch's first report was one batch alone (10
+        # digits in the notes' run, a cost anywhere from 1e-5 to 0.1) and the last epoch's
+        # tail, up to a fifth of it, was never reported.
+        self.cost_sum, self.cost_n, self.last_report = 0.0, 0, -math.inf
 
     def elapsed(self) -> float:
         """Seconds of training so far, pauses excluded."""
@@ -211,7 +216,6 @@ class _Run:
         Y = self.Y[order]
         batches = -(-self.n // m)
         (stopped, running), clock = control.checks(), time.perf_counter
-        cost_sum, cost_n, last_report = 0.0, 0, -math.inf
         for k, (Xb, columns) in enumerate(self._epoch_batches(order)):
             if stopped() or not running():  # two cheap checks; the slow path only if needed
                 self.paused_for += control.wait_while_paused()
@@ -229,14 +233,19 @@ class _Run:
                     "of the last good step were restored"
                 )
             self.examples += mb
-            cost_sum += cost
-            cost_n += mb
+            self.cost_sum += cost
+            self.cost_n += mb
             now = clock()
-            if now - last_report >= self.progress_interval:
-                last_report = now
-                self.report(BatchProgress(epoch, self.config.epochs, k + 1, batches,
-                                          cost_sum / cost_n, self.examples, self.elapsed()))
-                cost_sum, cost_n = 0.0, 0
+            if now - self.last_report >= self.progress_interval:
+                self.last_report = now
+                self._report_batches(epoch, k + 1, batches)
+
+    def _report_batches(self, epoch: int, batch: int, batches: int) -> None:
+        """Report the mean cost of the batches since the last report (some may be the
+        previous epoch's) and start a new stretch."""
+        self.report(BatchProgress(epoch, self.config.epochs, batch, batches,
+                                  self.cost_sum / self.cost_n, self.examples, self.elapsed()))
+        self.cost_sum, self.cost_n = 0.0, 0
 
     def _epoch_end(self, epoch: int, train_metrics: bool) -> EpochProgress:
         network, train_set, valid_set = self.network, self.train_set, self.valid_set
