@@ -1,0 +1,108 @@
+"""Compare with previous run, honestly: two runs share the cost axis only when they minimised
+the same cost; otherwise the previous run is compared on accuracy and a note says why. Real
+runs in the window (Ctrl+T), the Compare button clicked on the Training view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers.views import view_shown
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QToolButton
+
+from core.training import TrainConfig
+
+QUADRATIC = TrainConfig(hidden=(16,), epochs=2, validation=100, batch_size=10)  # the notes'
+CROSS_ENTROPY = TrainConfig(hidden=(16,), epochs=2, validation=100, batch_size=32,
+                            activation="relu", cost="cross_entropy", optimizer="adam",
+                            learning_rate=0.01)
+
+
+def train_with_shortcut(window, qtbot, config: TrainConfig) -> None:
+    """Set the training panel to ``config`` and press Ctrl+T, as a user does; wait for the end."""
+    window.training_panel.set_config(config)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_T,
+                       Qt.KeyboardModifier.ControlModifier)
+
+
+def click_compare(qtbot, view) -> None:
+    plots = view.plots
+    button = next(b for b in plots.findChildren(QToolButton)
+                  if b.defaultAction() is plots.exports.compare_action)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    view.flush()
+
+
+def cost_span(plots) -> tuple[float, float]:
+    """The costs the cost plot's y axis shows (it is log10)."""
+    lo, hi = plots.cost_plot.getViewBox().viewRange()[1]
+    return 10 ** lo, 10 ** hi
+
+
+@pytest.fixture
+def two_runs(window, qtbot, small_mnist):
+    """Run 1 with the quadratic cost, run 2 with cross-entropy, then the Training view shown."""
+    window.set_data(small_mnist(600, 100))
+    train_with_shortcut(window, qtbot, QUADRATIC)
+    train_with_shortcut(window, qtbot, CROSS_ENTROPY)
+    return view_shown(qtbot, window, "plots")
+
+
+def test_runs_with_different_costs_are_compared_on_accuracy_with_a_note(two_runs, qtbot):
+    view = two_runs
+    plots = view.plots
+    first, second = plots.runs
+    assert (first.cost, second.cost) == ("quadratic", "cross_entropy")
+    assert plots.cost_plot.titleLabel.text == "Cost (cross-entropy)"
+    before = cost_span(plots)
+    click_compare(qtbot, view)
+    assert plots.compare
+    # the quadratic curves are not on the cross-entropy axis, nor is the axis stretched to them
+    assert not any(c.isVisible() for c in plots.prev_cost)
+    assert cost_span(plots) == pytest.approx(before)
+    assert plots.compare_note == "run 1 used the quadratic cost: compared on accuracy"
+    shown = [label.text for _sample, label in plots.cost_legend.items]
+    assert plots.compare_note in shown and not any("dashed" in t for t in shown)
+    # on accuracy, run 1 is drawn as it was measured
+    assert all(c.isVisible() for c in plots.prev_accuracy)
+    _x, y = plots.prev_accuracy[1].getData()
+    np.testing.assert_allclose(y, 100 * first.epochs["validation_accuracy"])
+    assert any(t.startswith("run 1: test") for _s, t in
+               ((s, label.text) for s, label in plots.accuracy_legend.items))
+    click_compare(qtbot, view)  # off again: no note, nothing of run 1
+    assert plots.compare_note is None
+    assert not any(c.isVisible() for c in plots.prev_cost + plots.prev_accuracy)
+
+
+def test_the_note_sits_in_the_legend_under_the_cost_plot_and_draws_no_line(two_runs, qtbot):
+    view = two_runs
+    plots = view.plots
+    click_compare(qtbot, view)
+    QApplication.processEvents()
+    sample, label = next((s, lab) for s, lab in plots.cost_legend.items
+                         if lab.text == plots.compare_note)
+    box = label.sceneBoundingRect()
+    assert not box.intersects(plots.cost_plot.getViewBox().sceneBoundingRect())
+    assert box.right() <= plots.graphics.viewport().width() + 1  # not clipped
+    assert sample.width() < 10  # no line sample: it is a note, not a curve
+
+
+def test_runs_with_the_same_cost_still_overlay_their_costs(window, qtbot, small_mnist):
+    window.set_data(small_mnist(600, 100))
+    train_with_shortcut(window, qtbot, CROSS_ENTROPY)
+    train_with_shortcut(window, qtbot, CROSS_ENTROPY)
+    view = view_shown(qtbot, window, "plots")
+    plots = view.plots
+    click_compare(qtbot, view)
+    first = plots.runs[0]
+    assert plots.compare_note is None
+    assert all(c.isVisible() for c in plots.prev_cost + plots.prev_accuracy)
+    _x, y = plots.prev_cost[0].getData()
+    np.testing.assert_allclose(10 ** y, first.batches["smoothed"], rtol=1e-6)  # log axis
+    names = [label.text for _sample, label in plots.cost_legend.items]
+    assert "run 1 (dashed)" in names
+    lo, hi = cost_span(plots)  # the axis spans run 1's costs too
+    assert lo <= np.nanmin(first.epochs["train_cost"]) and hi >= first.batches["smoothed"].max()
