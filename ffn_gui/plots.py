@@ -56,8 +56,8 @@ class TrainingPlots(QWidget):
             self.graphics.ci.layout.setColumnStretchFactor(col, share)
         self._build_cost()
         self._build_accuracy()
-        self.overlay = Overlay(self.cost_plot, self.accuracy_plot, self.cost_legend,
-                               self.accuracy_legend)  # the previous run, when compared
+        self.overlay = Overlay(self.graphics, self.cost_plot, self.accuracy_plot,
+                               self.cost_legend, self.accuracy_legend)  # the previous run
         self.prev_cost = self.overlay.cost_curves  # smoothed, train, validation
         self.prev_accuracy = self.overlay.accuracy_curves  # train, validation
         self.runs: list[Run] = [Run(1)]
@@ -173,7 +173,7 @@ class TrainingPlots(QWidget):
             series.curve.setPen(pg.mkPen(colour, width=2 * w))
             series.curve.setSymbolBrush(colour)
             series.curve.setSymbolPen(None)
-        self.overlay.set_pens(c, 1.5 * w)
+        self.overlay.apply_palette(c, 1.5 * w, pt - 1)
         self.test_line.setPen(pg.mkPen(c.test, width=1.5 * w, style=Qt.PenStyle.DashLine))
         self.test_sample.setPen(self.test_line.pen)
         for legend in (self.cost_legend, self.accuracy_legend):
@@ -314,7 +314,7 @@ class TrainingPlots(QWidget):
 
     @property
     def compare_note(self) -> str | None:
-        """The cost legend's note on a previous run drawn on accuracy only, or None."""
+        """The line under the plots on a previous run compared on accuracy only, or None."""
         return self.overlay.note_text
 
     def _update_legend_values(self) -> None:

@@ -63,9 +63,9 @@ def test_runs_with_different_costs_are_compared_on_accuracy_with_a_note(two_runs
     # the quadratic curves are not on the cross-entropy axis, nor is the axis stretched to them
     assert not any(c.isVisible() for c in plots.prev_cost)
     assert cost_span(plots) == pytest.approx(before)
-    assert plots.compare_note == "run 1 used the quadratic cost: compared on accuracy"
-    shown = [label.text for _sample, label in plots.cost_legend.items]
-    assert plots.compare_note in shown and not any("dashed" in t for t in shown)
+    assert plots.compare_note == "run 1 used the quadratic cost: compared on accuracy only"
+    assert plots.overlay.note.isVisible() and plots.overlay.note.text == plots.compare_note
+    assert not any("dashed" in label.text for _s, label in plots.cost_legend.items)
     # on accuracy, run 1 is drawn as it was measured
     assert all(c.isVisible() for c in plots.prev_accuracy)
     _x, y = plots.prev_accuracy[1].getData()
@@ -73,21 +73,38 @@ def test_runs_with_different_costs_are_compared_on_accuracy_with_a_note(two_runs
     assert any(t.startswith("run 1: test") for _s, t in
                ((s, label.text) for s, label in plots.accuracy_legend.items))
     click_compare(qtbot, view)  # off again: no note, nothing of run 1
-    assert plots.compare_note is None
+    assert plots.compare_note is None and plots.overlay.note.scene() is None
     assert not any(c.isVisible() for c in plots.prev_cost + plots.prev_accuracy)
 
 
-def test_the_note_sits_in_the_legend_under_the_cost_plot_and_draws_no_line(two_runs, qtbot):
+def plot_heights(plots) -> list[float]:
+    QApplication.processEvents()
+    return [p.getViewBox().sceneBoundingRect().height()
+            for p in (plots.cost_plot, plots.accuracy_plot)]
+
+
+@pytest.mark.parametrize("width", [680, 1000])
+def test_the_note_is_one_line_under_the_plots_and_legends(two_runs, qtbot, width):
+    """Under the legends, on no data, not clipped; the plots take their height back when
+    Compare is off."""
     view = two_runs
     plots = view.plots
+    view.window().resize(width + 320, 700)  # the side column takes the rest
+    qtbot.waitUntil(lambda: abs(plots.graphics.width() - width) < 200)
+    before = plot_heights(plots)
     click_compare(qtbot, view)
-    QApplication.processEvents()
-    sample, label = next((s, lab) for s, lab in plots.cost_legend.items
-                         if lab.text == plots.compare_note)
-    box = label.sceneBoundingRect()
-    assert not box.intersects(plots.cost_plot.getViewBox().sceneBoundingRect())
-    assert box.right() <= plots.graphics.viewport().width() + 1  # not clipped
-    assert sample.width() < 10  # no line sample: it is a note, not a curve
+    box = plots.overlay.note.sceneBoundingRect()
+    for item in (plots.cost_plot, plots.accuracy_plot, plots.cost_legend,
+                 plots.accuracy_legend):
+        assert not box.intersects(item.sceneBoundingRect())
+    text = plots.overlay.note.item.boundingRect()
+    assert box.left() + text.width() <= plots.graphics.viewport().width()  # not clipped
+    assert box.height() < 2.5 * plots.fontMetrics().height()  # one line
+    legends_bottom = max(legend.sceneBoundingRect().bottom()
+                         for legend in (plots.cost_legend, plots.accuracy_legend))
+    assert legends_bottom <= box.top() and box.bottom() <= plots.graphics.viewport().height()
+    click_compare(qtbot, view)
+    assert plot_heights(plots) == pytest.approx(before, abs=1)
 
 
 def test_runs_with_the_same_cost_still_overlay_their_costs(window, qtbot, small_mnist):
