@@ -123,3 +123,21 @@ def test_runs_with_the_same_cost_still_overlay_their_costs(window, qtbot, small_
     assert "run 1 (dashed)" in names
     lo, hi = cost_span(plots)  # the axis spans run 1's costs too
     assert lo <= np.nanmin(first.epochs["train_cost"]) and hi >= first.batches["smoothed"].max()
+
+
+def test_the_note_follows_the_palette(two_runs, qtbot):
+    from ffn_gui.theme import dark_palette, plot_colours
+
+    view = two_runs
+    plots = view.plots
+    click_compare(qtbot, view)
+    app = QApplication.instance()
+    light = app.palette()
+    assert plots.overlay.note.opts["color"] == plot_colours(plots.palette()).text.name()
+    app.setPalette(dark_palette())
+    try:
+        qtbot.waitUntil(lambda: plots.overlay.note.opts["color"]
+                        == plot_colours(dark_palette()).text.name())
+        assert plots.overlay.note.text == plots.compare_note  # the same words, recoloured
+    finally:
+        app.setPalette(light)
