@@ -141,3 +141,30 @@ def test_the_note_follows_the_palette(two_runs, qtbot):
         assert plots.overlay.note.text == plots.compare_note  # the same words, recoloured
     finally:
         app.setPalette(light)
+
+
+def test_with_compare_on_each_new_run_is_checked_against_the_one_before(qtbot):
+    """Compare left on across runs: the note comes with the new run's first moment, and names
+    the run before it and that run's cost."""
+    from core.training import BatchProgress, EpochProgress
+    from ffn_gui.plots import TrainingPlots
+
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+
+    def run(cost: str, level: float) -> None:
+        plots.reset(1, 4, cost=cost)
+        plots.add_progress([BatchProgress(1, 1, b, 4, level / b, 10 * b, 0.0)
+                            for b in range(1, 5)]
+                           + [EpochProgress(1, 1, level / 5, 0.9, level / 4, 0.89, 0.1, 1.0, 0)])
+
+    run("quadratic", 0.05)
+    plots.exports.compare_action.trigger()
+    plots.reset(1, 4, cost="cross_entropy")
+    assert plots.compare_note == "run 1 used the quadratic cost: compared on accuracy only"
+    run("cross_entropy", 2.0)
+    assert cost_span(plots)[0] > 0.05 / 5  # run 1's costs are not on this axis
+    run("cross_entropy", 1.0)
+    assert plots.compare_note is None and all(c.isVisible() for c in plots.prev_cost)
+    run("quadratic", 0.05)
+    assert plots.compare_note == "run 3 used the cross-entropy cost: compared on accuracy only"
