@@ -59,6 +59,13 @@ def tick_label(log_value: float) -> str:
 class LogAxis(pg.AxisItem):
     """A left axis for a plot in log-y mode, with readable ticks only."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Its ticks are the values themselves (tick_label): pyqtgraph's SI prefix, on by
+        # default for an axis whose values are all under 1, wrote "(x0.001)" beside a cost axis
+        # from 0.01 to 0.7 whose labels were not scaled at all.
+        self.enableAutoSIPrefix(False)
+
     def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
         if not self.logMode:
             return super().tickValues(minVal, maxVal, size)

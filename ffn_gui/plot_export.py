@@ -74,7 +74,8 @@ class PlotExports(QObject):
         super().__init__(plots)
         self.plots = plots
         self.compare_action = QAction("Compare with previous run", plots, checkable=True)
-        self.compare_action.setToolTip("Overlay the previous run of this session, dashed")
+        self.compare_action.setToolTip("Overlay the previous run of this session, dashed (on "
+                                       "accuracy only, if it minimised another cost)")
         self.compare_action.toggled.connect(lambda on: plots.set_compare(on))
         self.png_action = QAction("Export plots as PNG…", plots)
         self.png_action.triggered.connect(lambda: self.export("png"))

@@ -9,7 +9,9 @@ an epoch-end point sits at ``e``.
 Both plots live in one pyqtgraph scene, with their legends in a row under them (outside the
 data, so they never cover the last points), so one export holds both. Every run of the session
 is kept (``runs``, see ``runs.py``); "Compare with previous run" overlays the one before the
-current run, dashed. Colours come from ``theme.plot_colours(self.palette())`` and are set again
+current run, dashed, on the axes where the two can be compared (``plot_compare.py``: a run that
+minimised another cost is compared on accuracy only). The cost plot's title names the cost the
+run minimises. Colours come from ``theme.plot_colours(self.palette())`` and are set again
 when the palette changes (a dark palette, the platform turning dark).
 """
 
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 from core.training import BatchProgress, EpochProgress
 
 from .plot_axis import LogAxis
+from .plot_compare import Overlay, cost_name
 from .plot_export import PlotExports
 from .plot_legend import fit_columns, make_legend, tight
 from .plot_ranges import accuracy_range, cost_range, set_range, x_end
@@ -53,6 +56,10 @@ class TrainingPlots(QWidget):
             self.graphics.ci.layout.setColumnStretchFactor(col, share)
         self._build_cost()
         self._build_accuracy()
+        self.overlay = Overlay(self.graphics, self.cost_plot, self.accuracy_plot,
+                               self.cost_legend, self.accuracy_legend)  # the previous run
+        self.prev_cost = self.overlay.cost_curves  # smoothed, train, validation
+        self.prev_accuracy = self.overlay.accuracy_curves  # train, validation
         self.runs: list[Run] = [Run(1)]
         self.compare = False
         self._smoothed: float | None = None
@@ -72,14 +79,12 @@ class TrainingPlots(QWidget):
         self.smooth_cost = Series(c.plot())
         self.train_cost = Series(c.plot(symbol="o", symbolSize=6))
         self.val_cost = Series(c.plot(symbol="s", symbolSize=6))
-        self.prev_cost = [c.plot() for _ in range(3)]  # smoothed, train, validation
 
     def _build_accuracy(self) -> None:
         self.accuracy_plot = a = plot_item(self.graphics, 1)
         self.accuracy_legend = make_legend(self.graphics, 1)
         self.train_accuracy = Series(a.plot(symbol="o", symbolSize=6))
         self.val_accuracy = Series(a.plot(symbol="s", symbolSize=6))
-        self.prev_accuracy = [a.plot() for _ in range(2)]  # train, validation
         # The test accuracy is a dashed line named in the legend (a label on the line was
         # drawn over the train curve whenever that ran close to it).
         self.test_line = pg.InfiniteLine(angle=0, movable=False)
@@ -87,8 +92,6 @@ class TrainingPlots(QWidget):
         self.test_sample = pg.PlotDataItem()  # the legend's sample of the line, not plotted
         a.addItem(self.test_line, ignoreBounds=True)
         self.test_accuracy: float | None = None
-        for curve in self.prev_cost + self.prev_accuracy:
-            curve.setVisible(False)
         self._legend_entries = (
             (self.cost_legend, self.batch_cost.curve, "batches"),
             (self.cost_legend, self.smooth_cost.curve, "smoothed"),
@@ -148,9 +151,9 @@ class TrainingPlots(QWidget):
         w = line_scale()  # thicker lines in presenter mode
         pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 9.0
         self.graphics.setBackground(c.background)
+        self._set_titles()
         for key, plot in (("cost", self.cost_plot), ("accuracy", self.accuracy_plot)):
-            title, left = self.TEXTS[key]
-            plot.setTitle(title, color=c.text.name(), size=f"{pt + 1:.1f}pt")
+            left = self.TEXTS[key][1]
             plot.setLabel("left", left, color=c.axis.name(), **{"font-size": f"{pt:.1f}pt"})
             plot.setLabel("bottom", "epoch", color=c.axis.name(), **{"font-size": f"{pt:.1f}pt"})
             plot.showGrid(x=True, y=True)
@@ -170,12 +173,7 @@ class TrainingPlots(QWidget):
             series.curve.setPen(pg.mkPen(colour, width=2 * w))
             series.curve.setSymbolBrush(colour)
             series.curve.setSymbolPen(None)
-        dashed = [(self.prev_cost[0], c.cost), (self.prev_cost[1], c.train),
-                  (self.prev_cost[2], c.validation), (self.prev_accuracy[0], c.train),
-                  (self.prev_accuracy[1], c.validation)]
-        for curve, colour in dashed:
-            curve.setPen(pg.mkPen(mix(colour, c.background, 0.25), width=1.5 * w,
-                                  style=Qt.PenStyle.DashLine))
+        self.overlay.apply_palette(c, 1.5 * w, pt - 1)
         self.test_line.setPen(pg.mkPen(c.test, width=1.5 * w, style=Qt.PenStyle.DashLine))
         self.test_sample.setPen(self.test_line.pen)
         for legend in (self.cost_legend, self.accuracy_legend):
@@ -185,6 +183,15 @@ class TrainingPlots(QWidget):
             legend.setLabelTextSize(f"{pt - 1:.1f}pt")
             for _sample, label in legend.items:
                 label.setText(label.text)
+
+    def _set_titles(self) -> None:
+        """"Cost (cross-entropy)": the cost plot's title names the cost the run minimises."""
+        pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 9.0
+        cost = f" ({cost_name(self.run.cost)})" if self.run.cost else ""
+        for key, plot, extra in (("cost", self.cost_plot, cost),
+                                 ("accuracy", self.accuracy_plot, "")):
+            plot.setTitle(self.TEXTS[key][0] + extra, color=self.colours.text.name(),
+                          size=f"{pt + 1:.1f}pt")
 
     # --- feeding -----------------------------------------------------------------------------
 
@@ -198,12 +205,15 @@ class TrainingPlots(QWidget):
         """The last run with data before the current one: what Compare overlays."""
         return next((r for r in reversed(self.runs[:-1]) if not r.empty), None)
 
-    def reset(self, epochs: int, reports_per_epoch: int = 64, label: str = "") -> None:
-        """Empty every curve for a new run of ``epochs`` epochs and size the buffers for it.
-        The run shown so far is kept in ``runs`` (and can be overlaid for comparison)."""
+    def reset(self, epochs: int, reports_per_epoch: int = 64, label: str = "",
+              cost: str = "") -> None:
+        """Empty every curve for a new run of ``epochs`` epochs and size the buffers for it;
+        ``cost`` is the cost function it minimises ("quadratic", "cross_entropy"). The run
+        shown so far is kept in ``runs`` (and can be overlaid for comparison)."""
         if not self.run.empty:
             self.runs.append(Run(len(self.runs) + 1))
-        self.run.label = label
+        self.run.label, self.run.cost = label, cost
+        self._set_titles()
         for series in self.batch_series + self.epoch_series:
             series.clear()
         for series in self.batch_series:
@@ -291,34 +301,21 @@ class TrainingPlots(QWidget):
     # --- ranges, legends and the previous run ------------------------------------------------
 
     def set_compare(self, on: bool) -> None:
-        """Overlay the previous run (dashed) on the current one, or not."""
+        """Overlay the previous run (dashed) on the current one, or not: on the accuracy plot,
+        and on the cost plot only when both runs minimised the same cost (``plot_compare``)."""
         self.compare = bool(on)
         self._show_previous()
         self._fit_accuracy_range()
         self._fit_ranges()
 
     def _show_previous(self) -> None:
-        prev = self.previous_run if self.compare else None
-        for legend in (self.cost_legend, self.accuracy_legend):
-            legend.removeItem(self.prev_cost[0] if legend is self.cost_legend
-                              else self.prev_accuracy[1])
-        for curve in self.prev_cost + self.prev_accuracy:
-            curve.setVisible(prev is not None)
-        if prev is None:
-            return
-        b, e = prev.batches, prev.epochs
-        self.prev_cost[0].setData(b["x"], b["smoothed"])
-        self.prev_cost[1].setData(e["epoch"], e["train_cost"])
-        self.prev_cost[2].setData(e["epoch"], e["validation_cost"], connect="finite")
-        self.prev_accuracy[0].setData(e["epoch"], 100 * e["train_accuracy"])
-        self.prev_accuracy[1].setData(e["epoch"], 100 * e["validation_accuracy"],
-                                      connect="finite")
-        test = f": test {100 * prev.test_accuracy:.2f}%" if prev.test_accuracy is not None else ""
-        self.cost_legend.addItem(self.prev_cost[0], f"run {prev.number} (dashed)")
-        self.accuracy_legend.addItem(self.prev_accuracy[1], f"run {prev.number}{test}")
-        tight(self.cost_legend.getLabel(self.prev_cost[0]))
-        tight(self.accuracy_legend.getLabel(self.prev_accuracy[1]))
+        self.overlay.show(self.previous_run if self.compare else None, self.run)
         self._fit_legends()
+
+    @property
+    def compare_note(self) -> str | None:
+        """The line under the plots on a previous run compared on accuracy only, or None."""
+        return self.overlay.note_text
 
     def _update_legend_values(self) -> None:
         """The legend says each epoch curve's latest value."""
@@ -340,7 +337,8 @@ class TrainingPlots(QWidget):
         """The x and cost ranges, set only when they change (see ``plot_ranges``)."""
         prev = self.previous_run if self.compare else None
         costs = [self.batch_cost, self.smooth_cost, self.train_cost, self.val_cost]
-        set_range(self.cost_plot, "y", cost_range(costs, prev))
+        set_range(self.cost_plot, "y",
+                  cost_range(costs, prev if self.overlay.cost_shown else None))
         x_range = (0.0, x_end([self.batch_cost, self.train_cost], prev, self._planned_epochs))
         for plot in (self.cost_plot, self.accuracy_plot):
             set_range(plot, "x", x_range)

@@ -60,6 +60,7 @@ class Run:
 
     number: int  # 1, 2, ... in the session
     label: str = ""  # what the run was, e.g. its preset or sizes
+    cost: str = ""  # the cost function it minimised ("quadratic", "cross_entropy"); "" unknown
     batches: Table = field(default_factory=lambda: Table(BATCH_COLUMNS, 512))
     epochs: Table = field(default_factory=lambda: Table(EPOCH_COLUMNS, 16))
     test_accuracy: float | None = None

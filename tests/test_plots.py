@@ -210,6 +210,15 @@ def test_cost_axis_on_screen_has_no_crowded_labels(plots, qtbot):
     assert np.diff(shown).min() * axis.height() / (hi - lo) >= MIN_GAP_PX
 
 
+def test_a_cost_axis_under_1_is_not_labelled_as_scaled(plots):
+    """Its ticks are the costs themselves; pyqtgraph's SI prefix wrote "(x0.001)" beside an
+    axis of costs from 0.01 to 0.7 (a notes' run, whose first report is 0.5)."""
+    plots.reset(2, REPORTS)
+    plots.add_progress([BatchProgress(1, 2, b, 8, 0.5 / b, 10 * b, 0.0) for b in range(1, 9)])
+    label = plots.cost_plot.getAxis("left").labelString()
+    assert "cost (log scale)" in label and "x0" not in label
+
+
 @pytest.mark.parametrize("width", [720, 560])
 def test_legends_sit_outside_the_data(plots, qtbot, width):
     plots.resize(1200, 300)  # wide first: the legends spread out, then must wrap

@@ -30,6 +30,10 @@ class PlotsView(View):
         "<p>A <b>plateau</b> (the curves flatten) means more epochs of the same learning rate "
         "add little; validation falling while train still rises means the network is "
         "starting to memorise (overfit).</p>"
+        "<p><b>Compare with previous run</b> draws the run before this one dashed. A cost is "
+        "a measure of one cost function (a guess costs 0.45 by the quadratic cost, 2.30 by "
+        "cross-entropy), so a run that minimised another cost is compared on accuracy only, "
+        "and a note under the cost plot says so.</p>"
     )
 
     def __init__(self, session, parent=None) -> None:
@@ -41,7 +45,7 @@ class PlotsView(View):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.previous_label)
         layout.addWidget(self.plots, 1)
-        self._reset: tuple[int, str] | None = None  # a new run's (epochs, label), until shown
+        self._reset: tuple[int, str, str] | None = None  # a new run's (epochs, label, cost)
         self._pending: list = []  # progress not drawn yet
         self._test: tuple[float | None] | None = None  # the test accuracy to show, when set
         self._run_network = None  # the network the last run made
@@ -52,7 +56,7 @@ class PlotsView(View):
         session.model_changed.connect(self._on_model)
 
     def _on_started(self, config) -> None:
-        self._reset = (config.epochs, run_label(config))
+        self._reset = (config.epochs, run_label(config), config.cost)
         self._pending.clear()
         self._test = (None,)
         self._run_network = None
@@ -76,8 +80,8 @@ class PlotsView(View):
 
     def refresh(self) -> None:
         if self._reset is not None:
-            epochs, label = self._reset
-            self.plots.reset(epochs, label=label)
+            epochs, label, cost = self._reset
+            self.plots.reset(epochs, label=label, cost=cost)
             self._reset = None
         if self._pending:
             self.plots.add_progress(tuple(self._pending))
