@@ -32,7 +32,7 @@ def saturated_network():
 
 def z_out(net, x):
     a = x.reshape(-1).astype(np.float64)
-    for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+    for w, b in zip(net.weights, net.biases):
         z = w.astype(np.float64) @ a + b
         a = sigmoid(z) if net.activation.name == "sigmoid" else np.maximum(z, 0)
     return z
