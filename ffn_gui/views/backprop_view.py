@@ -242,7 +242,7 @@ class BackpropView(View):
             what_if = lesson.output_delta(network, x28, label, "cross_entropy")
         self.bp1_panel.show_record(rec, lesson.saturated(rec), what_if)
         n = len(network.weights)
-        names = [f"δ{sup(l + 2)} ({layer_name(l, n)})" for l in range(n - 1)]
+        names = [f"δ{sup(l + 2)}: {layer_name(l, n)}" for l in range(n - 1)]
         self.grids.show_grids(rec.delta[:-1], names)
         self._show_bp4(network)
         self._show_check(network)

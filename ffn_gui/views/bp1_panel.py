@@ -48,7 +48,7 @@ class Bp1Panel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.eq = QLabel()  # one line, beside the switch; it never widens the column
+        self.eq = QLabel()  # one line; it never widens the column
         self.eq.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note = steady_label(2)
         self.what_if = QCheckBox("What if the cost were cross-entropy?")
@@ -67,10 +67,6 @@ class Bp1Panel(QWidget):
         self.outputs.setMinimumHeight(CHART_HEIGHT)
         self.outputs.setToolTip("Click the digit this really is, or press its key")
         self.outputs.clicked.connect(self.label_clicked)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.eq, 1)
-        top.addWidget(self.what_if)
         row = QHBoxLayout()
         row.setSpacing(4)
         for chart in self.charts.values():
@@ -78,8 +74,9 @@ class Bp1Panel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(top)
+        layout.addWidget(self.eq)
         layout.addWidget(self.note)
+        layout.addWidget(self.what_if)
         layout.addWidget(self.outputs, 1)
         layout.addLayout(row, 1)
 
