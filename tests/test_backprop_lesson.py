@@ -5,6 +5,8 @@ layer of a `seed` and a `default` network, all against core."""
 
 import numpy as np
 import pytest
+from helpers.fit import hosted, problems, scrolls
+from helpers.views import Model, digit_image, draw, host, make_session
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTabWidget
@@ -14,8 +16,6 @@ from core.network import Network
 from core.train_config import TrainConfig, preset
 from ffn_gui.session import Session
 from ffn_gui.views import BackpropView, NetworkView
-from helpers.fit import hosted, problems, scrolls
-from helpers.views import Model, digit_image, draw, host, make_session
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
@@ -70,7 +70,8 @@ def test_the_network_view_numbers_layers_as_the_notes(qtbot, tabs):
         cx, cy = view.columns[column].centres(np.array([k]))
         pos = view.diagram.to_widget(float(cx[0]), float(cy[0]))
         QTest.mouseMove(view.diagram, QPoint(round(pos.x()), round(pos.y())))
-        qtbot.waitUntil(lambda: view.hover.text().startswith(f"neuron {k} of {name}:"))
+        expected = f"neuron {k} of {name}:"
+        qtbot.waitUntil(lambda t=expected: view.hover.text().startswith(t))
     cx, cy = view.columns[2].centres(np.array([3]))
     click(view.diagram, view.diagram.to_widget(float(cx[0]), float(cy[0])))
     qtbot.waitUntil(lambda: view.neuron is not None)
@@ -210,7 +211,7 @@ def test_the_gradient_check_clicked_at_every_layer_agrees_with_backprop(qtbot, t
                         (2, lambda: click(view.bp1, view.bp1.to_widget(5, 0)))):
         if pick is not None:
             pick()
-            qtbot.waitUntil(lambda: view.selected[0] == layer)
+            qtbot.waitUntil(lambda wanted=layer: view.selected[0] == wanted)
             view.flush()
         j = view.selected[1]
         k = int(np.argmax(np.abs(view.grad_w[layer][j])))  # a gradient a difference resolves

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .bars_panel import OKABE_ITO, BarsPanel
 from .legend import short
@@ -101,7 +100,7 @@ class Bp1Panel(QWidget):
             delta.set_title("δᴸ = their product" if quadratic else "δᴸ = aᴸ − y")
             delta.show_signed(record.delta[-1])
         else:
-            delta.set_title("δᴸ: quadratic vs cross-entropy")
+            delta.set_title("δᴸ under both costs")
             delta.show_groups([record.delta[-1], shown], ["quadratic", "cross-entropy"],
                               [OKABE_ITO[0], OKABE_ITO[1]])
 

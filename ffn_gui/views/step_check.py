@@ -43,23 +43,24 @@ def step_text(prediction, step) -> str:
 def weight_name(check, n_weight_layers: int) -> str:
     """wˡⱼₖ in the notes' numbering, and the pixel for a first-layer weight."""
     layer = "ᴸ" if check.layer == n_weight_layers - 1 else sup(check.layer + 2)
-    name = f"w{layer}ⱼₖ (j = {check.j}, k = {check.k}"
-    return name + (f": pixel row {check.k // 28}, column {check.k % 28})"
-                   if check.layer == 0 and check.k < 784 else ")")
+    pixel = (f", pixel ({check.k // 28}, {check.k % 28})"
+             if check.layer == 0 and check.k < 784 else "")
+    return f"w{layer}ⱼₖ (j = {check.j}, k = {check.k}{pixel})"
 
 
 def check_text(check, n_weight_layers: int) -> str:
     """Three lines: backprop's ∂C/∂w, the central difference and ε, and the verdict."""
-    first = f"{weight_name(check, n_weight_layers)}: backprop ∂C/∂w = {num(check.backprop, 10)}"
-    second = (f"(C(w + ε) − C(w − ε)) / 2ε = {num(check.numeric, 10)}, ε = {check.eps:g}")
+    first = f"{weight_name(check, n_weight_layers)}: backprop {num(check.backprop, 10)}"
+    second = f"(C(w + ε) − C(w − ε)) / 2ε = {num(check.numeric, 10)}, ε = {check.eps:g}"
+    error = f"Relative error {check.relative_error:.1e}"
     if check.backprop == check.numeric == 0:
-        verdict = "Both exactly 0: this weight's input aₖ is 0, so it does not touch C."
+        verdict = "Both exactly 0: this weight's input aₖ is 0, so C does not depend on it."
+    elif check.relative_error < 1e-6:
+        verdict = f"{error} (float64): backprop is exact, here on your digit."
     elif check.below_rounding:
-        verdict = (f"Relative error {check.relative_error:.1e}: too small a gradient to check "
-                   f"by a difference of costs (their rounding ≈ {check.rounding:.0e}).")
+        verdict = f"{error}: a gradient this small drowns in rounding (≈ {check.rounding:.0e})."
     else:
-        verdict = (f"Relative error {check.relative_error:.1e} (float64): backprop is exact, "
-                   "here on your digit.")
+        verdict = f"{error}: they differ (a ReLU kink within ε of this z?)."
     return f"{first}\n{second}\n{verdict}"
 
 
