@@ -32,7 +32,7 @@ from .rows import one_hot
 
 FLAT = 0.01  # σ′(zᴸ) at most this (its peak is 0.25): the sigmoid is within ~1% of 0 or 1
 WRONG = 0.5  # |aⱼ − yⱼ| at least this: the output is on the wrong side
-EPS = 1e-6  # the gradient check's ε
+EPS = 1e-5  # the gradient check's ε: rounding ≈ u·C/ε against truncation ≈ ε²·C‴/6
 UNIT_ROUNDOFF = float(np.finfo(np.float64).eps) / 2
 
 
