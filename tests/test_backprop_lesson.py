@@ -16,6 +16,7 @@ from core.network import Network
 from core.train_config import TrainConfig, preset
 from ffn_gui.session import Session
 from ffn_gui.views import BackpropView, NetworkView
+from ffn_gui.views.legend import short
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
@@ -83,15 +84,15 @@ def test_the_network_view_numbers_layers_as_the_notes(qtbot, tabs):
 def test_backprop_numbers_layers_as_the_notes(qtbot, tabs):
     view = backprop_view(qtbot, tabs, make_session(sizes=(784, 32, 24, 10)))
     assert view.grids.names == ["δ²: layer 2 (hidden)", "δ³: layer 3 (hidden)"]
-    assert "∂C/∂w²ⱼₖ" in view.eq["bp4"].text() and "layer 2 (hidden)" in view.eq["bp4"].text()
+    assert "∂C/∂w²ⱼₖ" in view.eq["bp4"].text() and "of layer 2" in view.eq["bp4"].text()
     click(view.grids, view.grids.to_widget(1, 4))  # a cell of δ³
     qtbot.waitUntil(lambda: view.selected == (1, 4))
     view.flush()
-    assert "∂C/∂w³ⱼₖ = aₖ δ³ⱼ  for neuron j = 4 of layer 3 (hidden)" in view.eq["bp4"].text()
+    assert "∂C/∂w³ⱼₖ = aₖ δ³ⱼ  for neuron j = 4 of layer 3" in view.eq["bp4"].text()
     click(view.bp1, view.bp1.to_widget(6, 0))  # output 6's δᴸ
     qtbot.waitUntil(lambda: view.selected == (2, 6))
     view.flush()
-    assert "∂C/∂wᴸⱼₖ = aₖ δᴸⱼ  for neuron j = 6 of layer 4 = L (output)" in view.eq["bp4"].text()
+    assert "∂C/∂wᴸⱼₖ = aₖ δᴸⱼ  for neuron j = 6 of layer 4" in view.eq["bp4"].text()
 
 
 # --- 2: readable BP1, saturation and the cross-entropy switch ----------------------------------
@@ -114,7 +115,8 @@ def test_bp1_of_a_saturated_quadratic_network_is_readable_and_says_why(qtbot, ta
     saturated = lesson.saturated(rec)
     assert label in saturated
     note = view.bp1_panel.note.text()
-    assert note.startswith(f"Saturated: outputs {', '.join(map(str, saturated))} wrong")
+    assert note.startswith(f"Saturated: outputs {', '.join(map(str, saturated))} wrong, but "
+                           f"σ′(zᴸ) ≤ {short(float(rec.sigma_prime[saturated].min()))}")
     assert "learning slowdown" in note
 
 
@@ -187,7 +189,7 @@ def test_a_step_that_raises_the_cost_says_so(qtbot, tabs):
     view.alpha.setValue(3.0)
     qtbot.mouseClick(view.step_button, LEFT)
     assert view.prediction.raised
-    assert "The step raised the cost" in view.step_info.text()
+    assert "the step raised the cost" in view.step_info.text()
 
 
 # --- 4: the gradient check ---------------------------------------------------------------------

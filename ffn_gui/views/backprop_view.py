@@ -127,7 +127,7 @@ class BackpropView(View):
         self.bp4 = GridsPanel(single=True)
         self.bp4.setToolTip("Click a pixel (a cell) to check its weight's gradient")
         self.bp4.picked.connect(self.check_weight)
-        self.check_info = steady_label(3)
+        self.check_info = steady_label(4)
         self.strip = StepStrip()
         self.alpha, self.step_info = self.strip.alpha, self.strip.info
         self.step_button, self.undo_button = self.strip.step_button, self.strip.undo_button
@@ -280,9 +280,8 @@ class BackpropView(View):
         row = rec.grad_w[layer][j]
         notes = superscript(layer, len(rec.delta))
         self.eq["bp4"].setText(
-            f"BP4  ∂C/∂w{notes}ⱼₖ = aₖ δ{notes}ⱼ  for neuron j = {j} of "
-            f"{layer_name(layer, len(rec.delta))}\n"
-            f"(δ{notes}ⱼ = {short(rec.delta[layer][j])}; click a δ for another, a pixel to check)")
+            f"BP4  ∂C/∂w{notes}ⱼₖ = aₖ δ{notes}ⱼ  for neuron j = {j} of layer {layer + 2}\n"
+            f"(δ{notes}ⱼ = {short(rec.delta[layer][j])}; click another δ to change j)")
         if row.size == 784:
             self.grad_w_selected = row.reshape(28, 28)
             self.bp4.show_grids([self.grad_w_selected], ["∂C/∂w of its 784 weights"],

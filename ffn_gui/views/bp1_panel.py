@@ -25,7 +25,7 @@ from .bars_panel import OKABE_ITO, BarsPanel
 from .legend import short
 from .steady_label import steady_label
 
-CHART_HEIGHT = 70  # px at least: three charts side by side, under the outputs
+CHART_HEIGHT = 64  # px at least: three charts side by side, under the outputs
 
 
 def saturation_text(record, saturated: np.ndarray) -> str:
@@ -36,8 +36,8 @@ def saturation_text(record, saturated: np.ndarray) -> str:
         return "quadratic cost C = ½‖y − aᴸ‖², sigmoid outputs; no output is saturated"
     which = ", ".join(str(int(s)) for s in saturated)
     flattest = short(float(record.sigma_prime[saturated].min()))
-    return (f"Saturated: output{'s' if saturated.size > 1 else ''} {which} wrong, yet σ′(zᴸ) ≈ 0 "
-            f"(down to {flattest}), so δᴸ ≈ 0: the learning slowdown (Nielsen, ch. 3)")
+    return (f"Saturated: output{'s' if saturated.size > 1 else ''} {which} wrong, but σ′(zᴸ) ≤ "
+            f"{flattest}, so δᴸ ≈ 0: the learning slowdown (Nielsen, ch. 3)")
 
 
 class Bp1Panel(QWidget):
@@ -49,7 +49,7 @@ class Bp1Panel(QWidget):
         super().__init__(parent)
         self.eq = QLabel()  # one line; it never widens the column
         self.eq.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.note = steady_label(2)
+        self.note = steady_label(3)
         self.what_if = QCheckBox("What if the cost were cross-entropy?")
         self.what_if.setToolTip(
             "δᴸ of the same network and digit under the cross-entropy cost "
@@ -100,7 +100,7 @@ class Bp1Panel(QWidget):
             delta.set_title("δᴸ = their product" if quadratic else "δᴸ = aᴸ − y")
             delta.show_signed(record.delta[-1])
         else:
-            delta.set_title("δᴸ under both costs")
+            delta.set_title("δᴸ, both costs")
             delta.show_groups([record.delta[-1], shown], ["quadratic", "cross-entropy"],
                               [OKABE_ITO[0], OKABE_ITO[1]])
 

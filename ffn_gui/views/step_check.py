@@ -3,7 +3,7 @@
 ``StepStrip``: α, *Take one step* and *Undo step*, two lines on the step (the cost C before and
 after, the change measured beside the first-order prediction ΔC ≈ −α‖∇C‖², whether the step
 raised the cost, P(y) before and after) and the probabilities before and after as bars.
-``check_text``: the gradient check of one weight in three lines. The numbers are core's
+``check_text``: the gradient check of one weight in four lines. The numbers are core's
 (``core.lesson``); this module only words them.
 """
 
@@ -30,37 +30,39 @@ def step_text(prediction, step) -> str:
     """Two lines on one step: ``prediction`` a core.lesson.StepPrediction, ``step`` the
     core.inspect.Step taken."""
     p, label = prediction, step.label
-    first = (f"C {num(p.cost_before)} → {num(p.cost_after)}: ΔC = {num(p.measured, 3)}; "
-             f"predicted −α‖∇C‖² = {num(p.predicted, 3)}")
+    change = f"ΔC = {'+' if p.raised else ''}{num(p.measured, 3)}"
+    costs = f"C {num(p.cost_before)} → {num(p.cost_after)}"
+    first = (f"{change}: the step raised the cost ({costs})" if p.raised
+             else f"{change} measured ({costs})")
     odds = (f"P({label}) {100 * step.probs_before[label]:.1f}% → "
             f"{100 * step.probs_after[label]:.1f}%")
+    second = f"predicted −α‖∇C‖² = {num(p.predicted, 3)}"
     if p.raised:
-        return (f"{first}\nThe step raised the cost: α = {p.learning_rate:g} is too large here "
-                f"(−α‖∇C‖² holds for small steps). {odds}")
-    return f"{first}\nOne step, α = {p.learning_rate:g}, towards {label}: {odds}"
+        return f"{first}\n{second}: α = {p.learning_rate:g} is too large here; {odds}"
+    return f"{first}\n{second}; α = {p.learning_rate:g}, {odds}"
 
 
 def weight_name(check, n_weight_layers: int) -> str:
     """wˡⱼₖ in the notes' numbering, and the pixel for a first-layer weight."""
     layer = "ᴸ" if check.layer == n_weight_layers - 1 else sup(check.layer + 2)
-    pixel = (f", pixel ({check.k // 28}, {check.k % 28})"
+    pixel = (f" (pixel {check.k // 28}, {check.k % 28})"
              if check.layer == 0 and check.k < 784 else "")
-    return f"w{layer}ⱼₖ (j = {check.j}, k = {check.k}{pixel})"
+    return f"w{layer}ⱼₖ, j = {check.j}, k = {check.k}{pixel}"
 
 
 def check_text(check, n_weight_layers: int) -> str:
-    """Three lines: backprop's ∂C/∂w, the central difference and ε, and the verdict."""
-    first = f"{weight_name(check, n_weight_layers)}: backprop {num(check.backprop, 10)}"
-    second = f"(C(w + ε) − C(w − ε)) / 2ε = {num(check.numeric, 10)}, ε = {check.eps:g}"
+    """Four lines: the weight, backprop's ∂C/∂w, the central difference and ε, the verdict."""
+    first = f"{weight_name(check, n_weight_layers)}: backprop ∂C/∂w = {num(check.backprop, 10)}"
+    second = f"(C(w+ε) − C(w−ε)) / 2ε = {num(check.numeric, 10)}, ε = {check.eps:g}"
     error = f"Relative error {check.relative_error:.1e}"
     if check.backprop == check.numeric == 0:
-        verdict = "Both exactly 0: this weight's input aₖ is 0, so C does not depend on it."
+        verdict = "Both exactly 0: aₖ = 0, so C does not depend on this weight."
     elif check.relative_error < 1e-6:
-        verdict = f"{error} (float64): backprop is exact, here on your digit."
+        verdict = f"{error} (float64): backprop is exact."
     elif check.below_rounding:
-        verdict = f"{error}: a gradient this small drowns in rounding (≈ {check.rounding:.0e})."
+        verdict = f"{error}: too small, lost in rounding (≈ {check.rounding:.0e})."
     else:
-        verdict = f"{error}: they differ (a ReLU kink within ε of this z?)."
+        verdict = f"{error}: they differ (a ReLU kink within ε?)."
     return f"{first}\n{second}\n{verdict}"
 
 
@@ -80,7 +82,7 @@ class StepStrip(QWidget):
         self.undo_button.setToolTip("Put the weights back as they were before the step (Ctrl+Z)")
         self.info = steady_label(2)
         self.before_after = BarsPanel("probabilities before (grey) and after a step")
-        self.before_after.setMinimumHeight(70)
+        self.before_after.setMinimumHeight(64)
         controls = QHBoxLayout()
         for widget in (QLabel("α ="), self.alpha, self.step_button, self.undo_button):
             controls.addWidget(widget)
