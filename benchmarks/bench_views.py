@@ -1,6 +1,7 @@
 """What each view costs the GUI thread while you draw, and when you switch to it (no training).
 
     python benchmarks/bench_views.py [--digits 12] [--views plots,network,weights,backprop]
+                                     [--seed-network]
 
 Opens the real window (offscreen unless a display is set) with the bundled model and, for each
 view in turn, replays pen-drawn digits (``tests/helpers/styles.py``) on the board as mouse
@@ -9,6 +10,10 @@ follows the drawing), the backprop view told the true digit (so every panel foll
 Prints, per view: how busy the GUI thread was, the view's refresh time, the paint time of the
 costliest widgets per paint, and how long the GUI thread was busy when the view was switched
 to (the window's other views hidden). Times are this machine's; compare runs side by side.
+``--seed-network`` reads with a fresh network of the `seed` preset's shape (sigmoid, quadratic
+cost) instead of the bundled model: the backprop view then draws all of BP1 (aᴸ − y, σ′(zᴸ), δᴸ
+and the saturation line) with *What if the cost were cross-entropy?* on, and checks a chosen
+weight's gradient again at every refresh.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=12)
     parser.add_argument("--views", default="plots,network,weights,backprop")
+    parser.add_argument("--seed-network", action="store_true",
+                        help="a fresh sigmoid + quadratic network (the seed preset's shape)")
     args = parser.parse_args()
 
     from PySide6.QtCore import QSettings
@@ -49,6 +56,8 @@ def main() -> int:
     window.resize(1400, 880)
     window.show()
     app.processEvents()
+    if args.seed_network:
+        seed_network(app, window)
     digits = style_digits(args.digits, seed=1)
     names = [n for n in args.views.split(",") if n]
     for name in names:
@@ -70,6 +79,23 @@ def main() -> int:
     window.ask_save_changes = lambda: "discard"
     window.close()
     return 0
+
+
+def seed_network(app, window) -> None:
+    """A fresh 784-128-128-10 sigmoid + quadratic network; in the backprop view the
+    cross-entropy switch on and the gradient of one weight of neuron 0 checked."""
+    from helpers.panel import configure
+    from helpers.views import digit_image
+
+    configure(window, hidden="128,128", activation="sigmoid", cost="quadratic")
+    assert window.new_network()
+    window.canvas.show_picture(np.kron(digit_image(), np.ones((10, 10))))
+    view = window.show_view("backprop")
+    settle(app)
+    view.bp1_panel.what_if.setChecked(True)
+    window.session.inspection.select(0, 0)
+    view.flush()
+    assert view.check_weight(14 * 28 + 14) is not None
 
 
 def timed_app(argv):

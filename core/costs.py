@@ -7,6 +7,10 @@ the batch (divide by N for the mean). Swapping the cost never touches backprop.
   δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)                                   (BP1)
 - ``CrossEntropyCost``: softmax output layer and C = −Σ y ln aᴸ, for which δᴸ = aᴸ − y.
   The softmax and its logarithm subtract the row maximum, so no input overflows.
+- ``SigmoidCrossEntropyCost`` (Nielsen's chapter 3, ``network2.py``): the notes' sigmoid outputs
+  and C = −Σ [y ln aᴸ + (1 − y) ln(1 − aᴸ)], for which σ′ cancels and δᴸ = aᴸ − y. It is not
+  registered (training offers softmax + cross-entropy): the backprop view's *What if the cost
+  were cross-entropy?* asks it about a sigmoid network's own zᴸ (``core.lesson``).
 
 A cost is a class with ``name``, ``label`` and ``tooltip`` (what the window and ``ffn train
 --help`` show), ``outputs_probabilities`` (its outputs sum to 1) and the static methods
@@ -99,6 +103,35 @@ class CrossEntropyCost:
         cost = -float(np.vdot(y, ls))
         a = np.exp(ls)
         return a, cost, a - y
+
+
+class SigmoidCrossEntropyCost:
+    name = "sigmoid_cross_entropy"
+    label = "cross-entropy (sigmoid)"
+    tooltip = "−Σ [y ln a + (1 − y) ln(1 − a)] on sigmoid outputs (Nielsen, chapter 3)."
+    outputs_probabilities = False
+
+    @staticmethod
+    def output(z: np.ndarray) -> np.ndarray:
+        """The output layer's activation aᴸ = σ(zᴸ), as for the quadratic cost."""
+        return sigmoid(z)
+
+    @staticmethod
+    def value(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
+        """Σ over the batch of −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], from zᴸ: ln σ(z) is
+        −softplus(−z) and ln(1 − σ(z)) is −softplus(z) (never log(0))."""
+        return float(np.sum(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)))
+
+    @staticmethod
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """δᴸ = ∂C/∂zᴸ = aᴸ − y: the σ′(zᴸ) of ∂a/∂z cancels against ∂C/∂a."""
+        return a - y
+
+    @staticmethod
+    def fused(z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+        """(aᴸ, summed cost, δᴸ) at once."""
+        a = sigmoid(z)
+        return a, SigmoidCrossEntropyCost.value(z, a, y), a - y
 
 
 COSTS: dict[str, type] = {}

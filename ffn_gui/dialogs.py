@@ -72,7 +72,7 @@ NOTES = (
     "what each buys.</p>"
     "<p><b>The <i>seed</i> preset is this network</b>: 784-128-128-10 sigmoid, quadratic "
     "cost, SGD on batches of 10 at α = 3.0, 30 epochs. One thing differs from the notes: its "
-    "weights start with variance 1/fan-in (1/784 in the first layer), not N(0, 1), with which "
+    "weights start with variance 1/fan-in (1/784 for w², into the first hidden layer), not N(0, 1), with which "
     "the 784-input sigmoids start saturated and learning crawls (76.8% against 96.9% after 5 "
     "epochs). Initial weights <i>normal N(0, 1)</i> gives the notes' start.</p>"
 )

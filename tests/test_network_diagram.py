@@ -61,7 +61,7 @@ def test_hover_tells_z_and_a_and_a_click_selects_the_neuron(view, qtbot):
     k = 7
     pos = at(view.diagram, *[float(v[0]) for v in column.centres(np.array([k]))])
     QTest.mouseMove(view.diagram, pos)
-    qtbot.waitUntil(lambda: view.hover.text().startswith(f"neuron {k} of layer 2"))
+    qtbot.waitUntil(lambda: view.hover.text().startswith(f"neuron {k} of layer 3 (hidden)"))
     assert f"z = {view.zs[1][k]:.3f}" in view.hover.text()
     QTest.mouseClick(view.diagram, LEFT, NONE, pos)
     qtbot.waitUntil(lambda: view.neuron is not None)

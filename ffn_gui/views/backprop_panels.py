@@ -4,15 +4,16 @@
 ``GridsPanel`` draws signed arrays (δ per layer, a neuron's ∂C/∂w) side by side as grids of
 square cells in CET-D1, each under its name, with one symmetric legend (``legend``) whose
 limit holds while the values stay within a factor 3 of it (``colors.steady``); a click on a
-cell emits ``clicked(layer, index)``. As a pyqtgraph scene the panel took 2.5 ms a repaint
-while you drew; this takes a fraction of that.
+cell emits ``clicked(layer, index)``; on a ``single`` grid (a neuron's ∂C/∂w) it emits
+``picked(index)`` instead (the weight to check), and ``mark(index)`` outlines that cell. As a
+pyqtgraph scene the panel took 2.5 ms a repaint while you drew; this takes a fraction of that.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from . import colors
@@ -23,11 +24,13 @@ GAP = 16  # px between two grids
 
 class GridsPanel(QWidget):
     clicked = Signal(int, int)  # layer, index
+    picked = Signal(int)  # a cell of a single grid
 
     def __init__(self, single: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumHeight(110)
-        self.single = single  # one grid, nothing to click
+        self.single = single  # one grid: a click picks a cell of it
+        self.marked: int | None = None  # the cell outlined (mark)
         self.arrays: list[np.ndarray] = []  # what each grid shows
         self.shapes: list[tuple[int, int]] = []
         self.names: list[str] = []
@@ -57,7 +60,14 @@ class GridsPanel(QWidget):
 
     def clear(self) -> None:
         """No grids (nothing to show)."""
+        self.marked = None
         self.show_grids([], [])
+
+    def mark(self, index: int | None) -> None:
+        """Outline cell ``index`` of the first grid (None: no outline)."""
+        if index != self.marked:
+            self.marked = index
+            self.update()
 
     @property
     def legend(self) -> Legend:
@@ -116,14 +126,24 @@ class GridsPanel(QWidget):
             painter.drawText(QRectF(left, rect.top() - line - 2, share, line), bottom,
                              self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight,
                                                            int(share)))
+        if self.marked is not None and self.arrays and self.marked < self.arrays[0].size:
+            rows, cols = self.shapes[0]
+            r = self.cell_rects()[0]
+            c = self.to_widget(0, self.marked)
+            w, h = r.width() / cols, r.height() / rows
+            painter.setPen(QPen(text, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(c.x() - w / 2 - 1, c.y() - h / 2 - 1, w + 2, h + 2))
         if self.arrays:
             painter.drawPixmap(self.width() - self.strip.width, 0,
                                self.strip.pixmap(self, QRectF(0, 8, 0, self.height() - 16)))
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self.single or event.button() != Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
             return
         cell = self.cell_at(event.position())
-        if cell is not None:
+        if cell is not None and self.single:
+            self.picked.emit(cell[1])
+        elif cell is not None:
             self.clicked.emit(*cell)

@@ -1,15 +1,21 @@
 """The backprop view: the notes' four equations, evaluated for the digit on the board.
 
 The user says what the digit really is (a digit key, or a click on its output bar). The view
-shows, labelled with the notes' symbols and the cost and activation in use: BP1 δᴸ for the ten
-outputs beside aᴸ − y and σ′(zᴸ); BP2 δˡ of every hidden layer as a grid of cells; BP3 ∂C/∂bˡ = δˡ;
-BP4 ∂C/∂wˡ for the selected neuron (a 28×28 image for the first hidden layer). **Take one step**
-applies w ← w − α∇w to the model for this one digit, through ``core.inspect.take_step``, and
-shows the probabilities before and after; Undo (Ctrl+Z here) restores the parameters bit for
-bit. Layers are numbered as in the notes: the input is layer 1, so core's layer l is the notes'
-l + 2 and the output is L. Kept for tests: ``record`` (a ``core.inspect.Backprop``), ``label``,
-``delta`` and ``grad_w`` (lists per layer), ``grad_w_selected`` (the selected neuron's row of
-∂C/∂w, 28×28 for the first layer), ``selected``, ``last_step`` and ``undo_stack``.
+shows, labelled with the notes' symbols and the cost and activation in use: BP1 (``bp1_panel``:
+the outputs with y outlined; aᴸ − y, σ′(zᴸ) and δᴸ each on its own axis; a line on saturated
+outputs and the switch *What if the cost were cross-entropy?*); BP2 δˡ of every hidden layer as
+a grid of cells; BP3 ∂C/∂bˡ = δˡ; BP4 ∂C/∂wˡ for the selected neuron (a 28×28 image for the first
+hidden layer; a click on a δᴸ bar selects an output neuron). A click on a cell of BP4 checks
+that weight's gradient against the central difference (``core.lesson.gradient_check``).
+**Take one step** applies w ← w − α∇w to the model for this one digit, through
+``core.inspect.take_step``, and shows C before and after beside the prediction −α‖∇C‖²
+(``core.lesson.step_prediction``) and the probabilities; Undo (Ctrl+Z here) restores the
+parameters bit for bit. Layers are numbered as in the notes (``numbering``): the input is layer
+1, so core's layer l is the notes' l + 2 and the output is L. Kept for tests: ``record`` (a
+``core.inspect.Backprop``), ``label``, ``delta`` and ``grad_w`` (lists per layer),
+``grad_w_selected`` (the selected neuron's row of ∂C/∂w, 28×28 for the first layer),
+``selected``, ``last_step``, ``prediction`` (its ``StepPrediction``), ``check`` (the last
+``GradientCheck``) and ``undo_stack``.
 """
 
 from __future__ import annotations
@@ -17,17 +23,17 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from core import inspect
+from core import inspect, lesson
 
 from .backprop_panels import GridsPanel
-from .bars_panel import BarsPanel
 from .base import View
+from .bp1_panel import Bp1Panel
 from .legend import short
-
-DEFAULT_STEP = 0.5  # α when the model was not trained with plain SGD
+from .numbering import layer_name, sup, superscript
+from .steady_label import steady_label
+from .step_check import DEFAULT_STEP, StepStrip, check_text, step_text
 
 
 def step_size(model, panel_config=None) -> float:
@@ -43,60 +49,19 @@ def step_size(model, panel_config=None) -> float:
     return DEFAULT_STEP
 
 
-def sup(n) -> str:
-    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
 def prime_symbol(activation: str) -> str:
     return {"sigmoid": "σ′", "relu": "ReLU′", "tanh": "tanh′"}.get(activation, f"{activation}′")
 
 
 def equations(cost: str, activation: str, n_layers: int) -> dict[str, str]:
-    """The four equations in the notes' symbols, for this cost and activation: the equation,
-    then (after a line break) what it is here. Each fits two lines of half the view."""
-    if cost == "quadratic":
-        bp1 = "BP1  δᴸ = (aᴸ − y) ⊙ σ′(zᴸ)\nquadratic cost C = ½‖y − aᴸ‖², sigmoid outputs"
-    else:
-        bp1 = "BP1  δᴸ = aᴸ − y\ncross-entropy, softmax outputs: their σ′ cancels"
+    """BP2-BP4 in the notes' symbols, for this activation: the equation, then (after a line
+    break) what it is here. Each fits two lines of half the view. (BP1 is ``bp1_panel``'s.)"""
     p = prime_symbol(activation)
     return {
-        "bp1": bp1,
         "bp2": f"BP2  δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ {p}(zˡ)   ({activation})\n"
                "BP3  ∂C/∂bˡⱼ = δˡⱼ  (the same grids)",
         "bp4": "BP4  ∂C/∂wˡⱼₖ = aₖˡ⁻¹ δˡⱼ",
     }
-
-
-class SteadyLabel(QLabel):
-    """A word-wrapped label ``lines`` lines tall, in any font: no height-for-width (which
-    would make a scroll area hosting the view ask for the view's preferred height, not its
-    minimum)."""
-
-    def __init__(self, lines: int) -> None:
-        super().__init__()
-        self.lines = lines
-        self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self._fit()
-
-    def _fit(self) -> None:
-        self.setFixedHeight(self.lines * self.fontMetrics().lineSpacing() + 4)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return False
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._fit()
-
-
-def steady_label(lines: int) -> QLabel:
-    """A word-wrapped label whose text changes live without moving anything: its height is
-    ``lines`` lines and its text does not widen its column. (A label that grows or shrinks with
-    its text re-lays out the view, and every plot in it redraws its axes: that was most of this
-    view's cost per frame.)"""
-    return SteadyLabel(lines)
 
 
 MIN_WIDTH = 600  # px: both columns readable
@@ -111,7 +76,11 @@ class BackpropView(View):
         "hidden layer (red: z should go down, blue: up); BP3: each bias's gradient is that δ; "
         "BP4: the gradient of a neuron's weights (click a cell to choose the neuron). Take one "
         "step moves every weight by −α times its gradient, for this one digit: watch the "
-        "probability of the true digit rise. Undo (Ctrl+Z) puts the weights back exactly.")
+        "probability of the true digit rise, and the cost fall by about α‖∇C‖². Undo (Ctrl+Z) "
+        "puts the weights back exactly. Click a pixel (a cell) of BP4 to check that weight's "
+        "gradient against the central difference. With sigmoid outputs and the quadratic cost, "
+        "a line says which outputs are saturated, and the switch shows δᴸ under cross-entropy. "
+        "Layers are numbered as in the notes: the input is layer 1, the output layer L.")
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -121,7 +90,10 @@ class BackpropView(View):
         self.delta = self.grad_w = None
         self.grad_w_selected: np.ndarray | None = None
         self.selected: tuple[int, int] | None = None
+        self._checked: tuple[int, int, int] | None = None  # the weight whose gradient to check
         self.last_step: inspect.Step | None = None
+        self.prediction: lesson.StepPrediction | None = None
+        self.check: lesson.GradientCheck | None = None
         self.undo_stack: list[inspect.Step] = []
         self._network_id = None
         self._auto_alpha = DEFAULT_STEP  # the α last derived; a user's own α is kept
@@ -142,65 +114,50 @@ class BackpropView(View):
 
     def _build(self) -> None:
         self.header = steady_label(2)
-        self.eq = {k: steady_label(2) for k in ("bp1", "bp2", "bp4")}
-        self.outputs = BarsPanel("outputs aᴸ: click the true digit")
-        self.outputs.setToolTip("Click the digit this really is, or press its key")
-        self.outputs.clicked.connect(self.set_label)
-        self.bp1 = BarsPanel("")
+        self.eq = {k: steady_label(2) for k in ("bp2", "bp4")}
+        self.bp1_panel = Bp1Panel()
+        self.eq["bp1"] = self.bp1_panel.eq
+        self.outputs = self.bp1_panel.outputs
+        self.bp1 = self.bp1_panel.charts["delta"]
+        self.bp1_panel.label_clicked.connect(self.set_label)
+        self.bp1_panel.output_clicked.connect(self._select_output)
+        self.bp1_panel.what_if_toggled.connect(lambda _on: self.request_refresh())
         self.grids = GridsPanel()
         self.grids.clicked.connect(self.inspection.select)
         self.bp4 = GridsPanel(single=True)
-        self.alpha = QDoubleSpinBox()
-        self.alpha.setRange(0.001, 100.0)
-        self.alpha.setDecimals(3)
-        self.alpha.setSingleStep(0.1)
-        self.alpha.setValue(DEFAULT_STEP)
-        self.alpha.setToolTip("The learning rate α of the step w ← w − α ∇w (one digit, m = 1)")
-        self.step_button = QPushButton("Take one step")
+        self.bp4.setToolTip("Click a pixel (a cell) to check its weight's gradient")
+        self.bp4.picked.connect(self.check_weight)
+        self.check_info = steady_label(4)
+        self.strip = StepStrip()
+        self.alpha, self.step_info = self.strip.alpha, self.strip.info
+        self.step_button, self.undo_button = self.strip.step_button, self.strip.undo_button
+        self.before_after = self.strip.before_after
         self.step_button.clicked.connect(lambda: self.take_step())
-        self.undo_button = QPushButton("Undo step")
-        self.undo_button.setToolTip("Put the weights back as they were before the step (Ctrl+Z)")
         self.undo_button.clicked.connect(lambda: self.undo())
-        self.step_info = steady_label(2)
-        self.before_after = BarsPanel("probabilities before (grey) and after a step")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         layout.addWidget(self.header)
         columns = QHBoxLayout()
         columns.setSpacing(12)
-        columns.addLayout(self._output_column(), 1)
+        output = QVBoxLayout()
+        output.addWidget(self.bp1_panel, 2)
+        output.addSpacing(4)
+        output.addWidget(self.strip, 1)
+        columns.addLayout(output, 1)
         columns.addLayout(self._hidden_column(), 1)
         layout.addLayout(columns, 1)
         self._update_buttons()
 
-    def _output_column(self) -> QVBoxLayout:
-        """BP1 over the outputs, then one step and its before and after."""
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("α ="))
-        controls.addWidget(self.alpha)
-        controls.addWidget(self.step_button)
-        controls.addWidget(self.undo_button)
-        controls.addStretch(1)
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(self.eq["bp1"])
-        column.addWidget(self.outputs, 1)
-        column.addWidget(self.bp1, 1)
-        column.addSpacing(4)
-        column.addLayout(controls)
-        column.addWidget(self.step_info)
-        column.addWidget(self.before_after, 1)
-        return column
-
     def _hidden_column(self) -> QVBoxLayout:
-        """BP2 and BP3: δ of each hidden layer; BP4: the chosen neuron's ∂C/∂w."""
+        """BP2 and BP3: δ of each hidden layer; BP4: the chosen neuron's ∂C/∂w; its check."""
         column = QVBoxLayout()
         column.setSpacing(2)
         column.addWidget(self.eq["bp2"])
         column.addWidget(self.grids, 3)
         column.addWidget(self.eq["bp4"])
         column.addWidget(self.bp4, 2)
+        column.addWidget(self.check_info)
         return column
 
     # --- state ---------------------------------------------------------------------------
@@ -281,6 +238,18 @@ class BackpropView(View):
         eq = equations(rec.cost_name, rec.activation_name, len(network.sizes))
         for key, text in eq.items():
             self.eq[key].setText(text)
+        self._show_header(network, label, rec.cost)
+        what_if = None
+        if rec.sigma_prime is not None:
+            what_if = lesson.output_delta(network, x28, label, "cross_entropy")
+        self.bp1_panel.show_record(rec, lesson.saturated(rec), what_if)
+        n = len(network.weights)
+        names = [f"δ{sup(l + 2)}: {layer_name(l, n)}" for l in range(n - 1)]
+        self.grids.show_grids(rec.delta[:-1], names)
+        self._show_bp4(network)
+        self._show_check(network)
+
+    def _show_header(self, network, label: int, cost: float) -> None:
         drawing = self.session.drawing
         if self.label is None:
             given = " (assumed: the network's answer; press the true digit's key)"
@@ -289,28 +258,18 @@ class BackpropView(View):
         else:
             given = ""
         self.header.setText(
-            f"True digit y = {label}{given}.  Cost for this digit C = {short(rec.cost)}; "
+            f"True digit y = {label}{given}.  Cost for this digit C = {short(cost)}; "
             f"network {network.describe()}.")
-        self.outputs.show_bars(rec.output, highlight=label)
-        if rec.sigma_prime is not None:
-            self.bp1.set_title("aᴸ − y,  σ′(zᴸ)  and  δᴸ = their product")
-            self.bp1.show_groups([rec.a_minus_y, rec.sigma_prime, rec.delta[-1]],
-                                 ["aᴸ − y", "σ′(zᴸ)", "δᴸ"])
-        else:
-            self.bp1.set_title("δᴸ = aᴸ − y")
-            self.bp1.show_groups([rec.delta[-1]], ["δᴸ"])
-        n = len(network.weights)
-        names = [f"δ{sup(l + 2)} (hidden {l + 1})" for l in range(n - 1)]
-        self.grids.show_grids(rec.delta[:-1], names)
-        self._show_bp4(network)
 
     def _show_nothing(self) -> None:
         """An empty board: no digit, so no charts (the last digit's would be stale)."""
         self.header.setText("Draw a digit on the board to see backpropagation on it.")
-        self.record = self.delta = self.grad_w = self.grad_w_selected = None
-        for panel in (self.outputs, self.bp1, self.before_after, self.grids, self.bp4):
+        self.record = self.delta = self.grad_w = self.grad_w_selected = self.check = None
+        self.bp1_panel.clear()
+        for panel in (self.before_after, self.grids, self.bp4):
             panel.clear()
         self.step_info.setText("")
+        self.check_info.setText("")
 
     def _show_bp4(self, network) -> None:
         rec = self.record
@@ -321,10 +280,10 @@ class BackpropView(View):
         layer, j = selected
         self.selected = selected
         row = rec.grad_w[layer][j]
-        notes = sup(layer + 2) if layer < len(rec.delta) - 1 else "ᴸ"
+        notes = superscript(layer, len(rec.delta))
         self.eq["bp4"].setText(
-            f"BP4  ∂C/∂w{notes}ⱼₖ = aₖ δ{notes}ⱼ  for neuron j = {j}\n"
-            f"(δ{notes}ⱼ = {short(rec.delta[layer][j])}; click a cell for another)")
+            f"BP4  ∂C/∂w{notes}ⱼₖ = aₖ δ{notes}ⱼ  for neuron j = {j} of layer {layer + 2}\n"
+            f"(δ{notes}ⱼ = {short(rec.delta[layer][j])}; click another δ to change j)")
         if row.size == 784:
             self.grad_w_selected = row.reshape(28, 28)
             self.bp4.show_grids([self.grad_w_selected], ["∂C/∂w of its 784 weights"],
@@ -333,24 +292,56 @@ class BackpropView(View):
             self.grad_w_selected = row
             self.bp4.show_grids([row], [f"∂C/∂w of its {row.size} weights"])
 
+    def _select_output(self, j: int) -> None:
+        """Show output neuron ``j``'s weights in BP4 (a click on its δᴸ)."""
+        if self.record is not None:
+            self.inspection.select(len(self.record.delta) - 1, int(j))
+
+    # --- the gradient check --------------------------------------------------------------
+
+    def check_weight(self, k: int) -> lesson.GradientCheck | None:
+        """Check ∂C/∂wⱼₖ of the neuron in BP4 (its weight from unit ``k``) by central
+        differences, in float64 (a click on cell k of BP4)."""
+        self.flush()
+        if self.record is None or self.selected is None:
+            return None
+        self._checked = (*self.selected, int(k))
+        self._show_check(self.network())
+        return self.check
+
+    def _show_check(self, network) -> None:
+        """The check of the weight last chosen, for this network and digit (a new digit or
+        model checks it again); a prompt when none is chosen or the neuron changed."""
+        checked = self._checked
+        if checked is None or checked[:2] != self.selected:
+            self.check = None
+            self.bp4.mark(None)
+            self.check_info.setText("Check the gradient: click a pixel (a cell) of BP4 to "
+                                    "compare backprop's ∂C/∂w with (C(w + ε) − C(w − ε)) / 2ε.")
+            return
+        layer, j, k = checked
+        x28 = self.session.drawing.x28
+        self.check = lesson.gradient_check(network, x28, self.record.label, layer, j, k)
+        self.bp4.mark(k)
+        self.check_info.setText(check_text(self.check, len(network.weights)))
+
     # --- one step ------------------------------------------------------------------------
 
     def take_step(self) -> inspect.Step | None:
-        """Apply w ← w − α∇w for this digit to the model (the notes' rule, m = 1)."""
+        """Apply w ← w − α∇w for this digit to the model (the notes' rule, m = 1), and tell C
+        before and after beside the first-order prediction −α‖∇C‖²."""
         self.flush()
         model, x28 = self.session.model, self.session.drawing.x28
         if self.running or model is None or x28 is None:
             return None
         label = self.record.label if self.record is not None else self.label
+        self.prediction = lesson.step_prediction(model.network, x28, label, self.alpha.value())
         step = inspect.take_step(model.network, x28, label, self.alpha.value())
         self.last_step = step
         self.undo_stack.append(step)
         self._network_id = id(model.network)
         self.before_after.show_before_after(step.probs_before, step.probs_after, label)
-        self.step_info.setText(
-            f"One step, α = {step.learning_rate:g}, towards {label}: "
-            f"P({label}) {100 * step.probs_before[label]:.1f}% → "
-            f"{100 * step.probs_after[label]:.1f}%")
+        self.step_info.setText(step_text(self.prediction, step))
         self.session.model_edited()
         return step
 

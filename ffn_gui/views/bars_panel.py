@@ -1,12 +1,13 @@
-"""Bars in one widget that paints itself: the backprop view's outputs, δᴸ and before/after a
-step over the ten digits, and the network view's incoming and outgoing weights of a neuron.
+"""Bars in one widget that paints itself: the backprop view's outputs, δᴸ and before/after a step
+over the ten digits, and the network view's incoming and outgoing weights of a neuron.
 
 One or more sets of bars side by side over each position (the ten digits, or a neuron's
 weights), in Okabe–Ito colours (which colour-blind readers tell apart) or coloured by sign,
-under a title, with a value axis, labels under the positions and, for named sets, a legend;
-a click over position k emits ``clicked(k)``. The value range holds while the values
-stay within a factor 3 of it (``colors.steady``). The same panel as a pyqtgraph plot took
-1.5-2 ms a repaint while you drew; this takes a few tenths of that.
+under a title, with a value axis, labels under the positions and, for named sets, a legend; a
+click over position k emits ``clicked(k)``. ``show_targets`` outlines a target over the bars
+(the backprop view's y over aᴸ), labelled. Narrow, it labels every other position. The value
+range holds while the values stay within a factor 3 of it (``colors.steady``). The same panel
+as a pyqtgraph plot took 1.5-2 ms a repaint while you drew; this takes a few tenths of that.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class BarsPanel(QWidget):
         self.colours: list[list[tuple[int, int, int]]] = []  # each bar's, per set
         self.labels: list[str] | None = None  # under each position (default: 0, 1, 2...)
         self._y_range: tuple[float, float] | None = None
+        self.targets: np.ndarray | None = None  # outlined over the bars (show_targets)
+        self.target_name = ""
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(320, 130)
@@ -65,6 +68,7 @@ class BarsPanel(QWidget):
                     brushes: list[tuple[int, int, int]] | None = None) -> None:
         """Sets of bars side by side over each digit (``names`` in a legend)."""
         self.values = [np.asarray(g, float) for g in groups]
+        self.targets = None
         self.names = names
         self.labels = None
         brushes = brushes or [OKABE_ITO[i % 4] for i in range(len(groups))]
@@ -96,6 +100,14 @@ class BarsPanel(QWidget):
         self.show_groups([values])
         if highlight is not None:
             self.colours[0][highlight] = OKABE_ITO[1]
+
+    def show_targets(self, targets: np.ndarray, name: str = "y") -> None:
+        """Outline ``targets`` (one value a position) over the bars shown, each nonzero one
+        labelled ``name`` = its value; the value axis takes them in."""
+        self.targets = np.asarray(targets, float)
+        self.target_name = name
+        self._fit_y(self.values + [self.targets])
+        self.update()
 
     def show_before_after(self, before, after, label: int) -> None:
         self.show_groups([before, after], ["before", "after"], [GREY, OKABE_ITO[1]])
@@ -166,6 +178,8 @@ class BarsPanel(QWidget):
         to_widget = self._mapping()
         self._paint_axes(painter, text, to_widget)
         self._paint_bars(painter, to_widget)
+        if self.targets is not None:
+            self._paint_targets(painter, text, to_widget)
         if self.names:
             self._paint_legend(painter, text)
         painter.end()
@@ -187,6 +201,9 @@ class BarsPanel(QWidget):
         centre = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         labels = self.labels or [str(k) for k in range(self.n)]
         shown = range(self.n) if self.n <= 12 else [int(k) for k in ticks(0, self.n - 1, 6)]
+        spacing = to_widget(1, 0).x() - to_widget(0, 0).x()
+        if spacing < max(self.fontMetrics().horizontalAdvance(labels[k]) for k in shown) + 3:
+            shown = shown[::2]  # narrow: every other label, apart
         for k in shown:
             x = to_widget(k, 0).x()
             painter.drawText(QRectF(x - 15, r.bottom() + 2, 30, line), centre, labels[k])
@@ -203,6 +220,24 @@ class BarsPanel(QWidget):
                 a = to_widget(d + offset - 0.4 / n, max(value, 0.0))
                 b = to_widget(d + offset + 0.4 / n, min(value, 0.0))
                 painter.drawRect(QRectF(a, b))
+
+    def _paint_targets(self, painter: QPainter, text: QColor, to_widget) -> None:
+        """Each nonzero target as a dashed outline the width of a position's bars, its name
+        and value over it."""
+        painter.setPen(QPen(text, 1.5, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        line = self.fontMetrics().height()
+        align = int(Qt.AlignmentFlag.AlignCenter)
+        for d, value in enumerate(self.targets):
+            if value == 0 or not math.isfinite(value):
+                continue
+            rect = QRectF(to_widget(d - 0.45, max(value, 0.0)),
+                          to_widget(d + 0.45, min(value, 0.0)))
+            painter.drawRect(rect)
+            label = f"{self.target_name} = {short(value)}"
+            width = self.fontMetrics().horizontalAdvance(label) + 4
+            left = rect.right() + 2 if d < self.n / 2 else rect.left() - width - 2
+            painter.drawText(QRectF(left, rect.top(), width, line), align, label)
 
     def _paint_legend(self, painter: QPainter, text: QColor) -> None:
         r = self._plot_rect()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpl
 
 from core import inspect
 
-from . import colors
+from . import colors, numbering
 from .base import View
 from .history_slider import HistorySlider
 from .legend import Legend
@@ -90,7 +90,8 @@ class NetworkView(View):
         "the ten outputs. The lines are the strongest terms wⱼₖaₖ of each sum zⱼ = Σₖ wⱼₖaₖ + bⱼ: "
         "red pushes the neuron on, blue holds it back. Click a neuron to see its weights and "
         "what it votes for; use the history slider to see the network of an earlier epoch. "
-        "The wheel zooms, dragging pans, a double click fits it again. ▶ Step through works "
+        "The wheel zooms, dragging pans, a double click fits it again. Layers are numbered as "
+        "in the notes: the input is layer 1, the output layer L. ▶ Step through works "
         "the algorithm for your digit a layer at a time, as by hand: forward, BP1, BP2, BP3 "
         "and BP4, the update (→ and ← step, Home or Esc stops).")
 
@@ -193,11 +194,7 @@ class NetworkView(View):
 
     @staticmethod
     def _layer_name(i: int, n_layers: int) -> str:
-        if i == 0:
-            return "input"
-        if i == n_layers - 1:
-            return "output"
-        return f"hidden {i}" if n_layers > 3 else "hidden"
+        return numbering.column_label(i, n_layers)  # the notes': the input is layer 1
 
     def _draw_cells(self) -> None:
         acts = self.activations
@@ -248,7 +245,7 @@ class NetworkView(View):
 
     def _show_neuron(self, fwd: inspect.Forward) -> None:
         selected = self.inspection.neuron
-        names = [self._layer_name(i, len(self.columns)) for i in range(len(self.columns))]
+        names = [numbering.column_name(i, len(self.columns)) for i in range(len(self.columns))]
         if selected is None or selected[0] >= len(self.columns) - 1 or \
                 selected[1] >= self.columns[selected[0] + 1].n:
             self.panel.show_neuron(None, names[1:])
@@ -285,5 +282,6 @@ class NetworkView(View):
             self.hover.setText("")
             return
         layer, k = unit
-        self.hover.setText(f"neuron {k} of layer {layer + 1}: z = {self.zs[layer][k]:.3f}, "
+        name = numbering.layer_name(layer, len(self.zs))
+        self.hover.setText(f"neuron {k} of {name}: z = {self.zs[layer][k]:.3f}, "
                            f"a = {self.activations[layer + 1][k]:.3f} (click for details)")

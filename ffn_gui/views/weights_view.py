@@ -55,7 +55,8 @@ class WeightsView(View):
     name = "weights"
     title = "Weights"
     help_text = (
-        "Each tile is one neuron of the first hidden layer: its 784 incoming weights, laid out "
+        "Each tile is one neuron of layer 2, the first hidden layer: its 784 incoming weights w², "
+        "laid out "
         "as the 28×28 image they multiply. Red pixels of ink push the neuron on, blue ones hold "
         "it back. A new network's tiles are noise; watch them form strokes and blobs while it "
         "trains, or drag the history slider through the last run's epochs. Sort by activation "
@@ -116,7 +117,7 @@ class WeightsView(View):
         w = network.weights[0]
         n = w.shape[0]
         if w.shape[1] != SIDE * SIDE:
-            self.info.setText(f"The first layer reads {w.shape[1]} inputs, not a 28×28 image")
+            self.info.setText(f"Layer 2 reads {w.shape[1]} inputs, not a 28×28 image")
             return
         x28 = self.session.drawing.x28
         if self.sort.isChecked() and x28 is not None:
@@ -130,7 +131,8 @@ class WeightsView(View):
         self.limit = colors.symmetric_limit(w, LIMIT_PERCENTILE)
         self.canvas.set_image(colors.signed_rgba(self.mosaic, self.limit))
         self.canvas.set_legends([Legend(True, -self.limit, self.limit, "weight w")])
-        self.info.setText(f"{n} neurons of the first hidden layer; colours ±{short(self.limit)}")
+        self.info.setText(f"{n} neurons of layer 2 (the first hidden layer); colours "
+                          f"±{short(self.limit)}")
         self._highlight()
 
     def tile_at(self, x: float, y: float) -> int | None:
