@@ -1,4 +1,4 @@
-"""The "What makes a k?" view: backprop turned on the input, and the drawing nudged toward k.
+"""The Input view ("what makes a k?"): backprop turned on the input, the drawing nudged to k.
 
 For a target digit k (a digit key, or a click on its button) the view shows ∂C/∂x, the gradient
 of the network's own cost for y = one-hot(k) with respect to the 784 pixels
@@ -60,7 +60,7 @@ def map_over_drawing(grad: np.ndarray, x: np.ndarray, limit: float) -> np.ndarra
 
 class InputView(View):
     name = "input"
-    title = "What makes a k?"
+    title = "Input"
     help_text = (
         "<p><b>Backprop turned on the input.</b> Choose a digit k (press its key or click it). "
         "The map is −∂C/∂x, how the network's cost for “this is a k” changes with each pixel: "
@@ -183,6 +183,7 @@ class InputView(View):
             self.stop()
             self.undo_stack.clear()
             self.last_step = None
+            self._update_buttons()
         self.request_refresh()
 
     def _set_drawing(self, drawing: Drawing) -> None:
@@ -212,7 +213,8 @@ class InputView(View):
         self.map_canvas.set_legends([Legend(True, -self._limit, self._limit,
                                             "red: add ink")])
         self._show_bars(probs, k)
-        self.nudge_button.setText("Stop" if self.nudging else f"Nudge toward {k}")
+        if not self.nudging:
+            self.nudge_button.setText(f"Nudge toward {k}")
         self.info.setText(self._info_text(network, x, probs, k))
 
     def _show_bars(self, probs: np.ndarray, k: int) -> None:
@@ -251,6 +253,8 @@ class InputView(View):
     def _update_buttons(self) -> None:
         can = self.network() is not None
         self.nudge_button.setEnabled(can)
+        if self.nudging:
+            self.nudge_button.setText("Stop")
         self.undo_button.setEnabled(bool(self.undo_stack) and not self.nudging)
         k = self.target
         for d in range(10):
@@ -278,6 +282,7 @@ class InputView(View):
         self.blank.setChecked(False)  # from here on the input is the nudged drawing
         self._network = network
         self._steps = input_grad.nudge(network, x, self.target)
+        self._update_buttons()
         self.timer.start()
         self._advance()
         return True
@@ -314,6 +319,7 @@ class InputView(View):
         self.timer.stop()
         if self._steps is not None:
             self._steps = None
+            self._update_buttons()
             self.request_refresh()
 
     def undo(self) -> bool:
@@ -325,6 +331,7 @@ class InputView(View):
         self.last_step = None
         self.blank.setChecked(before.blank_box)
         self._set_drawing(before.drawing)
+        self._update_buttons()
         return True
 
     @property
