@@ -92,26 +92,36 @@ class NudgeStep:
     probs: np.ndarray
     target: int
 
+    sure: float = 0.0  # the probability of the target the nudge asks for besides reading it
+
     @property
     def reads(self) -> bool:
         return int(np.argmax(self.probs)) == self.target
 
+    @property
+    def done(self) -> bool:
+        """The network reads the target, with at least the asked-for probability."""
+        return self.reads and self.probs[self.target] >= self.sure
+
 
 def nudge(network: Network, x: np.ndarray, k: int, size: float = STEP_SIZE,
-          budget: int = BUDGET) -> Iterator[NudgeStep]:
+          budget: int = BUDGET, sure: float = 0.0) -> Iterator[NudgeStep]:
     """The drawing ``x`` stepped toward digit ``k``: yields step 0 (``x`` itself) and each step
-    after it, stopping when the network reads ``k`` or after ``budget`` steps (or earlier,
-    when the gradient is zero and nothing can move). ``x`` itself is never changed."""
+    after it, stopping when the network reads ``k`` (with P(k) ≥ ``sure``, if asked) or after
+    ``budget`` steps (or earlier, when the gradient is zero and nothing can move). ``x`` itself
+    is never changed."""
     if not 0 <= int(k) < network.sizes[-1]:
         raise ValueError(f"the target digit must be 0 to {network.sizes[-1] - 1}, got {k}")
-    if size <= 0 or budget < 0:
-        raise ValueError(f"a nudge needs a step size > 0 and a budget ≥ 0, got {size}, {budget}")
+    if size <= 0 or budget < 0 or not 0 <= sure < 1:
+        raise ValueError(f"a nudge needs a step size > 0, a budget ≥ 0 and 0 ≤ sure < 1, "
+                         f"got {size}, {budget}, {sure}")
     shape = np.shape(x)
     row = np.asarray(x, dtype=network.dtype).reshape(1, -1).copy()
     for i in range(budget + 1):
-        probs = network.predict_proba(row)[0]
-        yield NudgeStep(i, row.reshape(shape).copy(), probs, int(k))
-        if int(np.argmax(probs)) == k or i == budget:
+        step = NudgeStep(i, row.reshape(shape).copy(), network.predict_proba(row)[0], int(k),
+                         sure)
+        yield step
+        if step.done or i == budget:
             return
         new, _ = nudge_step(network, row, k, size)
         if np.array_equal(new, row):
@@ -130,9 +140,10 @@ class NudgeOutcome:
 
 
 def nudge_all(network: Network, X: np.ndarray, ks, size: float = STEP_SIZE,
-              budget: int = BUDGET) -> NudgeOutcome:
+              budget: int = BUDGET, sure: float = 0.0) -> NudgeOutcome:
     """``nudge`` for a batch: each row (N, sizes[0]) stepped toward its own target, a row
-    stopping when it reads its target; the same steps as ``nudge`` row by row."""
+    stopping when it reads its target (with P ≥ ``sure``); the same steps as ``nudge`` row by
+    row. ``reached``: the network reads the target at the end (whatever its probability)."""
     X, ks = _rows(network, X, ks)
     X = X.copy()
     steps = np.zeros(len(X), int)
@@ -140,7 +151,9 @@ def nudge_all(network: Network, X: np.ndarray, ks, size: float = STEP_SIZE,
     for _ in range(budget):
         if not going.size:
             break
-        done = network.predict(X[going]) == ks[going]
+        probs = network.predict_proba(X[going])
+        target = probs[np.arange(len(going)), ks[going]]
+        done = (probs.argmax(axis=1) == ks[going]) & (target >= sure)
         going = going[~done]
         if not going.size:
             break

@@ -99,6 +99,22 @@ def test_nudge_stops_when_the_network_reads_k(rng):
     assert steps[-1].probs[k] > steps[0].probs[k]
 
 
+def test_nudge_can_go_on_until_the_network_is_sure(rng):
+    network = preset_network("default")
+    x = rng.uniform(0, 1, 784) * (rng.uniform(size=784) < 0.3)
+    k = (int(network.predict(x.reshape(1, -1))[0]) + 1) % 10
+    first = list(nudge(network, x, k, size=0.2, budget=500))
+    sure = list(nudge(network, x, k, size=0.2, budget=500, sure=0.99))
+    assert sure[-1].done and sure[-1].probs[k] >= 0.99 and len(sure) > len(first)
+    assert not any(s.done for s in sure[:-1])
+    for a, b in zip(first, sure):  # the same steps, only more of them
+        np.testing.assert_array_equal(a.x, b.x)
+    outcome = nudge_all(network, x[None, :], [k], size=0.2, budget=500, sure=0.99)
+    assert outcome.steps[0] == sure[-1].step
+    with pytest.raises(ValueError, match="sure"):
+        next(nudge(network, x, k, sure=1.0))
+
+
 def test_nudge_keeps_to_its_budget(rng):
     network = preset_network("seed")
     x = np.zeros(784)

@@ -96,6 +96,19 @@ def test_nudge_makes_the_network_read_k_and_undo_brings_the_drawing_back(window,
     assert window.canvas.can_undo() == strokes
 
 
+def test_a_nudge_until_99_percent_sure(window, qtbot):
+    view = drawn_view(window, qtbot)
+    view.until.setFocus()
+    qtbot.keyClick(view.until, Qt.Key.Key_Down)
+    qtbot.keyClick(view.until, Qt.Key.Key_Down)
+    assert view.until.currentData() == 0.99
+    view.setFocus()
+    k = another_digit(window)
+    seen = nudged(window, qtbot, view, k)
+    assert view.last_step.done and seen[-1][k] >= 0.99
+    assert window.prediction_view.pane.predicted_digit() == k
+
+
 def test_the_map_and_the_nudge_on_a_blank_input(window, qtbot):
     """"What is this network looking for?": the gradient at x = 0, and a k grown from nothing."""
     view = drawn_view(window, qtbot)

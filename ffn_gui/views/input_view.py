@@ -10,7 +10,7 @@ make it more a k), blue where ink raises it (remove it). On a blank input the sa
 **Nudge toward k** steps the drawing's pixels (never the weights) down that gradient with
 ``core.input_grad.nudge``, a few steps a frame on a ``QTimer``, and makes each step the
 session's drawing, so the prediction pane and every view follow it, until the network reads k
-or the step budget is spent. **Undo** (Ctrl+Z here) makes the drawing before the nudge the
+(or, as chosen, is 90% or 99% sure of it) or the step budget is spent. **Undo** (Ctrl+Z here) makes the drawing before the nudge the
 session's drawing again, the very same ``Drawing`` object, bit for bit. A drawing set by anyone
 else (a stroke, a test digit, a new model) stops a nudge and forgets what there was to undo.
 Kept for tests: ``target``, ``grad`` (core's ∂C/∂x, 28×28, for ``map_input``), ``last_step``
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from core import input_grad
 
@@ -41,6 +41,7 @@ SIDE = 28
 FRAME_MS = 40  # one animation frame of a nudge
 STEPS_PER_FRAME = 2  # a median nudge of the bundled model (15 steps) takes about 0.3 s
 INK_SHADE = 0.45  # how dark the drawing's ink is laid over the map
+UNTIL = [("until it reads k", 0.0), ("until 90% sure", 0.9), ("until 99% sure", 0.99)]
 
 
 def grey_rgba(x: np.ndarray) -> np.ndarray:
@@ -68,9 +69,9 @@ class InputView(View):
         "it less one. It is backprop carried one layer past the first hidden layer: "
         "∂C/∂x = (w²)ᵀ δ².</p>"
         "<p><b>Nudge toward k</b> moves the drawing's pixels (not the weights) a small step "
-        "down that gradient again and again, until the network reads k. Watch how little "
-        "has to change: a person still sees the old digit. <b>Undo</b> (Ctrl+Z) brings the "
-        "drawing back exactly.</p>"
+        "down that gradient again and again, until the network reads k (or is 90% or 99% "
+        "sure of it). Watch how little has to change: a person still sees the old digit. "
+        "<b>Undo</b> (Ctrl+Z) brings the drawing back exactly.</p>"
         "<p><b>Start from a blank input</b> asks what the network is looking for: the map, "
         "and the nudge, on an empty image.</p>")
 
@@ -144,7 +145,13 @@ class InputView(View):
             f"at 0 or 1 that would leave [0, 1] are left out); at most "
             f"{input_grad.BUDGET} steps")
         row = QHBoxLayout()
+        self.until = QComboBox()
+        for text, sure in UNTIL:
+            self.until.addItem(text, sure)
+        self.until.setToolTip("When the nudge stops: as soon as the network reads k, or once "
+                              "it is that sure of k")
         row.addWidget(self.nudge_button)
+        row.addWidget(self.until)
         row.addWidget(self.undo_button)
         row.addWidget(self.equation, 1)
         return row
@@ -223,7 +230,7 @@ class InputView(View):
                 and not self._from_blank:
             self.bars.show_groups([start.probs, probs], ["before", "now"],
                                   [GREY, OKABE_ITO[1]])
-            self.bars.set_title(f"probabilities before the nudge and now (k = {k})")
+            self.bars.set_title(f"probabilities before and now (k = {k})")
         else:
             self.bars.show_bars(probs, highlight=k)
             self.bars.set_title(f"probabilities (k = {k} highlighted)")
@@ -241,14 +248,17 @@ class InputView(View):
         start = self.undo_stack[-1].drawing.x28
         start = np.zeros_like(x) if start is None or self._from_blank else start
         change = float(np.linalg.norm(x.ravel() - np.asarray(start).ravel()))
-        own = float(np.linalg.norm(np.asarray(start).ravel()))
+        steps = f"{step.step} step{'s' if step.step != 1 else ''}"
         if self.nudging:
-            return f"{head} Step {step.step}, ‖Δx‖ = {change:.2f} so far."
-        if step.reads:
-            return (f"{head} Read as a {k} after {step.step} steps, ‖Δx‖ = {change:.2f} "
-                    f"(the input's own ‖x‖ = {own:.1f}): does it look like a {k} to you? "
-                    f"Undo: Ctrl+Z.")
-        return f"{head} Stopped after {step.step} steps, ‖Δx‖ = {change:.2f}. Undo: Ctrl+Z."
+            return f"{head} {steps}, ‖Δx‖ = {change:.2f} so far."
+        if not step.done:
+            return f"{head} Stopped after {steps}, ‖Δx‖ = {change:.2f}. Undo: Ctrl+Z."
+        if self._from_blank:
+            return (f"{head} From a blank input in {steps}, ‖x‖ = {change:.2f}: what the "
+                    f"network takes for a {k}. Undo: Ctrl+Z.")
+        own = float(np.linalg.norm(np.asarray(start).ravel()))
+        return (f"{head} Done in {steps}, ‖Δx‖ = {change:.2f} (the drawing's own ‖x‖ = "
+                f"{own:.1f}): does it look like a {k} to you? Undo: Ctrl+Z.")
 
     def _update_buttons(self) -> None:
         can = self.network() is not None
@@ -257,8 +267,14 @@ class InputView(View):
             self.nudge_button.setText("Stop")
         self.undo_button.setEnabled(bool(self.undo_stack) and not self.nudging)
         k = self.target
-        for d in range(10):
-            self.digits.button(d).setChecked(d == k)
+        for d in range(10):  # checked, and bold: a checked button hardly shows in a dark palette
+            button = self.digits.button(d)
+            button.setChecked(d == k)
+            if button.font().bold() != (d == k):
+                font = button.font()
+                font.setBold(d == k)
+                font.setUnderline(d == k)
+                button.setFont(font)
 
     # --- the nudge -----------------------------------------------------------------------
 
@@ -281,7 +297,7 @@ class InputView(View):
         self.undo_stack.append(Before(self.session.drawing, self.blank.isChecked(), blank))
         self.blank.setChecked(False)  # from here on the input is the nudged drawing
         self._network = network
-        self._steps = input_grad.nudge(network, x, self.target)
+        self._steps = input_grad.nudge(network, x, self.target, sure=self.until.currentData())
         self._update_buttons()
         self.timer.start()
         self._advance()
@@ -295,7 +311,7 @@ class InputView(View):
             except StopIteration:
                 done = True
                 break
-            if step.reads:
+            if step.done:
                 done = True
                 break
         if step is not None:
