@@ -147,3 +147,26 @@ def test_alt_7_shows_the_view(window, qtbot):
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.view_tabs.current_name() == "input")
+
+
+def test_no_nudge_while_the_network_trains(window, qtbot, small_mnist):
+    """During a run the network reading the drawing changes several times a second: Nudge
+    waits for the run's end (the map still follows the snapshots)."""
+    from helpers.panel import configure
+
+    window.set_data(small_mnist(600, 100))
+    configure(window, hidden="32", epochs=2, validation=100, batch_size=32, augment=False,
+              optimizer="adam", learning_rate="0.005", cost="cross_entropy",
+              activation="relu")
+    view = drawn_view(window, qtbot)
+    assert view.nudge_button.isEnabled()
+    with qtbot.waitSignal(window.training_finished, timeout=60_000):
+        assert window.start_training()
+        assert not view.nudge_button.isEnabled()
+        qtbot.mouseClick(view.nudge_button, LEFT)
+        assert not view.nudge() and not view.nudging and not view.undo_stack
+    qtbot.waitUntil(view.nudge_button.isEnabled)
+    view.flush()
+    assert np.array_equal(view.grad, input_gradient(window.session.reader,
+                                                    window.session.drawing.x28,
+                                                    view.k(window.session.drawing.probs)))

@@ -41,6 +41,7 @@ SIDE = 28
 FRAME_MS = 40  # one animation frame of a nudge
 STEPS_PER_FRAME = 2  # a median nudge of the bundled model (15 steps) takes about 0.3 s
 INK_SHADE = 0.45  # how dark the drawing's ink is laid over the map
+NUDGE_TIP = "Step the drawing's pixels down −∂C/∂x until the network reads k (again: stop)"
 UNTIL = [("until it reads k", 0.0), ("until 90% sure", 0.9), ("until 99% sure", 0.99)]
 
 
@@ -92,6 +93,9 @@ class InputView(View):
         self._build()
         session.drawing_changed.connect(self._on_drawing)
         session.reader_changed.connect(self.request_refresh)
+        session.run_started.connect(lambda _config: self.stop())
+        for signal in (session.run_started, session.run_finished):
+            signal.connect(lambda _value: self._update_buttons())
 
     def _build(self) -> None:
         self.digits = QButtonGroup(self)
@@ -133,8 +137,6 @@ class InputView(View):
 
     def _controls(self) -> QHBoxLayout:
         self.nudge_button = QPushButton("Nudge toward k")
-        self.nudge_button.setToolTip("Step the drawing's pixels down −∂C/∂x until the network "
-                                     "reads k (press again to stop)")
         self.nudge_button.clicked.connect(lambda: self.toggle_nudge())
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Bring back the drawing as it was before the nudge (Ctrl+Z)")
@@ -261,8 +263,10 @@ class InputView(View):
                 f"{own:.1f}): does it look like a {k} to you? Undo: Ctrl+Z.")
 
     def _update_buttons(self) -> None:
-        can = self.network() is not None
+        # during a run the network reading the drawing changes several times a second
+        can = self.network() is not None and not self.session.running
         self.nudge_button.setEnabled(can)
+        self.nudge_button.setToolTip(NUDGE_TIP if can else "Wait for training to end to nudge")
         if self.nudging:
             self.nudge_button.setText("Stop")
         self.undo_button.setEnabled(bool(self.undo_stack) and not self.nudging)
@@ -289,7 +293,7 @@ class InputView(View):
         """Start stepping the input toward k; the steps come a few a frame."""
         self.flush()
         network = self.network()
-        if network is None or self.nudging:
+        if network is None or self.nudging or self.session.running:
             return False
         x = self.start_input()
         self.target = self.k(network.predict_proba(x.reshape(1, -1))[0])  # fixed while it runs
