@@ -4,8 +4,7 @@ digit k (its steps, its stops, its batch form), on the bundled model over real M
 import numpy as np
 import pytest
 
-from core.input_grad import (BUDGET, STEP_SIZE, input_gradient, nudge, nudge_all,
-                             nudge_step)
+from core.input_grad import BUDGET, STEP_SIZE, input_gradient, nudge, nudge_all, nudge_step
 from core.network import Network
 from core.train_config import PRESETS
 

@@ -1,6 +1,6 @@
-"""The Input view ("what makes a k?") in the real window, with the bundled model: real strokes on the
-board, digit keys and clicks for k, the Nudge and Undo buttons and Ctrl+Z; the map compared with
-core.input_grad, the end of a nudge with the window's own prediction_changed."""
+"""The Input view ("what makes a k?") in the real window, with the bundled model: real strokes
+on the board, digit keys and clicks for k, the Nudge and Undo buttons and Ctrl+Z; the map
+compared with core.input_grad, the end of a nudge with the window's own prediction_changed."""
 
 from __future__ import annotations
 

@@ -10,9 +10,10 @@ make it more a k), blue where ink raises it (remove it). On a blank input the sa
 **Nudge toward k** steps the drawing's pixels (never the weights) down that gradient with
 ``core.input_grad.nudge``, a few steps a frame on a ``QTimer``, and makes each step the
 session's drawing, so the prediction pane and every view follow it, until the network reads k
-(or, as chosen, is 90% or 99% sure of it) or the step budget is spent. **Undo** (Ctrl+Z here) makes the drawing before the nudge the
-session's drawing again, the very same ``Drawing`` object, bit for bit. A drawing set by anyone
-else (a stroke, a test digit, a new model) stops a nudge and forgets what there was to undo.
+(or, as chosen, is 90% or 99% sure of it) or the step budget is spent. **Undo** (Ctrl+Z here)
+makes the drawing before the nudge the session's drawing again, the very same ``Drawing``
+object, bit for bit. A drawing set by anyone else (a stroke, a test digit, a new model) stops
+a nudge and forgets what there was to undo.
 Kept for tests: ``target``, ``grad`` (core's ∂C/∂x, 28×28, for ``map_input``), ``last_step``
 (the last ``NudgeStep``) and ``undo_stack`` (the drawings before each nudge).
 """
