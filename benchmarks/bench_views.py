@@ -1,12 +1,14 @@
 """What each view costs the GUI thread while you draw, and when you switch to it (no training).
 
-    python benchmarks/bench_views.py [--digits 12] [--views plots,network,weights,backprop]
+    python benchmarks/bench_views.py [--digits 12] [--views plots,network,weights,backprop,input]
                                      [--seed-network]
 
 Opens the real window (offscreen unless a display is set) with the bundled model and, for each
 view in turn, replays pen-drawn digits (``tests/helpers/styles.py``) on the board as mouse
 events, one every 10 ms as a hand sends them: the weights view sorted by activation (so it
-follows the drawing), the backprop view told the true digit (so every panel follows it).
+follows the drawing), the backprop view told the true digit (so every panel follows it), the
+input view given a target digit k (its map follows the drawing; then it nudges each digit toward
+k and reports the GUI thread's time per animation frame).
 Prints, per view: how busy the GUI thread was, the view's refresh time, the paint time of the
 costliest widgets per paint, and how long the GUI thread was busy when the view was switched
 to (the window's other views hidden). Times are this machine's; compare runs side by side.
@@ -38,7 +40,7 @@ EVENT_MS = 10
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=12)
-    parser.add_argument("--views", default="plots,network,weights,backprop")
+    parser.add_argument("--views", default="plots,network,weights,backprop,input")
     parser.add_argument("--seed-network", action="store_true",
                         help="a fresh sigmoid + quadratic network (the seed preset's shape)")
     args = parser.parse_args()
@@ -71,6 +73,11 @@ def main() -> int:
         top = ", ".join(f"{k} {ms:.2f} ms" for k, ms in paints[:3])
         print(f"{name:9} GUI thread busy {100 * busy:3.0f}%; refresh p95 {refresh:.2f} ms; "
               f"switching to it {switch:.0f} ms; paints: {top}")
+        if hasattr(window.view_tabs.views[name], "nudge"):
+            frames, steps = nudge_cost(app, window, name, digits)
+            print(f"{name:9} nudge: {steps} steps in all, a frame busies the GUI thread "
+                  f"{np.median(frames):.2f} ms (median), {np.percentile(frames, 95):.2f} ms "
+                  f"(p95)")
     if "network" in names:
         step, paint, text, switch, refresh = walkthrough_cost(app, window, names, digits[0])
         print(f"network, stepping through (at BP2): a step (▶/◀) keeps the GUI thread busy "
@@ -254,6 +261,8 @@ def drawing_cost(app, window, name: str, digits) -> tuple[float, float, list]:
             window.canvas.clear()
             if hasattr(view, "set_label"):
                 view.set_label(arg)
+            if hasattr(view, "set_target"):
+                view.set_target((arg + 3) % 10)
         elif kind == "press":
             QTest.mousePress(window.canvas, left, none, arg)
         elif kind == "move":
@@ -275,6 +284,38 @@ def drawing_cost(app, window, name: str, digits) -> tuple[float, float, list]:
                     key=lambda kv: -kv[1] * app.paints[kv[0]][0])
     p95 = float(np.percentile(refreshes, 95)) * 1000 if refreshes else 0.0
     return busy, p95, paints
+
+
+def nudge_cost(app, window, name: str, digits) -> tuple[list[float], int]:
+    """(GUI-thread ms of each animation frame, steps taken) while view ``name`` nudges each of
+    ``digits`` toward another digit: the steps, the session's new drawing, and every repaint
+    it brings (the view's panels and the prediction pane)."""
+    from helpers.handwriting import replay_digit
+
+    view = window.show_view(name)
+    frames, steps = [], 0
+    advance = view._advance
+
+    def timed() -> None:
+        t = time.perf_counter()
+        advance()
+        app.processEvents()  # the refreshes and repaints the new drawing asks for
+        frames.append((time.perf_counter() - t) * 1000)
+
+    view.timer.timeout.disconnect()
+    view.timer.timeout.connect(timed)
+    for digit in digits:
+        window.canvas.clear()
+        replay_digit(None, window.canvas, digit.strokes)
+        settle(app)
+        view.set_target((digit.label + 3) % 10)
+        view.nudge()
+        while view.nudging:
+            app.processEvents()
+        steps += view.last_step.step
+    view.timer.timeout.disconnect()
+    view.timer.timeout.connect(advance)
+    return frames, steps
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ class MainWindow(DigitCommands, ModelCommands, DataCommands, TrainingCommands, H
         self.download_options: dict = {}  # passed to the download (mirrors, timeout…)
         self._closing = False
         self._shown = False  # shown once: the workspace has its real size
+        self._reading = False  # update_prediction is setting the board's drawing
 
         model, note, why_not_last = last_or_bundled(self.settings.last_model())
         self.session = Session(model, self)
@@ -118,7 +119,7 @@ class MainWindow(DigitCommands, ModelCommands, DataCommands, TrainingCommands, H
         self.canvas.changed.connect(self.update_prediction)
         self.canvas.changed.connect(self.update_actions)
         s.reader_changed.connect(self._on_reader)
-        s.drawing_changed.connect(self._note_on_board)
+        s.drawing_changed.connect(self._on_drawing)
         s.run_started.connect(self.update_title)
         s.run_finished.connect(self.update_title)
         s.data_changed.connect(self._on_data)
@@ -251,8 +252,19 @@ class MainWindow(DigitCommands, ModelCommands, DataCommands, TrainingCommands, H
             image = self.canvas.image()
             probs, x28 = self.predictor.predict(image)
             drawing = Drawing(image, x28, probs, self.predictor.network)
-        self.session.set_drawing(drawing)
+        self._reading = True
+        try:
+            self.session.set_drawing(drawing)
+        finally:
+            self._reading = False
         self.prediction_changed.emit(drawing.probs)
+
+    def _on_drawing(self, drawing) -> None:
+        self._note_on_board(drawing)
+        # A drawing set by a view (a test digit, a nudge, its undo) changes the prediction too;
+        # the board's own is announced by update_prediction, after every view has it.
+        if not self._reading:
+            self.prediction_changed.emit(drawing.probs)
 
     def _note_on_board(self, drawing) -> None:
         """The board says so when the views show a digit that is not the board's."""
@@ -269,7 +281,6 @@ class MainWindow(DigitCommands, ModelCommands, DataCommands, TrainingCommands, H
         if not drawing.from_board and not drawing.empty:  # a test digit: read it again
             probs = network.predict_proba(np.asarray(drawing.x28).reshape(1, -1))[0]
             self.session.set_drawing(replace(drawing, probs=probs, network=network))
-            self.prediction_changed.emit(probs)
         elif not self.canvas.is_empty():
             self.update_prediction()
 

@@ -44,10 +44,26 @@ def info_button(view: View, on_help: Callable[[View], None]) -> QToolButton:
     return button
 
 
+MIN_TAB = 40  # px: a tab shortened to its first letter or two and "…"
+
+
+class ViewTabBar(QTabBar):
+    """Tabs that, short of room, shorten their titles further than Qt's own minimum (about
+    four letters and "…", 50-55 px a tab): seven views' tabs then still leave the settings
+    panel its room beside them. The current tab keeps the room for its ⓘ button."""
+
+    def minimumTabSizeHint(self, index: int) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumTabSizeHint(index)
+        if index == self.currentIndex():
+            return hint
+        return QSize(min(hint.width(), MIN_TAB), hint.height())
+
+
 class ViewTabs(QTabWidget):
     def __init__(self, session, on_help: Callable[[View], None], views=None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setTabBar(ViewTabBar())
         self.setDocumentMode(True)
         self.tabBar().setUsesScrollButtons(False)
         self.tabBar().setElideMode(Qt.TextElideMode.ElideRight)

@@ -111,6 +111,25 @@ def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
     return prepare
 
 
+def nudged(window, index: int = 0, target: int = 5) -> None:
+    """MNIST test digit ``index`` drawn on the board (a 7 for index 0), then the input view's
+    nudge toward ``target`` until the network is 99% sure of it."""
+    from helpers.handwriting import replay_digit
+
+    from core.strokes import digit_strokes
+
+    window.canvas.clear()
+    digit = window.session.data.test.images[index].astype(float) / 255
+    replay_digit(None, window.canvas, digit_strokes(digit), height_frac=0.62)
+    view = window.show_view("input")
+    view.set_target(target)
+    view.until.setCurrentIndex(view.until.findData(0.99))
+    settle()
+    if not view.nudge():
+        raise RuntimeError("the nudge did not start")
+    wait_until(lambda: not view.nudging, 60)
+
+
 LAPTOP, SMALL = (1366, 768), (1024, 640)  # the window's size: a common laptop, a small screen
 SHOTS: list[Shot] = [
     Shot("evaluation", "screenshot-evaluation.png", LAPTOP, prepare=evaluated, stage="before"),
@@ -120,6 +139,9 @@ SHOTS: list[Shot] = [
          stage="before"),
     Shot("steps-dark", "screenshot-steps-dark.png", LAPTOP, dark=True,
          prepare=stepping_at("forward", 2, digit=18), stage="before"),
+    Shot("input", "screenshot-input.png", LAPTOP, prepare=nudged, stage="before"),
+    Shot("input dark", "screenshot-input-dark.png", LAPTOP, dark=True, prepare=nudged,
+         stage="before"),
     Shot("window", "screenshot.png", LAPTOP, view="plots", settings=True),
     Shot("laptop", "screenshot-1366x768.png", LAPTOP, view="plots"),
     Shot("network", "screenshot-network.png", LAPTOP, view="network"),

@@ -147,7 +147,7 @@ def test_the_table_names_ctrl_l_for_clear_and_shift_f1(qapp):
     assert "`Ctrl+L`" in rows["Edit → Clear board"]
     assert "`Shift+F1`" in rows["Help → What am I looking at?"]
     assert rows["Edit → It's a 0 … 9"] == "`Ctrl+0 … Ctrl+9`"
-    assert rows["View → Training view … My digits view"] == "`Alt+1 … Alt+6`"
+    assert rows["View → Training view … Input view"] == "`Alt+1 … Alt+7`"
     assert rows["View → Next view"] == "`Ctrl+Tab`"
 
 

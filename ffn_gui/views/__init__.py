@@ -11,6 +11,7 @@ from __future__ import annotations
 from .backprop_view import BackpropView
 from .base import View
 from .evaluation_view import EvaluationView
+from .input_view import InputView
 from .mydigits_view import MyDigitsView
 from .network_view import NetworkView
 from .plots_view import PlotsView
@@ -23,6 +24,7 @@ VIEWS: list[type[View]] = [
     BackpropView,
     EvaluationView,
     MyDigitsView,
+    InputView,
 ]
 
 __all__ = ["VIEWS", "View"]
