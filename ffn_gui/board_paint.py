@@ -13,6 +13,8 @@ from .ink import GRID
 BOARD = QColor(18, 20, 24)
 GRID_COLOUR = QColor(255, 255, 255, 26)
 HINT_COLOUR = QColor(255, 255, 255, 90)
+VEIL = QColor(18, 20, 24, 200)  # over ink the views are not showing: the note stays readable
+NOTE_COLOUR = QColor(255, 255, 255, 215)
 
 
 def paint_ink(painter: QPainter, board: QRectF, ink: QImage) -> None:
@@ -36,13 +38,17 @@ def paint_grid(painter: QPainter, board: QRectF) -> None:
         painter.drawLine(QPointF(board.left(), y), QPointF(board.right(), y))
 
 
-def paint_hint(painter: QPainter, board: QRectF, font: QFont, text: str, small: bool) -> None:
+def paint_hint(painter: QPainter, board: QRectF, font: QFont, text: str, small: bool,
+               veiled: bool = False) -> None:
     """``text`` centred and wrapped on the board, in a size that follows the board's (smaller
-    when ``small``: a note longer than the hint)."""
+    when ``small``: a note longer than the hint). ``veiled``: the board's ink is not what the
+    views show, so it is dimmed under a veil and the text drawn brighter over it."""
     font = QFont(font)
     font.setPixelSize(max(12, round(board.width() / (20 if small else 14))))
     painter.setFont(font)
-    painter.setPen(HINT_COLOUR)
+    if veiled:
+        painter.fillRect(board, VEIL)
+    painter.setPen(NOTE_COLOUR if veiled else HINT_COLOUR)
     painter.drawText(board.adjusted(8, 8, -8, -8),
                      Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
 

@@ -362,7 +362,8 @@ class DrawingCanvas(QWidget):
         if self._grid:
             paint_grid(painter, board)
         if self._hint_shown or self._note:
-            paint_hint(painter, board, self.font(), self.hint, small=bool(self._note))
+            paint_hint(painter, board, self.font(), self.hint, small=bool(self._note),
+                       veiled=bool(self._note) and not self.is_empty())
         if self.hasFocus():
             paint_focus(painter, board, self.palette().highlight().color())
         painter.end()

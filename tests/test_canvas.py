@@ -287,6 +287,25 @@ def test_hint_text_when_empty(canvas):
     assert brightest_in_the_middle() < 30  # the hint is gone
 
 
+def test_a_note_over_ink_veils_the_ink_the_views_are_not_showing(canvas):
+    """The views show something else (a nudged drawing, a test digit) while the board keeps
+    its strokes: the strokes are dimmed under the note, so the note reads and the board does
+    not pass for what the network reads; the image the network reads is untouched."""
+    stroke(canvas, [(4, 26), (24, 26)])  # ink low on the board, under no line of the note
+    board = canvas.board_rect().toRect()
+    x, y = board.center().x(), round(board.top() + board.height() * 26 / 28)
+
+    def lightness() -> int:
+        return canvas.grab().toImage().pixelColor(x, y).lightness()
+
+    before, image = lightness(), canvas.image().copy()
+    canvas.show_note("The views show test digit #3, a 1. Draw to replace it.")
+    veiled = lightness()
+    canvas.show_note(None)
+    assert before > 200 and veiled < 90 and lightness() == before
+    np.testing.assert_array_equal(canvas.image(), image)
+
+
 def test_image_is_a_cached_read_only_array(canvas):
     stroke(canvas, [(4, 14), (24, 14)])
     a = canvas.image()
