@@ -91,32 +91,6 @@ def labelled_and_fine_tuned(window, per_digit: int = 5) -> None:
     window.show_view("my digits")
 
 
-def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
-    """A prepare: MNIST test digit ``digit`` on the board with its label (as Evaluation's "Show
-    in Network" sends it), the network view stepping through the algorithm at stage ``kind``
-    (of ``layer``). Drawing on the board again (the training shots) ends the stepping."""
-
-    def prepare(window) -> None:
-        import numpy as np
-
-        from core.preprocess import as_read_by
-        from ffn_gui.session import Drawing
-
-        test, reader = window.session.data.test, window.session.reader
-        x28 = (as_read_by(reader, test.images[digit]) / np.float32(255)).astype(np.float32)
-        window.session.set_drawing(Drawing(
-            x28, x28, reader.predict_proba(x28.reshape(1, 784))[0], reader,
-            f"test digit #{digit + 1}", int(test.labels[digit])))
-        view = window.show_view("network")
-        settle()
-        view.walk.start()
-        view.walk.index = next(i for i, s in enumerate(view.walk.walk.stages)
-                               if s.kind == kind and layer in (None, s.layer))
-        view.walk.show_stage()
-
-    return prepare
-
-
 def backprop_lesson(window, label: int = 2) -> None:
     """The backprop view teaching the notes' network (a short ``seed`` run's) on the digit on
     the board, driven as a student would: the key of another digit (``label``) as the true one,
@@ -164,6 +138,32 @@ def comparing(window) -> None:
     if not plots.compare or plots.compare_note is None:
         raise RuntimeError("Compare did not show the previous run on accuracy only")
     view.flush()
+
+
+def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
+    """A prepare: MNIST test digit ``digit`` on the board with its label (as Evaluation's "Show
+    in Network" sends it), the network view stepping through the algorithm at stage ``kind``
+    (of ``layer``). Drawing on the board again (the training shots) ends the stepping."""
+
+    def prepare(window) -> None:
+        import numpy as np
+
+        from core.preprocess import as_read_by
+        from ffn_gui.session import Drawing
+
+        test, reader = window.session.data.test, window.session.reader
+        x28 = (as_read_by(reader, test.images[digit]) / np.float32(255)).astype(np.float32)
+        window.session.set_drawing(Drawing(
+            x28, x28, reader.predict_proba(x28.reshape(1, 784))[0], reader,
+            f"test digit #{digit + 1}", int(test.labels[digit])))
+        view = window.show_view("network")
+        settle()
+        view.walk.start()
+        view.walk.index = next(i for i, s in enumerate(view.walk.walk.stages)
+                               if s.kind == kind and layer in (None, s.layer))
+        view.walk.show_stage()
+
+    return prepare
 
 
 LAPTOP, SMALL = (1366, 768), (1024, 640)  # the window's size: a common laptop, a small screen
@@ -305,6 +305,7 @@ def main() -> int:
     if all(s.stage == "before" for s in shots):
         return close(window)
 
+    window.canvas.clear()  # what a before shot left on the board (a nudged digit) goes
     digit = data.test.images[args.digit].astype(float) / 255
     replay_digit(None, window.canvas, digit_strokes(digit), height_frac=0.62)
     window.show_view("plots")  # a hidden view does no work: the wait below reads the plots
