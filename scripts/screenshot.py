@@ -15,7 +15,12 @@ with the window resized to the shot's size, in its palette, showing its view:
   model reads at 68%: its δ are large enough to see);
 - then it draws an MNIST *test* digit on the board with mouse strokes traced from it
   (``core.strokes``), starts training the ``default`` preset, waits until the plots hold points
-  of epoch 2 and takes the ``training`` shots while the run goes on.
+  of epoch 2 and takes the ``training`` shots while the run goes on, then stops it;
+- then it trains the notes' network (the ``seed`` preset, ``--seed-epochs`` 4: about 3 s) and
+  takes the ``seed`` shot: the backprop view teaching it on that digit (the key of another
+  digit as the true one, *What if the cost were cross-entropy?* ticked, one step taken, a BP4
+  pixel's gradient checked); then a ``default`` run (``--compare-epochs`` 3) and the
+  ``compare`` shot: *Compare with previous run* clicked, the seed run compared on accuracy only.
 
 Settings and my digits go to a temporary folder, so your own are untouched.
 
@@ -49,7 +54,9 @@ class Shot:
     dark: bool = False  # in theme.dark_palette() instead of the style's light one
     view: str | None = None  # MainWindow.show_view(view) first
     prepare: Callable | None = None  # prepare(window) first
-    stage: str = "training"  # "before" training starts (the bundled model), or during it
+    # "before" training starts (the bundled model), "training" during the default run, "seed"
+    # after the seed run, "compare" after the default run that follows it
+    stage: str = "training"
     settings: bool = False  # with the training settings' side panel open
 
 
@@ -66,7 +73,6 @@ def labelled_and_fine_tuned(window, per_digit: int = 5) -> None:
     from helpers.styles import STYLE_HEIGHT, style_digits
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-
     from PySide6.QtWidgets import QApplication
 
     window.activateWindow()  # window shortcuts need the active window, as a user's is
@@ -83,6 +89,55 @@ def labelled_and_fine_tuned(window, per_digit: int = 5) -> None:
         raise RuntimeError("the fine-tune did not start")
     wait_until(lambda: finished, 300)
     window.show_view("my digits")
+
+
+def backprop_lesson(window, label: int = 2) -> None:
+    """The backprop view teaching the notes' network (a short ``seed`` run's) on the digit on
+    the board, driven as a student would: the key of another digit (``label``) as the true one,
+    so that the saturated outputs are named; the *What if the cost were cross-entropy?* switch
+    ticked; *Take one step* clicked (ΔC measured beside predicted); and a click on the BP4
+    pixel of the most ink, whose gradient is checked against the central difference."""
+    import numpy as np
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    left = Qt.MouseButton.LeftButton
+    view = window.show_view("backprop")
+    settle()
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key(Qt.Key.Key_0 + label))
+    switch = view.bp1_panel.what_if  # clicked on its box (its middle may be past its text)
+    QTest.mouseClick(switch, left, Qt.KeyboardModifier.NoModifier,
+                     QPoint(8, switch.height() // 2))
+    view.flush()
+    if view.label != label or view.bp1_panel.what_if_delta is None:
+        raise RuntimeError("the backprop view did not take the true digit or the switch")
+    QTest.mouseClick(view.step_button, left)
+    wait_until(lambda: view.last_step is not None, 10)
+    view.flush()
+    k = int(np.argmax(window.session.drawing.x28.reshape(-1)))  # the pixel of most ink
+    point = view.bp4.to_widget(0, k)
+    QTest.mouseClick(view.bp4, left, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(point.x()), round(point.y())))
+    wait_until(lambda: view.check is not None and view.check.k == k, 10)
+
+
+def comparing(window) -> None:
+    """The training view with *Compare with previous run* clicked (the button above the
+    plots): the ``seed`` run before this one drawn dashed, on accuracy only."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolButton
+
+    view = window.show_view("plots")
+    view.flush()  # the runs it was sent while hidden
+    plots = window.plots
+    button = next(b for b in plots.findChildren(QToolButton)
+                  if b.defaultAction() is plots.exports.compare_action)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    if not plots.compare or plots.compare_note is None:
+        raise RuntimeError("Compare did not show the previous run on accuracy only")
+    view.flush()
 
 
 def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
@@ -147,6 +202,9 @@ SHOTS: list[Shot] = [
     Shot("network", "screenshot-network.png", LAPTOP, view="network"),
     Shot("weights", "screenshot-weights.png", LAPTOP, view="weights"),
     Shot("backprop", "screenshot-backprop.png", LAPTOP, view="backprop"),
+    Shot("backprop-lesson", "screenshot-backprop-lesson.png", LAPTOP, prepare=backprop_lesson,
+         stage="seed"),
+    Shot("compare", "screenshot-compare.png", LAPTOP, prepare=comparing, stage="compare"),
     Shot("small", "screenshot-1024x640.png", SMALL, view="network"),
     Shot("dark", "screenshot-dark.png", LAPTOP, dark=True, view="plots"),
 ]
@@ -200,7 +258,8 @@ def take(window, shot: Shot, out: Path, light, dark) -> Path:
     return path
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace | None:
+    """The command line; None once ``--list`` has listed the shots."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mnist", nargs="?", default=os.environ.get("MNIST_DIR"))
     parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
@@ -209,20 +268,30 @@ def main() -> int:
     parser.add_argument("--digit", type=int, default=0, help="index of the MNIST test digit")
     parser.add_argument("--epoch", type=int, default=2, help="shoot once this epoch has points")
     parser.add_argument("--timeout", type=float, default=300, help="seconds")
+    parser.add_argument("--seed-epochs", type=int, default=4,
+                        help="epochs of the seed run the backprop-lesson shot teaches")
+    parser.add_argument("--compare-epochs", type=int, default=3,
+                        help="epochs of the default run compared with the seed run")
     args = parser.parse_args()
     if args.list:
         for shot in SHOTS:
-            print(f"{shot.name:10} {shot.file:28} {shot.size[0]}×{shot.size[1]} {shot.stage}"
+            print(f"{shot.name:16} {shot.file:34} {shot.size[0]}×{shot.size[1]} {shot.stage}"
                   f"{' dark' if shot.dark else ''}{' settings' if shot.settings else ''}"
                   f"{f' view={shot.view}' if shot.view else ''}")
-        return 0
-    shots = [s for s in SHOTS if not args.only or s.name in args.only]
+        return None
     unknown = set(args.only or ()) - {s.name for s in SHOTS}
     if unknown:
         parser.error(f"no such shot: {', '.join(sorted(unknown))} (see --list)")
     if not args.mnist:
         parser.error("give the MNIST folder or set MNIST_DIR")
+    return args
 
+
+def main() -> int:
+    args = parse_args()
+    if args is None:
+        return 0
+    shots = [s for s in SHOTS if not args.only or s.name in args.only]
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication
@@ -255,13 +324,25 @@ def main() -> int:
     for shot in shots:
         if shot.stage == "before":
             take(window, shot, args.out_dir, light, dark)
-    if not any(s.stage == "training" for s in shots):
+    if all(s.stage == "before" for s in shots):
         return close(window)
 
+    window.canvas.clear()  # what a before shot left on the board (a nudged digit) goes
     digit = data.test.images[args.digit].astype(float) / 255
     replay_digit(None, window.canvas, digit_strokes(digit), height_frac=0.62)
-
     window.show_view("plots")  # a hidden view does no work: the wait below reads the plots
+    if any(s.stage == "training" for s in shots):
+        shoot_training(window, shots, args, light, dark)
+    if any(s.stage in ("seed", "compare") for s in shots):
+        shoot_seed_then_compare(window, shots, args, light, dark)
+    return close(window)
+
+
+def shoot_training(window, shots: list[Shot], args, light, dark) -> None:
+    """The ``training`` shots, of the ``default`` run once the plots hold points of
+    ``args.epoch``; then the run is stopped."""
+    from PySide6.QtWidgets import QApplication
+
     if not window.start_training():
         raise RuntimeError("training did not start")
     plots = window.plots
@@ -271,10 +352,38 @@ def main() -> int:
     for shot in shots:
         if shot.stage == "training":
             take(window, shot, args.out_dir, light, dark)
-    app.setPalette(light)
+    QApplication.instance().setPalette(light)
     window.stop_training()
     wait_until(lambda: not window.training, 30)
-    return close(window)
+
+
+def shoot_seed_then_compare(window, shots: list[Shot], args, light, dark) -> None:
+    """A short ``seed`` run (the notes' network) to its end, the ``seed`` shots of the model it
+    made, then a short ``default`` run to its end and the ``compare`` shots."""
+    for name, epochs, stage in (("seed", args.seed_epochs, "seed"),
+                                ("default", args.compare_epochs, "compare")):
+        train_to_end(window, name, epochs, args.timeout)
+        for shot in shots:
+            if shot.stage == stage:
+                take(window, shot, args.out_dir, light, dark)
+
+
+def train_to_end(window, preset_name: str, epochs: int, timeout_s: float) -> None:
+    """Train a new network of preset ``preset_name`` for ``epochs`` epochs, and wait for the
+    run's end (its test accuracy measured)."""
+    from core.training import preset
+
+    window.training_panel.set_config(preset(preset_name, epochs=epochs), preset_name)
+    finished = []
+    window.training_finished.connect(finished.append)
+    try:
+        if not window.start_training():
+            raise RuntimeError(f"the {preset_name} run did not start")
+        wait_until(lambda: finished, timeout_s)
+    finally:
+        window.training_finished.disconnect(finished.append)
+    if isinstance(finished[0], BaseException):
+        raise RuntimeError(f"the {preset_name} run failed: {finished[0]}")
 
 
 def close(window) -> int:
