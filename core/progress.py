@@ -53,10 +53,19 @@ class TrainControl:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._on_stop: list[Callable[[], None]] = []
 
     def stop(self) -> None:
+        for callback in self._on_stop:  # before the flag: the run has not stopped yet
+            callback()
         self._stop.set()
         self._running.set()  # a paused run must wake up to stop
+
+    def when_stopped(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever Stop is asked, in the caller's thread, before the flag is
+        set: a run in another process can be made ready to see it (the window's training
+        child is put back at normal priority)."""
+        self._on_stop.append(callback)
 
     def pause(self) -> None:
         if not self._stop.is_set():

@@ -135,6 +135,8 @@ class TrainWorker(Worker):
         self.process = _FORK.Process(target=self._child, args=(send,), daemon=True,
                                      name="ffn-gui training")
         self.process.start()
+        pid = self.process.pid  # an idle child on a busy machine would not get to see Stop:
+        self.control.when_stopped(lambda: restore_priority(pid))  # let it run and finish
         send.close()
         try:
             outcome = self._relay(receive)
@@ -186,8 +188,6 @@ class TrainWorker(Worker):
             elif not self.process.is_alive():
                 raise self._died()
             if self.control.stopped:  # also while messages keep coming
-                if stop_asked is None:  # an idle child on a busy machine would never get to
-                    restore_priority(self.process.pid)  # see the flag: let it finish now
                 stop_asked = stop_asked or time.perf_counter()
                 if time.perf_counter() - stop_asked > KILL_AFTER:
                     raise RuntimeError(f"the training process did not stop within {KILL_AFTER:g} "

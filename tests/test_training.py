@@ -297,3 +297,12 @@ def test_stop_while_the_first_epoch_prepares_its_digits_ends_the_run_quickly(rng
     result = train(cfg.make_network(), cfg, data, control=control)
     assert result.stopped and result.epochs_completed == 0
     assert time.perf_counter() - t0 < 20  # not the 3 epochs (a hang); speed: bench_latency
+
+
+def test_stop_calls_its_listeners_before_the_flag_is_set():
+    control = TrainControl()
+    seen = []
+    control.when_stopped(lambda: seen.append(control.stopped))
+    control.pause()
+    control.stop()
+    assert seen == [False] and control.stopped and not control.paused
