@@ -55,7 +55,8 @@ def window_latencies(repeats: int) -> tuple[list[float], list[float]]:
 
     from core.data import Dataset, MnistData
     from core.training import TrainConfig
-    from ffn_gui import MainWindow, workers
+    from ffn_gui import MainWindow
+    from ffn_gui.work import workers
 
     app = QApplication.instance() or QApplication([])
     home = tempfile.mkdtemp(prefix="ffn-latency-")

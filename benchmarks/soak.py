@@ -7,7 +7,7 @@ mid-run, busy with the run's snapshots.
 
 Prints the cycles completed of each kind, crashes (exceptions or Qt warnings), worker threads
 left running, and resident memory growth from after a warm-up to the end (target < 50 MB).
-tests/test_soak.py runs the same function under pytest (marked slow; run by .ci/run).
+tests/gui/test_soak.py runs the same function under pytest (marked slow; run by .ci/run).
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def run_soak(cycles: int = 100, report=print, isolate: bool = True) -> dict:
 
     from core.data import Dataset, MnistData
     from core.training import TrainConfig
-    from ffn_gui import MainWindow, workers
+    from ffn_gui import MainWindow
+    from ffn_gui.work import workers
 
     app = QApplication.instance() or QApplication([])
     qt_warnings: list[str] = []

@@ -35,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from . import resources, settings
-    from .main_window import MainWindow
+    from ffn_gui.shell.main_window import MainWindow
+
+    from . import resources
+    from .state import settings
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(settings.ORGANIZATION)

@@ -149,7 +149,7 @@ def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
         import numpy as np
 
         from core.preprocess import as_read_by
-        from ffn_gui.session import Drawing
+        from ffn_gui.state.session import Drawing
 
         test, reader = window.session.data.test, window.session.reader
         x28 = (as_read_by(reader, test.images[digit]) / np.float32(255)).astype(np.float32)
@@ -307,7 +307,7 @@ def main() -> int:
     from core.data import load_data
     from core.strokes import digit_strokes
     from ffn_gui import MainWindow
-    from ffn_gui.theme import dark_palette
+    from ffn_gui.shell.theme import dark_palette
 
     light, dark = QPalette(app.palette()), dark_palette()
     window = MainWindow(search_data=False)

@@ -1,10 +1,10 @@
 """Print the README's keyboard-shortcut table, made from the window's action table
-(``ffn_gui/actions.py``), or put it in README.md in place of the old one.
+(``ffn_gui/shell/actions.py``), or put it in README.md in place of the old one.
 
     python scripts/shortcuts_table.py            # print it
     python scripts/shortcuts_table.py --write    # rewrite the table in README.md
 
-Run it after adding or changing a shortcut; ``tests/test_docs.py`` fails until the README's
+Run it after adding or changing a shortcut; ``tests/project/test_docs.py`` fails until the README's
 table is the one this prints. Needs no display (Qt runs offscreen).
 """
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from ffn_gui.shortcut_docs import markdown_table, with_table
+    from ffn_gui.shell.shortcut_docs import markdown_table, with_table
 
     app = QGuiApplication.instance() or QGuiApplication([])  # standard keys come from it
     if not args.write:

@@ -126,7 +126,7 @@ def _qt_isolation(request, monkeypatch):
 
     yield
 
-    from ffn_gui import workers
+    from ffn_gui.work import workers
 
     leaked = []
     for job in workers.running_jobs():

@@ -3,7 +3,7 @@
 ``VIEWS`` lists the view classes the window hosts, in tab order; adding a view is adding its
 file and one line here. Each view shows whole, with no scroll bar, in 720×540 px (a 1366×768
 laptop's view area) and in 680×430 (a 1024×640 screen's), fills larger areas, and takes a
-larger font while shown: ``tests/test_views_fit.py`` checks every view in ``VIEWS``.
+larger font while shown: ``tests/gui/test_views_fit.py`` checks every view in ``VIEWS``.
 """
 
 from __future__ import annotations

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.preprocess import as_read_by
-from ffn_gui import workers
-from ffn_gui.confusion_map import ConfusionMap
-from ffn_gui.eval_workers import EvaluateWorker
-from ffn_gui.gallery import DigitGallery
-from ffn_gui.labels import TwoLines
-from ffn_gui.prediction import InputView, ProbabilityBars
-from ffn_gui.session import Drawing
+from ffn_gui.state.session import Drawing
+from ffn_gui.widgets.confusion_map import ConfusionMap
+from ffn_gui.widgets.gallery import DigitGallery
+from ffn_gui.widgets.labels import TwoLines
+from ffn_gui.widgets.prediction import InputView, ProbabilityBars
+from ffn_gui.work import workers
+from ffn_gui.work.eval_workers import EvaluateWorker
 
 from .base import View
 

@@ -1,5 +1,5 @@
 """The history slider: scrubs through the epochs of the session's ``Inspection``
-(``ffn_gui.inspection``: the selected neuron, the run's history, the epoch looked at)."""
+(``ffn_gui.state.inspection``: the selected neuron, the run's history, the epoch looked at)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from ..inspection import Inspection
+from ffn_gui.state.inspection import Inspection
 
 
 class HistorySlider(QWidget):

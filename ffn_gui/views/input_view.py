@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, 
                                QPushButton, QVBoxLayout, QWidget)
 
 from core import input_grad
+from ffn_gui.state.session import BOARD, Drawing
 
-from ..session import BOARD, Drawing
 from . import colors
-from .steady_label import steady_label
 from .bars_panel import GREY, OKABE_ITO, BarsPanel
 from .base import View
 from .image_canvas import ImageCanvas
 from .legend import Legend, short
+from .steady_label import steady_label
 
 SIDE = 28
 FRAME_MS = 40  # one animation frame of a nudge

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ffn_gui.gallery import DigitGallery
-from ffn_gui.labels import TwoLines
+from ffn_gui.widgets.gallery import DigitGallery
+from ffn_gui.widgets.labels import TwoLines
 
 from .base import View
 

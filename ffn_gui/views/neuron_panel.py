@@ -14,7 +14,8 @@ import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..labels import OneLine
+from ffn_gui.widgets.labels import OneLine
+
 from . import colors
 from .bars_panel import BarsPanel
 from .image_canvas import ImageCanvas

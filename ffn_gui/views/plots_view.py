@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from ..plots import TrainingPlots
-from ..runs import run_label
+from ffn_gui.plots.live import TrainingPlots
+from ffn_gui.state.runs import run_label
+
 from .base import View
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout
 
-from ..prediction import PredictionPane
-from ..session import epochs_done
+from ffn_gui.state.session import epochs_done
+from ffn_gui.widgets.prediction import PredictionPane
+
 from .base import View
 
 

@@ -23,8 +23,8 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from core.walkthrough import Stage, focus, walkthrough
+from ffn_gui.widgets.labels import TwoLines
 
-from ..labels import TwoLines
 from . import colors
 from .backprop_view import step_size
 from .legend import Legend

@@ -19,8 +19,8 @@ from PySide6.QtCore import QEvent, QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core import inspect
+from ffn_gui.widgets.labels import OneLine
 
-from ..labels import OneLine
 from . import colors
 from .base import View
 from .history_slider import HistorySlider

@@ -1,7 +1,7 @@
 """Whether a widget shows whole in a given room: hosted as the window hosts a view (in a scroll
 area of exactly W×H), it needs no scroll bar, no two of its visible labels or buttons overlap,
 no label's single line of text is wider than the label, and every one of them lies inside.
-For the views' layout tests (tests/test_views_fit.py)."""
+For the views' layout tests (tests/gui/test_views_fit.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from ffn_gui.canvas import GRID
+from ffn_gui.board.canvas import GRID
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 NOMOD = Qt.KeyboardModifier.NoModifier

@@ -7,7 +7,7 @@ import numpy as np
 
 from core.network import Network
 from core.training import TrainConfig
-from ffn_gui.session import Drawing, Session
+from ffn_gui.state.session import Drawing, Session
 
 
 @dataclass

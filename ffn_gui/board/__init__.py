@@ -1,0 +1,1 @@
+"""The drawing board: the canvas, its strokes' history, its painting and the ink."""

@@ -1,0 +1,1 @@
+"""The live training plots (pyqtgraph): curves, legends, ranges, axis, export."""

@@ -1,0 +1,1 @@
+"""The window itself: MainWindow, its layout, menus and their commands, dialogs, theme."""

@@ -1,0 +1,1 @@
+"""What the window knows: the Session and the plain state it owns, and the settings."""

@@ -1,0 +1,1 @@
+"""The panels around the views: prediction, training settings, run bar, galleries."""
