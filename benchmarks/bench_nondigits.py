@@ -113,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row.score} | {row.threshold:.4g} | {row.digits_rejected['styles']:.2%} | "
               f"{row.digits_rejected['skeleton']:.2%} | {row.nondigits_rejected:.1%} | "
               f"{rej[letters].mean():.1%} |")
+    for name in ("styles", "skeleton"):
+        z = logits(model.network, sets[name])
+        print(f"{name} proxy read right, every drawing a digit: "
+              f"{(np.argmax(z, axis=1) == sets[name + '_y']).mean():.2%}")
     if getattr(model.network, "reject", None) is not None:
         with_rule(model, sets, args.mnist)
     return 0

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rows import N_CLASSES
+from .rows import NOT_A_DIGIT
 from .scrawl import BOARD, C, Hand, draw, mnist_image
 
-NOT_A_DIGIT = N_CLASSES  # the label of a non-digit row: its target is uniform over the digits
+__all__ = ["KINDS", "NOT_A_DIGIT", "TRAIN_HAND", "nondigit_images", "nondigit_strokes",
+           "nondigit_template"]
 TRAIN_HAND = Hand(height=(0.45, 0.75))
 
 LETTERS: dict[str, list[list[tuple]]] = {

@@ -83,16 +83,24 @@ class RejectRule:
 def read(network, x: np.ndarray | None) -> int | None:
     """The digit ``network`` reads in the input ``x``, or None: for no input, an input with no
     ink, or one its rejection rule (``network.reject``, if any) says is not a digit."""
+    return judge(network, x)[0]
+
+
+def judge(network, x: np.ndarray | None) -> tuple[int | None, float | None]:
+    """(``read``'s answer, the score of the network's rule for ``x``): the score says why a
+    drawing is "not a digit" (it is below ``network.reject.below``); None without a rule or
+    an input."""
     if x is None:
-        return None
+        return None, None
     row = np.asarray(x, network.dtype).reshape(1, -1)
     if not (row > INK_THRESHOLD).any():
-        return None
+        return None, None
     zs, _ = network.forward(row)
     rule = getattr(network, "reject", None)
-    if rule is not None and rule.rejects(zs[-1])[0]:
-        return None
-    return int(np.argmax(zs[-1][0]))
+    if rule is None:
+        return int(np.argmax(zs[-1][0])), None
+    score = float(SCORES[rule.score](zs[-1])[0])
+    return (None if score < rule.below else int(np.argmax(zs[-1][0]))), score
 
 
 def calibrate(network, rows: np.ndarray, score: str, rate: float) -> RejectRule:

@@ -39,7 +39,7 @@ class Hand:
     slant: tuple[float, float] = (-0.25, 0.5)  # x moves this much per unit up
     rotate: float = 6.0  # degrees, either way
     wobble: tuple[float, float] = (0.005, 0.02)  # amplitude of the slow wobble, of height
-    pace: tuple[float, float] = (0.015, 0.06)  # mouse points this far apart, of height
+    pace: tuple[float, float] = (0.015, 0.06)  # mouse points this far apart, of the size
     height: tuple[float, float] = (0.6, 0.6)  # of the board's height the drawing spans
 
 
@@ -97,19 +97,22 @@ def draw(template: list[list[tuple]], hand: Hand, rng: np.random.Generator) -> l
 def mouse_sampled(strokes: list[np.ndarray], hand: Hand,
                   rng: np.random.Generator) -> list[np.ndarray]:
     """Each stroke as a mouse reports it: points at an uneven pace, each off the path by a
-    little noise; ends kept."""
+    little noise; ends kept. The pace and the noise are shares of the drawing's size (its
+    height, or two thirds of its width if wider): the same few screen pixels on the board."""
+    h, w = np.ptp(np.concatenate(strokes), axis=0)[::-1]
+    size = max(h, w / 1.5, 1e-3)
     out = []
     for path in strokes:
         s = arc_length(path)
         if s[-1] <= 0:
             out.append(path[[0, -1]])
             continue
-        pace = rng.uniform(*hand.pace)
+        pace = rng.uniform(*hand.pace) * size
         steps = pace * rng.uniform(0.5, 1.5, int(s[-1] / pace * 2) + 2)
         t = np.concatenate([[0.0], np.cumsum(steps)])
         t = np.concatenate([t[t < s[-1]], [s[-1]]])
         xy = np.stack([np.interp(t, s, path[:, 0]), np.interp(t, s, path[:, 1])], axis=1)
-        xy[1:-1] += rng.normal(0, 0.004, (len(xy) - 2, 2))
+        xy[1:-1] += rng.normal(0, 0.004 * size, (len(xy) - 2, 2))
         out.append(xy)
     return out
 
