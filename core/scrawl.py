@@ -121,13 +121,43 @@ def board_image(strokes: list[np.ndarray], height: float = 0.6, size: int = BOAR
                 pen: float = PEN) -> np.ndarray:
     """The strokes drawn as the canvas would: their bounding box ``height`` of a ``size``
     board's height (or 0.9 of its width, if wider), centred, with a round pen ``pen`` px wide;
-    float32 (size, size) in [0, 1]."""
+    float32 (size, size) in [0, 1]. On the canvas's own 280 px board this is
+    ``strokes.render_strokes``; on a smaller one, the same coverage computed for every segment
+    at once (``render_small``), a tenth of the time."""
     pts = np.concatenate(strokes)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     w, h = np.maximum(hi - lo, 1e-6)
     scale = min(height * size / h, 0.9 * size / w)
     offset = size / 2 - (lo + hi) / 2 * scale
-    return render_strokes([s * scale + offset for s in strokes], size, pen, 1.0, (0.0, 0.0))
+    placed = [s * scale + offset for s in strokes]
+    if size >= BOARD:
+        return render_strokes(placed, size, pen, 1.0, (0.0, 0.0))
+    return render_small(placed, size, pen)
+
+
+def render_small(strokes: list[np.ndarray], size: int, width: float) -> np.ndarray:
+    """``render_strokes``' image (coverage ``clip(width/2 + 0.5 - d, 0, 1)``, d the distance
+    from a pixel's centre to the nearest segment) with no loop over segments: each segment
+    is measured on a square window of pixels around it, and the windows are merged with
+    ``np.minimum.at``. Meant for short segments (a mouse's), where the windows are small."""
+    a = np.concatenate([s[:-1] if len(s) > 1 else s for s in strokes])
+    b = np.concatenate([s[1:] if len(s) > 1 else s for s in strokes])
+    reach = width / 2 + 1
+    corner = np.floor(np.minimum(a, b) - reach).astype(int)  # (S, 2): x, y
+    span = int(np.ceil(np.abs(b - a).max() + 2 * reach)) + 1
+    steps = np.arange(span)
+    x = (corner[:, 0, None] + steps)[:, None, :]  # (S, 1, span)
+    y = (corner[:, 1, None] + steps)[:, :, None]  # (S, span, 1)
+    ab = (b - a)[:, :, None, None]
+    a = a[:, :, None, None]
+    t = ((x + 0.5 - a[:, 0]) * ab[:, 0] + (y + 0.5 - a[:, 1]) * ab[:, 1])
+    t = np.clip(t / np.maximum((ab[:, 0] ** 2 + ab[:, 1] ** 2), 1e-12), 0.0, 1.0)
+    d = np.hypot(x + 0.5 - a[:, 0] - t * ab[:, 0], y + 0.5 - a[:, 1] - t * ab[:, 1])
+    x, y = np.broadcast_to(x, d.shape), np.broadcast_to(y, d.shape)
+    inside = (x >= 0) & (x < size) & (y >= 0) & (y < size)
+    dist = np.full(size * size, np.inf)
+    np.minimum.at(dist, (y * size + x)[inside], d[inside])
+    return np.clip(width / 2 + 0.5 - dist, 0.0, 1.0).astype(np.float32).reshape(size, size)
 
 
 def mnist_image(strokes: list[np.ndarray], height: float = 0.6,

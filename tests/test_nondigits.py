@@ -73,6 +73,18 @@ def test_each_kind_is_drawn_as_a_mouse_reports_it(kind):
     assert 0 < np.mean((image > 0) & (image < 1)) < 0.1
 
 
+def test_a_small_board_draws_what_the_canvas_renderer_draws():
+    from core.scrawl import render_small
+    from core.strokes import render_strokes
+
+    rng = np.random.default_rng(2)
+    for kind in ("letter W", "word", "scribble", "star"):
+        strokes = [s * 60 + 12 for s in nondigit_strokes(kind, PROXY_HAND, rng)]
+        strokes.append(np.array([[50.0, 50.0]]))  # a dot: one mouse press
+        np.testing.assert_allclose(render_small(strokes, 100, 8.0),
+                                   render_strokes(strokes, 100, 8.0), atol=1e-5)
+
+
 def test_a_non_digit_row_is_taught_the_uniform_distribution():
     Y = targets(np.array([3, NOT_A_DIGIT, 0], np.uint8))
     assert np.array_equal(Y[0], np.eye(10)[3]) and np.array_equal(Y[2], np.eye(10)[0])
