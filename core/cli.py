@@ -175,6 +175,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         outcome = train_run(config, data, network, extra=extra, on_progress=report)
     if outcome.test_accuracy is not None:
         print(f"test accuracy: {outcome.test_accuracy:.2%}")
+    if network.reject is not None:
+        print(f"not a digit: when its {network.reject.score.replace('_', ' ')} is below "
+              f"{network.reject.below:.3g}")
     _save_or_rescue(out, network, config=config, metrics=outcome.metrics,
                     data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")

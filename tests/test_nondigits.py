@@ -258,7 +258,7 @@ def test_ffn_predict_says_not_a_digit_for_a_letter_and_still_shows_the_ten(tmp_p
     assert main(["train", "--data", str(folder), "--preset", "default", "--epochs", "3",
                  "--validation", "200", "--no-augment", "--nondigits", "0.3",
                  "--out", str(out)]) == 0
-    capsys.readouterr()
+    assert "not a digit: when its max probability is below" in capsys.readouterr().out
     letter_png(tmp_path / "k.png")
     assert main(["predict", "--model", str(out), str(tmp_path / "k.png")]) == 0
     text = capsys.readouterr().out
