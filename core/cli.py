@@ -175,6 +175,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         outcome = train_run(config, data, network, extra=extra, on_progress=report)
     if outcome.test_accuracy is not None:
         print(f"test accuracy: {outcome.test_accuracy:.2%}")
+    if network.reject is not None:
+        print(f"not a digit: when its {network.reject.score.replace('_', ' ')} is below "
+              f"{network.reject.below:.3g}")
     _save_or_rescue(out, network, config=config, metrics=outcome.metrics,
                     data_checksum=outcome.data_checksum, name=args.name)
     print(f"saved {out}")
@@ -308,13 +311,21 @@ def cmd_predict(args: argparse.Namespace) -> int:
         return 0
     from .images import read_image
     from .predictor import Predictor
+    from .reject import judge
 
     image = read_image(path)
-    probs, _ = Predictor(model.network, preprocess=not args.raw).predict(image)
+    probs, x = Predictor(model.network, preprocess=not args.raw).predict(image)
     if probs is None:
         raise _Fail(f"{path}: the image is empty (no ink found): nothing to read")
     digit = int(np.argmax(probs))
-    print(f"digit: {digit}  (confidence {probs[digit]:.1%})")
+    read, score = judge(model.network, x)
+    if read is None:
+        rule = model.network.reject
+        print(f"not a digit  (its {rule.score.replace('_', ' ')} {score:.3g} is below the "
+              f"model's threshold {rule.below:.3g}; its best guess would be {digit}, "
+              f"{probs[digit]:.1%})")
+    else:
+        print(f"digit: {digit}  (confidence {probs[digit]:.1%})")
     for d, p in enumerate(probs):
         print(f"  {d}: {p:6.1%} {'█' * int(round(p * 40))}")
     return 0

@@ -148,6 +148,16 @@ _rows(
           tooltip="Shear every digit upright (its principal axis vertical) before the network "
           "sees it, in training and when it reads your drawing: slanted writing then looks "
           "like upright writing. The model remembers it was trained so."),
+    Field("nondigits", "dspin", "Non-digit e&xamples", cli_type="float", range=(0.0, 1.0),
+          step=0.05, decimals=2,
+          cli={"metavar": "SHARE", "help": "add generated letters, shapes, scribbles and words "
+               "(this share of the training digits) that teach the model to say 'not a digit' "
+               "(0 = off; needs the cross-entropy cost)"},
+          tooltip="Add drawings that are not digits (letters, shapes, scribbles, short words, "
+          "generated from stroke templates), this share of the training digits, each taught "
+          "as 'no digit more likely than another'. The model then answers 'not a digit' when "
+          "it is unsure, from a threshold it records. 0 turns it off; needs the cross-entropy "
+          "cost."),
     Field("seed", "spin", "See&d", cli_type="count", range=(0, 2**31 - 1),
           tooltip="The random seed for the starting weights, the shuffling and the "
           "augmentation. The same seed and settings give the same run."),

@@ -9,6 +9,12 @@ Layout: arrays ``w0, b0, w1, b1, ...`` (``w{l}.shape == (sizes[l+1], sizes[l])``
      "data_checksum": "sha256 of the training data" | null, "params_sha256": "...",
      "created": "ISO time"}
 
+A model that can say "not a digit" also holds ``"reject": {"score": "max_probability",
+"below": 0.93}`` (``core.reject.RejectRule``: below that score of its outputs, a drawing is not
+a digit) and is written as format version 2, so that an ffn-gui that would ignore the rule
+refuses the file instead of reading every letter as a digit. A file without it (every version
+1 file) reads as before: every drawing is a digit.
+
 Saving is atomic (``atomic.atomic_open``), so a crash leaves either the old file or the
 complete new one. Loading never unpickles
 (``allow_pickle=False``), refuses archives whose arrays would expand past a size limit before
@@ -40,10 +46,11 @@ from .data import open_regular
 from .errors import ConfigError, FFNError, ModelFileError
 from .inits import INITS
 from .network import Network, validate_sizes
+from .reject import RejectRule
 from .train_config import TrainConfig
 
 FORMAT = "ffn-gui-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the highest this reads; 2 = has a rejection rule ("reject")
 MAX_BYTES = 256 * 2**20  # no model we make comes near; a bigger archive is refused unread
 MAX_HEADER_BYTES = 1 * 2**20
 MAX_MEMBERS = 1000  # a header and a w, b pair per layer
@@ -79,7 +86,7 @@ def save_model(
     path = Path(path)
     header = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": 1 if network.reject is None else 2,
         "sizes": network.sizes,
         "activation": network.activation.name,
         "cost": network.cost.name,
@@ -92,6 +99,8 @@ def save_model(
         "params_sha256": params_checksum(network),
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
+    if network.reject is not None:
+        header["reject"] = network.reject.to_dict()
     arrays = {"header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)}
     for l, (w, b) in enumerate(zip(network.weights, network.biases)):
         arrays[f"w{l}"], arrays[f"b{l}"] = w, b
@@ -306,6 +315,7 @@ def _model(header: dict, net: Network, path: Path, where: str) -> Model:
         except (ConfigError, TypeError, ValueError) as e:
             raise ModelFileError(f"{where} has an invalid training config: {e}") from None
     net.deskew = bool(config is not None and config.deskew)
+    net.reject = _reject_rule(header, where)
     metrics = header.get("metrics") or {}
     if not isinstance(metrics, dict):
         raise ModelFileError(f"{where} has malformed metrics")
@@ -314,3 +324,15 @@ def _model(header: dict, net: Network, path: Path, where: str) -> Model:
     if data_checksum is not None and not isinstance(data_checksum, str):
         raise ModelFileError(f"{where} has a malformed data checksum")
     return Model(net, config, metrics, name or path.stem, data_checksum, header)
+
+
+def _reject_rule(header: dict, where: str) -> RejectRule | None:
+    """The model's rule for "not a digit" (None for a file without one), checked."""
+    if header.get("reject") is None:
+        return None
+    if header.get("format_version", 1) < 2:
+        raise ModelFileError(f"{where} has a rejection rule but format version 1")
+    try:
+        return RejectRule.from_dict(header["reject"])
+    except ConfigError as e:
+        raise ModelFileError(f"{where} has an invalid rejection rule: {e}") from None

@@ -91,6 +91,7 @@ class Network:
         self.init = get_init(init).name
         self.dtype = np.dtype(dtype)
         self.deskew = False  # trained on deskewed digits (core.preprocess.as_read_by)
+        self.reject = None  # when it says "not a digit": a core.reject.RejectRule, or None
 
     # --- forward -----------------------------------------------------------------------------
 

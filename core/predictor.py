@@ -14,6 +14,7 @@ import numpy as np
 
 from .network import Network
 from .preprocess import as_read_by, is_empty, raw_to_input, to_mnist
+from .reject import read
 
 
 class Predictor:
@@ -45,3 +46,10 @@ class Predictor:
         if self.network is None:
             return None, x
         return self.network.predict_proba(x.reshape(1, -1))[0], x
+
+    def read(self, image: np.ndarray) -> int | None:
+        """The digit read in ``image``, or None: nothing drawn, no network, or a drawing the
+        network's rejection rule calls "not a digit" (``reject.read``)."""
+        if self.network is None:
+            return None
+        return read(self.network, self.to_input(image))

@@ -64,7 +64,7 @@ def pen_plan(n: int, labels: np.ndarray | None) -> tuple[np.ndarray, np.ndarray,
     luck = rng.random(len(rows))
     if labels is None:
         return rows, widths, np.zeros(len(rows), bool)
-    share = np.array([STYLE_SHARE.get(c, 0.0) for c in range(10)])
+    share = np.array([STYLE_SHARE.get(c, 0.0) for c in range(11)])  # 10: not a digit
     return rows, widths, luck < share[np.asarray(labels)[rows]]
 
 

@@ -44,6 +44,20 @@ def one_hot(labels, dtype=np.float32, n: int = N_CLASSES) -> np.ndarray:
     return Y.reshape(*labels.shape, n)
 
 
+NOT_A_DIGIT = N_CLASSES  # the label of a training row that is no digit (core.nondigits)
+
+
+def targets(labels, dtype=np.float32) -> np.ndarray:
+    """Labels (N,) → the rows a network learns to output (N, 10): one-hot for a digit, and for
+    ``NOT_A_DIGIT`` the uniform distribution, 1/10 each (outlier exposure: no digit is more
+    likely than another)."""
+    labels = np.asarray(labels).reshape(-1)
+    other = labels == NOT_A_DIGIT
+    Y = one_hot(np.where(other, 0, labels), dtype)
+    Y[other] = 1 / N_CLASSES
+    return Y
+
+
 def mnist_problem(network) -> str | None:
     """Why ``network`` cannot read MNIST digits (not 784 inputs → 10 outputs), or None."""
     n_in, n_out = network.sizes[0], network.sizes[-1]

@@ -7,7 +7,11 @@ and the window's worker emits it, so a model trained either way carries the same
 
 ``data`` is an ``MnistData`` (train, test, source) or a bare ``Dataset`` (no test split).
 ``extra`` is a ``Dataset`` mixed into the training part after the validation split (the
-validation and test splits stay MNIST's), e.g. a user's own digits.
+validation and test splits stay MNIST's), e.g. a user's own digits. With ``config.nondigits``
+the generated non-digits of ``outliers.nondigit_set`` are mixed in the same way (that share of
+the training digits, ``extra`` included), and the trained network gets the rejection rule
+``outliers.calibrated_rule`` sets (without, a network's rule is dropped: it held for weights
+that have changed).
 
 The digits are prepared (deskewed, pen-redrawn) as ``prepare.Prepared`` says: row by row as the
 first epoch reaches them, kept in the user's cache folder (``cache`` True, the default) keyed
@@ -25,6 +29,7 @@ import numpy as np
 from .data import Dataset
 from .errors import ConfigError
 from .network import Network
+from .outliers import calibrated_rule, nondigit_set
 from .prepare import Part, Prepared, cache_folder
 from .training import (
     BatchProgress,
@@ -97,17 +102,20 @@ def train_run(
         raise ConfigError(f"cannot train: {problem}")
     train_rows, valid_rows = split_rows(config, len(train_all))
     trained_on = train_all  # the examples, the validation part's among them
-    if extra is not None and len(extra):
-        train_rows = np.concatenate([train_rows, len(train_all) + np.arange(len(extra))])
-        trained_on = _mixed(train_all, extra)
+    for more in (extra, nondigit_set(config, len(train_rows) + len(extra or ()))):
+        if more is not None and len(more):
+            train_rows = np.concatenate([train_rows, len(trained_on) + np.arange(len(more))])
+            trained_on = _mixed(trained_on, more)
     checksum = trained_on.checksum()
     prepared = Prepared(trained_on.images, trained_on.labels, deskewed=config.deskew,
                         pens=config.augment, checksum=checksum,
                         folder=cache_folder() if cache else None)
     valid_set = None if valid_rows is None else Part(prepared, valid_rows)
-    result = train(network, config, Part(prepared, train_rows), valid_set,
-                   on_progress=on_progress, control=control,
-                   progress_interval=progress_interval)
+    train_part = Part(prepared, train_rows)
+    result = train(network, config, train_part, valid_set, on_progress=on_progress,
+                   control=control, progress_interval=progress_interval)
+    # a rule holds for the weights it was calibrated on: a run without non-digits drops it
+    network.reject = calibrated_rule(network, train_part, config) if config.nondigits else None
     test_cost = test_accuracy = None
     test_set = getattr(data, "test", None)
     if test_set is not None and test_set.labels is not None and len(test_set):
@@ -137,4 +145,4 @@ def _mixed(first: Dataset, second: Dataset) -> Dataset:
         raise ConfigError("only labelled examples can be trained on")
     return Dataset(np.concatenate([first.images, second.images]),
                    np.concatenate([first.labels, second.labels]),
-                   f"{first.source} + {second.source}")
+                   f"{first.source} + {second.source}", first.not_a_digit or second.not_a_digit)

@@ -37,6 +37,9 @@ class TrainConfig:
     schedule: str = "constant"
     augment: bool = False
     deskew: bool = False  # train (and read) on digits sheared upright: core.preprocess.deskew
+    # generated non-digits added to the training rows, as a share of the training digits, each
+    # with the uniform target; the model then says "not a digit" (core.outliers)
+    nondigits: float = 0.0
     validation: int = 10_000
     seed: int = 0
 
@@ -101,6 +104,13 @@ class TrainConfig:
             raise bad(f"L2 weight decay must be in [0, 1), got {self.l2}")
         if not (math.isfinite(self.momentum) and 0 <= self.momentum < 1):
             raise bad(f"momentum must be in [0, 1), got {self.momentum}")
+        if not (isinstance(self.nondigits, int | float) and math.isfinite(self.nondigits)
+                and 0 <= self.nondigits <= 1):
+            raise bad(f"non-digits must be a share of the training digits in [0, 1], got "
+                      f"{self.nondigits!r}")
+        if self.nondigits and self.cost != "cross_entropy":
+            raise bad("non-digit examples need the cross-entropy (softmax) cost: their target "
+                      "is the uniform distribution over the ten digits")
         if not (isinstance(self.validation, int) and self.validation >= 0):
             raise bad(f"validation size must be 0 or more, got {self.validation}")
         if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):

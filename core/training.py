@@ -35,7 +35,7 @@ from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .prepare import Part
 from .progress import BatchProgress, EpochProgress, TrainControl, TrainResult
-from .rows import as_inputs, mnist_problem, one_hot
+from .rows import NOT_A_DIGIT, as_inputs, mnist_problem, targets
 from .schedules import SCHEDULES
 from .step import TrainStep
 from .train_config import (
@@ -92,17 +92,18 @@ def evaluate(
 
 def _evaluate(network: Network, images: np.ndarray, labels: np.ndarray,
               chunk: int = 10_000) -> tuple[float, float]:
-    """``evaluate`` on images already as the network reads them."""
-    total_cost, correct = 0.0, 0
+    """``evaluate`` on images already as the network reads them. The accuracy is over the
+    digits: a non-digit row (outlier exposure) counts in the cost only."""
+    total_cost, correct, digits = 0.0, 0, 0
     for i in range(0, len(labels), chunk):
         X = as_inputs(images[i : i + chunk], network.dtype)
         y = np.asarray(labels[i : i + chunk])
-        Y = one_hot(y, network.dtype)
+        Y = targets(y, network.dtype)
         zs, acts = network.forward(X)
         total_cost += network.cost.value(zs[-1], acts[-1], Y)
         correct += int(np.count_nonzero(np.argmax(acts[-1], axis=1) == y))
-    n = max(len(labels), 1)
-    return total_cost / n, correct / n
+        digits += int(np.count_nonzero(y != NOT_A_DIGIT))
+    return total_cost / max(len(labels), 1), correct / max(digits, 1)
 
 
 def train(
@@ -159,7 +160,7 @@ class _Run:
         self.control = control or TrainControl()
         self.progress_interval = progress_interval
         self.rng = np.random.default_rng([config.seed, 1])
-        self.Y = one_hot(np.asarray(train_set.labels), network.dtype)
+        self.Y = targets(np.asarray(train_set.labels), network.dtype)
         self.metric_rows = np.sort(self.rng.permutation(n)[: min(n, TRAIN_METRIC_SIZE)])
         self.optimizer = make_optimizer(config.optimizer, config.learning_rate, config.l2, **{
             k: getattr(config, k) for k in OPTIMIZERS[config.optimizer].hyperparameters})

@@ -1,8 +1,10 @@
 """The data the trainer reads: ``Dataset`` (images and labels) and ``MnistData`` (train, test).
 
 Shapes: ``images.shape == (N, 28, 28)`` uint8 (0 = background, 255 = ink), ``labels.shape ==
-(N,)`` uint8 in 0..9 (or ``None`` for an unlabelled set). ``core.rows.as_inputs(images)`` gives
-the batch-as-rows view the network takes: ``X.shape == (N, 784)`` float32 in [0, 1].
+(N,)`` uint8 in 0..9 (or ``None`` for an unlabelled set; with ``not_a_digit`` also 10,
+``rows.NOT_A_DIGIT``: a drawing that is no digit, a row of outlier exposure).
+``core.rows.as_inputs(images)`` gives the batch-as-rows view the network takes: ``X.shape ==
+(N, 784)`` float32 in [0, 1].
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Dataset:
     images: np.ndarray
     labels: np.ndarray | None
     source: str = ""
+    not_a_digit: bool = False  # label 10 allowed: no digit (core.outliers); files never have it
 
     def __post_init__(self) -> None:
         im, lab = self.images, self.labels
@@ -38,7 +41,7 @@ class Dataset:
                             f"({len(im)},), got {getattr(lab, 'dtype', type(lab))} "
                             f"{getattr(lab, 'shape', '')}")
         if lab is not None and len(lab) and lab.max() > 9:
-            check_labels(lab, self.source or "dataset")
+            check_labels(lab[lab != 10] if self.not_a_digit else lab, self.source or "dataset")
 
     def __len__(self) -> int:
         return len(self.images)
@@ -78,7 +81,8 @@ class Dataset:
 
     def _take(self, index, what: str) -> Dataset:
         labels = None if self.labels is None else np.ascontiguousarray(self.labels[index])
-        return Dataset(np.ascontiguousarray(self.images[index]), labels, f"{self.source} ({what})")
+        return Dataset(np.ascontiguousarray(self.images[index]), labels, f"{self.source} ({what})",
+                       self.not_a_digit)
 
 
 def _count(n: object, what: str) -> int:
