@@ -143,7 +143,7 @@ def comparing(window) -> None:
 def stepping_at(kind: str, layer: int | None = None, digit: int = 0):
     """A prepare: MNIST test digit ``digit`` on the board with its label (as Evaluation's "Show
     in Network" sends it), the network view stepping through the algorithm at stage ``kind``
-    (of ``layer``). Drawing on the board again (the training shots) ends the stepping."""
+    (of ``layer``). The stepping goes on with a new drawing: the training shots leave it."""
 
     def prepare(window) -> None:
         import numpy as np
@@ -328,6 +328,7 @@ def main() -> int:
         return close(window)
 
     window.canvas.clear()  # what a before shot left on the board (a nudged digit) goes
+    window.view_tabs.views["network"].walk.leave()  # and the step-through the steps shots began
     digit = data.test.images[args.digit].astype(float) / 255
     replay_digit(None, window.canvas, digit_strokes(digit), height_frac=0.62)
     window.show_view("plots")  # a hidden view does no work: the wait below reads the plots
