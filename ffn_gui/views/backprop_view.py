@@ -258,7 +258,7 @@ class BackpropView(View):
         else:
             given = ""
         self.header.setText(
-            f"True digit y = {label}{given}.  Cost for this digit C = {short(cost)}; "
+            f"True digit y = {label}{given}.  Cost for this digit C = {cost:.4g}; "
             f"network {network.describe()}.")
 
     def _show_nothing(self) -> None:
