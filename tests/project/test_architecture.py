@@ -57,6 +57,13 @@ def test_the_architecture_page_draws_the_window_as_it_is():
     assert not wrong, "\n".join(wrong)
 
 
+def test_the_readme_names_the_windows_folders():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = readme.split("[Architecture and development]", 1)[1].split("\n- ", 1)[0]
+    named = set(re.findall(r"`(\w+)/`", line)) - {"core", "ffn_gui"}
+    assert named == set(actual_tree()) - {""}
+
+
 def test_the_check_sees_a_file_left_out():
     text = PAGE.read_text(encoding="utf-8")
     drawn = drawn_tree(text.replace(" session.py", "", 1))
