@@ -148,7 +148,8 @@ class MyDigitsView(View):
         for d in range(GROUPS):
             rows = np.flatnonzero(digits.labels == d)
             self.groups[d] = [int(i) for i in digits.ids[rows]]
-            self.counts[d].setText(f"<b>{group_name(d)}</b>  ×{counts[d]}")
+            name = "not a<br>digit" if d == NOT_A_DIGIT else str(d)  # two lines: narrow
+            self.counts[d].setText(f"<b>{name}</b>  ×{counts[d]}")
             self.galleries[d].set_digits(digits.images[rows], [""] * len(rows), self.groups[d])
         if self.selected is not None and self.selected not in digits.ids:
             self.selected = None

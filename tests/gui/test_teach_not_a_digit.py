@@ -43,7 +43,7 @@ def test_the_bar_button_and_the_shortcut_label_a_drawing_not_a_digit(window, qtb
     view = window.show_view("my digits")
     view.flush()
     assert len(view.groups[NOT_A_DIGIT]) == 2 and sum(map(len, view.groups)) == 2
-    assert view.counts[NOT_A_DIGIT].text() == "<b>not a digit</b>  ×2"
+    assert view.counts[NOT_A_DIGIT].text() == "<b>not a<br>digit</b>  ×2"
     assert view.galleries[NOT_A_DIGIT].isVisible()
 
 
