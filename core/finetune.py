@@ -11,6 +11,13 @@ on digits it did not train on: a fifth of each digit's examples, for digits with
 ``HOLD_OUT_FROM`` of them. ``ffn train --extra FILE`` mixes a my-digits file into a full run in
 the same way (``oversampled``).
 
+A drawing the person labelled "not a digit" (``NOT_A_DIGIT``) is trained on like any row, with
+the outlier target (the uniform distribution over the ten outputs, as ``core.outliers`` teaches
+generated non-digits). A model without a rejection rule then gets one: the fine-tune mixes in
+``NONDIGITS`` × its rows of generated non-digits and calibrates the rule as ``ffn train
+--nondigits`` does. A cost that has no such target (the quadratic cost of the ``seed`` preset,
+the notes' network) cannot learn them: ``plan_fine_tune`` leaves them out and says how many.
+
 Shapes as in core.data: images uint8 (N, 28, 28), labels uint8 (N,).
 """
 
@@ -23,7 +30,7 @@ import numpy as np
 from .data import Dataset, MnistData
 from .errors import ConfigError
 from .network import Network
-from .rows import as_inputs
+from .rows import NOT_A_DIGIT, as_inputs
 from .train_config import PRESETS, TrainConfig
 
 MNIST_ROWS = 30_000  # with 12,000 the bundled model lost 0.44 points of MNIST; 30,000: 0.14
@@ -31,14 +38,15 @@ MINE_SHARE = 0.2
 HOLD_OUT_FROM = 5
 EPOCHS = 3
 LEARNING_RATE_SCALE = 0.1  # of the recipe's own learning rate
+NONDIGITS = 0.01  # generated non-digits mixed in when "not a digit" drawings give a model a rule
 
 
 def held_out(labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(rows to train on, rows held out): a fifth of each digit's rows, for digits with at least
-    HOLD_OUT_FROM examples; nothing held out of the others."""
+    """(rows to train on, rows held out): a fifth of each label's rows (a digit's, or "not a
+    digit"), for labels with at least HOLD_OUT_FROM examples; nothing held out of the others."""
     labels = np.asarray(labels)
     keep, hold = [], []
-    for d in range(10):
+    for d in range(NOT_A_DIGIT + 1):
         rows = rng.permutation(np.flatnonzero(labels == d))
         k = len(rows) // 5 if len(rows) >= HOLD_OUT_FROM else 0
         hold.append(rows[:k])
@@ -58,7 +66,7 @@ def oversampled(mine: Dataset, n_other: int, rng: np.random.Generator,
     want = max(n, int(round(share / (1 - share) * n_other)))
     rows = np.concatenate([np.tile(np.arange(n), want // n), rng.choice(n, want % n, False)])
     return Dataset(np.ascontiguousarray(mine.images[rows]),
-                   np.ascontiguousarray(mine.labels[rows]), mine.source)
+                   np.ascontiguousarray(mine.labels[rows]), mine.source, mine.not_a_digit)
 
 
 def recipe_of(network: Network, config: TrainConfig | None) -> TrainConfig:
@@ -72,13 +80,17 @@ def recipe_of(network: Network, config: TrainConfig | None) -> TrainConfig:
 
 
 def fine_tune_config(network: Network, config: TrainConfig | None = None, *,
-                     epochs: int = EPOCHS, seed: int = 0) -> TrainConfig:
+                     epochs: int = EPOCHS, seed: int = 0,
+                     nondigits: bool = False) -> TrainConfig:
     """A short run of the network's own recipe at a tenth of its learning rate, no
-    validation split (the held-out digits and MNIST's test split measure it)."""
+    validation split (the held-out digits and MNIST's test split measure it). With
+    ``nondigits`` (the person's "not a digit" drawings are in the mix) a recipe without
+    generated non-digits gets ``NONDIGITS`` of them, and so a rejection rule."""
     recipe = recipe_of(network, config)
+    share = NONDIGITS if nondigits and not recipe.nondigits else recipe.nondigits
     return replace(recipe, epochs=epochs, learning_rate=recipe.learning_rate *
                    LEARNING_RATE_SCALE, validation=0, seed=seed, schedule="cosine",
-                   batch_size=min(recipe.batch_size, 64))
+                   batch_size=min(recipe.batch_size, 64), nondigits=share)
 
 
 def fine_tune_data(mnist: MnistData, mine: Dataset, rng: np.random.Generator,
@@ -92,8 +104,8 @@ def fine_tune_data(mnist: MnistData, mine: Dataset, rng: np.random.Generator,
     extra = oversampled(mine, len(rows), rng)
     images = np.concatenate([train_all.images[rows], extra.images])
     labels = np.concatenate([train_all.labels[rows], extra.labels])
-    return MnistData(Dataset(images, labels, f"{len(rows):,} MNIST + {len(mine)} of my digits"),
-                     mnist.test, mnist.source)
+    return MnistData(Dataset(images, labels, f"{len(rows):,} MNIST + {len(mine)} of my digits",
+                             mine.not_a_digit), mnist.test, mnist.source)
 
 
 @dataclass(frozen=True)
@@ -104,30 +116,45 @@ class FineTunePlan:
     data: MnistData  # the mix, with MNIST's test split
     trained_on: Dataset  # my digits in the mix
     held_out: Dataset | None  # my digits set aside (None when too few)
+    left_out: int = 0  # "not a digit" drawings the network's cost cannot learn
 
 
 def plan_fine_tune(network: Network, config: TrainConfig | None, mnist: MnistData,
                    mine: Dataset, *, seed: int = 0, mnist_rows: int = MNIST_ROWS) -> FineTunePlan:
-    """Hold part of ``mine`` out, mix the rest with MNIST, and pick the run's config."""
+    """Hold part of ``mine`` out, mix the rest with MNIST, and pick the run's config ("not a
+    digit" drawings left out for a cost without a target for them)."""
+    others = mine.labels == NOT_A_DIGIT
+    left_out = 0
+    if others.any() and network.cost.name != "cross_entropy":
+        left_out = int(others.sum())
+        mine = Dataset(mine.images[~others], mine.labels[~others], mine.source)
+        others = others[~others]
     rng = np.random.default_rng([seed, 11])
     keep, hold = held_out(mine.labels, rng)
     trained_on = Dataset(np.ascontiguousarray(mine.images[keep]),
-                         np.ascontiguousarray(mine.labels[keep]), "my digits")
+                         np.ascontiguousarray(mine.labels[keep]), "my digits", mine.not_a_digit)
     held = None if not len(hold) else Dataset(np.ascontiguousarray(mine.images[hold]),
                                               np.ascontiguousarray(mine.labels[hold]),
-                                              "my digits (held out)")
+                                              "my digits (held out)", mine.not_a_digit)
     data = fine_tune_data(mnist, trained_on, rng, mnist_rows)
-    return FineTunePlan(fine_tune_config(network, config, seed=seed), data, trained_on, held)
+    config = fine_tune_config(network, config, seed=seed, nondigits=bool(others.any()))
+    return FineTunePlan(config, data, trained_on, held, left_out)
 
 
-def accuracy(network: Network, dataset: Dataset | None) -> float | None:
-    """The share of ``dataset`` that ``network`` reads right (None for no data)."""
+def accuracy(network: Network, dataset: Dataset | None, *, rule: bool = False) -> float | None:
+    """The share of ``dataset`` that ``network`` reads right (None for no data). With ``rule``
+    it reads as the window does: a drawing its rejection rule rejects is read as "not a digit"
+    (right for a ``NOT_A_DIGIT`` row, wrong for a digit); without, it names a digit for each."""
     if dataset is None or dataset.labels is None or not len(dataset):
         return None
     from .preprocess import as_read_by
 
-    x = as_inputs(as_read_by(network, dataset.images))
-    return float((network.predict(x) == dataset.labels).mean())
+    x = as_inputs(as_read_by(network, dataset.images), network.dtype)
+    z = network.forward(x)[0][-1]
+    read = np.argmax(z, axis=1)
+    if rule and network.reject is not None:
+        read[network.reject.rejects(z)] = NOT_A_DIGIT
+    return float((read == dataset.labels).mean())
 
 
 @dataclass(frozen=True)
@@ -142,6 +169,7 @@ class FineTuneReport:
     mnist_after: float | None
     seconds: float
     stopped: bool = False
+    left_out: int = 0  # "not a digit" drawings left out (the cost cannot learn them)
 
     def describe(self) -> str:
         def pct(a: float | None) -> str:
@@ -152,4 +180,11 @@ class FineTuneReport:
                 "too few digits to hold any out (5 of a digit are needed)")
         return (f"Fine-tuned on {self.trained_on} of your digits in {self.seconds:.1f} s"
                 f"{' (stopped)' if self.stopped else ''}. Accuracy on {held}; on the MNIST "
-                f"test set: {pct(self.mnist_before)} → {pct(self.mnist_after)}.")
+                f"test set: {pct(self.mnist_before)} → {pct(self.mnist_after)}.{self._left_out()}")
+
+    def _left_out(self) -> str:
+        if not self.left_out:
+            return ""
+        return (f" Your {self.left_out} “not a digit” drawing{'s' * (self.left_out != 1)} "
+                "were left out: this model's quadratic cost has no target for them (the "
+                "cross-entropy cost has: train a model with it to teach them).")

@@ -6,18 +6,22 @@ and fsynced, then ``os.replace``d over the old one: a crash or a kill leaves the
 new one, never a mix). Its members:
 
 - ``images``: uint8 (N, 28, 28), each digit as the network read it (MNIST style, white on black)
-- ``labels``: uint8 (N,), the digit the user said it is
+- ``labels``: uint8 (N,), the digit the user said it is, or 10 (``NOT_A_DIGIT``) for a drawing
+  the user said is not a digit (a letter, a scribble: the fine-tune teaches the network to
+  doubt such drawings)
 - ``times``: float64 (N,), when it was added, in seconds since 1970-01-01 UTC
 - ``ids``: int64 (N,), a number that identifies the digit while it exists (never reused)
 - ``header``: uint8, the bytes of a UTF-8 JSON object ``{"format": "ffn-gui my digits",
-  "version": 1, "strokes": [...]}``, one entry a digit: ``null`` (e.g. an opened image) or the
+  "version": 1, "strokes": [...]}`` (version 2 when it holds a "not a digit": a program that
+  reads only version 1 then refuses the file by its version, instead of by its labels), one entry a digit: ``null`` (e.g. an opened image) or the
   board's strokes, each ``{"width": w, "erase": false, "points": [[x, y], ...]}`` in
   input pixels of the 28×28 board (x right, y down, 0..28).
 
 A file that cannot be read is set aside (renamed ``my-digits.damaged-<time>.npz``) and a new,
 empty collection started, with a notice saying so; it is never overwritten. ``export`` writes a
 copy of the file and the MNIST IDX pair (``<name>-images-idx3-ubyte``, ``<name>-labels-idx1-ubyte``)
-that ``core.data.load_idx`` and other tools read.
+that ``core.data.load_idx`` and other tools read. The pair holds the digits only: MNIST's labels
+are 0-9, so the "not a digit" drawings are left out of it (the ``.npz`` copy keeps them).
 """
 
 from __future__ import annotations
@@ -37,11 +41,12 @@ import platformdirs
 
 from .atomic import write_atomic, write_error
 from .errors import DataError
+from .rows import NOT_A_DIGIT
 
 if TYPE_CHECKING:
     from .data import Dataset
 
-FORMAT, VERSION = "ffn-gui my digits", 1
+FORMAT, VERSION = "ffn-gui my digits", 2  # the highest this reads; 2 = has a "not a digit"
 FILE_NAME = "my-digits.npz"
 MAX_DIGITS = 100_000
 MAX_FILE_BYTES = 512 * 2**20
@@ -147,8 +152,8 @@ class MyDigits:
         return len(self.labels)
 
     def counts(self) -> np.ndarray:
-        """int (10,): how many digits of each label."""
-        return np.bincount(self.labels, minlength=10)
+        """int (11,): how many drawings of each label, 0-9 and then "not a digit"."""
+        return np.bincount(self.labels, minlength=NOT_A_DIGIT + 1)
 
     def digit(self, digit_id: int) -> Digit:
         i = self._row(digit_id)
@@ -160,8 +165,9 @@ class MyDigits:
         from .data import Dataset
 
         rows = np.arange(len(self)) if rows is None else np.asarray(rows, np.intp)
-        return Dataset(np.ascontiguousarray(self.images[rows]),
-                       np.ascontiguousarray(self.labels[rows]), "my digits")
+        labels = np.ascontiguousarray(self.labels[rows])
+        return Dataset(np.ascontiguousarray(self.images[rows]), labels, "my digits",
+                       not_a_digit=bool((labels == NOT_A_DIGIT).any()))
 
     def _row(self, digit_id: int) -> int:
         rows = np.flatnonzero(self.ids == digit_id)
@@ -173,9 +179,9 @@ class MyDigits:
 
     def add(self, image: np.ndarray, label: int, strokes: list | None = None,
             when: float | None = None) -> Digit:
-        """Add a 28×28 digit labelled ``label`` (strokes: JSON data, see strokes_to_json)."""
-        if not (isinstance(label, int | np.integer) and 0 <= int(label) <= 9):
-            raise DataError(f"a label is a digit 0-9, got {label!r}")
+        """Add a 28×28 drawing labelled ``label``, a digit or ``NOT_A_DIGIT`` (strokes: JSON
+        data, see strokes_to_json)."""
+        check_label(label)
         if len(self) >= MAX_DIGITS:
             raise DataError(f"my digits holds at most {MAX_DIGITS:,} digits")
         new_id = int(self.ids.max()) + 1 if len(self) else 1
@@ -207,15 +213,15 @@ class MyDigits:
         self.save()
 
     def relabel(self, digit_id: int, label: int) -> None:
-        if not 0 <= int(label) <= 9:
-            raise DataError(f"a label is a digit 0-9, got {label!r}")
+        check_label(label)
         self.labels[self._row(digit_id)] = label
         self.save()
 
     # --- writing -------------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        header = {"format": FORMAT, "version": VERSION, "strokes": self.strokes}
+        version = 2 if (self.labels == NOT_A_DIGIT).any() else 1
+        header = {"format": FORMAT, "version": version, "strokes": self.strokes}
         buf = io.BytesIO()
         np.savez_compressed(buf, images=self.images, labels=self.labels, times=self.times,
                             ids=self.ids, header=np.frombuffer(json.dumps(header).encode(),
@@ -240,8 +246,9 @@ class MyDigits:
         images = Path(f"{stem}-images-idx3-ubyte")
         labels = Path(f"{stem}-labels-idx1-ubyte")
         write_atomic(path, self.to_bytes())
-        write_atomic(images, idx_bytes(self.images))
-        write_atomic(labels, idx_bytes(self.labels))
+        digits = self.labels != NOT_A_DIGIT  # MNIST's labels are 0-9: the pair has no others
+        write_atomic(images, idx_bytes(self.images[digits]))
+        write_atomic(labels, idx_bytes(self.labels[digits]))
         return [path, images, labels]
 
 
@@ -264,9 +271,9 @@ def _read_members(f, path: Path) -> dict:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise DataError(f"{path}: not a my-digits file (format {header.get('format')!r})"
                         if isinstance(header, dict) else f"{path}: not a my-digits file")
-    if header.get("version") != VERSION:
+    if header.get("version") not in (1, VERSION):
         raise DataError(f"{path}: my-digits version {header.get('version')!r}; this program "
-                        f"reads version {VERSION}")
+                        f"reads versions 1 to {VERSION}")
     images, labels, times, ids = a["images"], a["labels"], a["times"], a["ids"]
     n = len(labels) if labels.ndim == 1 else -1
     strokes = header.get("strokes")
@@ -275,9 +282,16 @@ def _read_members(f, path: Path) -> dict:
             or times.dtype != np.float64 or not isinstance(strokes, list) or len(strokes) != n):
         raise DataError(f"{path}: its arrays do not fit together (images {images.shape}, "
                         f"labels {labels.shape}, times {times.shape}, ids {ids.shape})")
-    if n and (labels.max() > 9 or len(np.unique(ids)) != n):
-        raise DataError(f"{path}: labels beyond 9 or repeated ids")
+    top = NOT_A_DIGIT if header["version"] >= 2 else 9
+    if n and (labels.max() > top or len(np.unique(ids)) != n):
+        raise DataError(f"{path}: labels beyond {top} or repeated ids")
     return {"images": images, "labels": labels, "times": times, "ids": ids, "strokes": strokes}
+
+
+def check_label(label) -> None:
+    """A label is a digit 0-9 or ``NOT_A_DIGIT`` (10); DataError otherwise."""
+    if not (isinstance(label, int | np.integer) and 0 <= int(label) <= NOT_A_DIGIT):
+        raise DataError(f"a label is a digit 0-9 or {NOT_A_DIGIT} (not a digit), got {label!r}")
 
 
 def idx_bytes(array: np.ndarray) -> bytes:

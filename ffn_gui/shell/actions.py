@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from core.rows import NOT_A_DIGIT
+from ffn_gui.state.my_digits import NOT_A_DIGIT_KEYS
 from ffn_gui.views import VIEWS
 
 if TYPE_CHECKING:
@@ -96,6 +98,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *(A(f"label_{d}", "&Edit", f"It's a {d}", lambda w, d=d: w.label_as(d), (f"Ctrl+{d}",),
         f"Add the drawing to my digits as a {d} and clear the board", separator=d == 0)
       for d in range(10)),
+    A("label_nondigit", "&Edit", "It's &not a digit", lambda w: w.label_as(NOT_A_DIGIT),
+      (NOT_A_DIGIT_KEYS,), "Add the drawing to my digits as not a digit (a letter, a scribble) "
+      "and clear the board"),
     A("train", "&Training", "&Train", lambda w: w.start_training(), ("Ctrl+T",),
       "Train a network with the panel's settings", can_train),
     A("pause", "&Training", "&Pause / resume", lambda w: w.toggle_pause(), ("Space",),

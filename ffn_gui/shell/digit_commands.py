@@ -83,7 +83,7 @@ class DigitCommands:
         except FFNError as error:
             self.show_error("Cannot fine-tune", str(error))
             return False
-        before = (accuracy(network, plan.held_out), accuracy(network, self.data.test))
+        before = (accuracy(network, plan.held_out, rule=True), accuracy(network, self.data.test))
         self._fine_tune = (plan, before, time.perf_counter())
         # A mix drawn afresh each time: its prepared digits are not worth a cache file.
         self.trainer.start(network.copy(), plan.config, plan.data, continued=True,
@@ -101,9 +101,10 @@ class DigitCommands:
             return
         held = 0 if plan.held_out is None else len(plan.held_out)
         self.my_digits.report(FineTuneReport(
-            len(plan.trained_on), held, held_before, accuracy(outcome.network, plan.held_out),
-            mnist_before, outcome.test_accuracy, time.perf_counter() - t0,
-            outcome.result.stopped))
+            len(plan.trained_on), held, held_before,
+            accuracy(outcome.network, plan.held_out, rule=True), mnist_before,
+            outcome.test_accuracy, time.perf_counter() - t0, outcome.result.stopped,
+            plan.left_out))
 
     # --- images --------------------------------------------------------------------------------
 

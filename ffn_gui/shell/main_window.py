@@ -33,7 +33,7 @@ from ffn_gui.state.model_state import ModelState, last_or_bundled
 from ffn_gui.state.session import Drawing, Session
 from ffn_gui.state.settings import Settings
 from ffn_gui.views.base import View
-from ffn_gui.views.prediction_view import PredictionView
+from ffn_gui.views.prediction_view import PredictionView, verdict
 from ffn_gui.widgets.training_panel import TrainingPanel
 from ffn_gui.work.data_controller import DataController
 from ffn_gui.work.training_controller import TrainingController
@@ -259,6 +259,11 @@ class MainWindow(DigitCommands, ModelCommands, DataCommands, TrainingCommands, H
         finally:
             self._reading = False
         self.prediction_changed.emit(drawing.probs)
+
+    def reading(self) -> int | None:
+        """The digit the prediction pane shows: None for an empty board, and for a drawing the
+        model's rejection rule calls "not a digit" (``prediction_view.verdict``)."""
+        return verdict(self.session.drawing).digit
 
     def _on_drawing(self, drawing) -> None:
         self._note_on_board(drawing)

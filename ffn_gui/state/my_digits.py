@@ -2,8 +2,8 @@
 
 ``session.my_digits`` is the one store of a window (a ``MyDigitsStore`` the ``Session`` opens
 on first use from ``core.mydigits.default_path()``, the per-user data folder): the my-digits
-view shows it, the window's Ctrl+0 … Ctrl+9 and the "It's a …" bar add to it, the fine-tune
-reads it. Every change
+view shows it, the window's Ctrl+0 … Ctrl+9 and the "It's a …" bar add to it (Ctrl+Shift+D
+and the bar's "Not a digit" add a drawing labelled ``NOT_A_DIGIT``), the fine-tune reads it. Every change
 is saved at once by ``core.mydigits``; a problem saving or reading is reported through
 ``failed(message)`` (nothing the user had is lost: the digits stay in memory). ``notice`` says
 when the file found at start-up was damaged and set aside.
@@ -20,6 +20,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from core.errors import FFNError, WriteError
 from core.mydigits import MyDigits, default_path, strokes_to_json
 from core.preprocess import to_mnist
+from core.rows import NOT_A_DIGIT
+
+NOT_A_DIGIT_KEYS = "Ctrl+Shift+D"  # D for "not a Digit"; no platform's standard shortcut
 
 
 class MyDigitsStore(QObject):
@@ -89,15 +92,19 @@ def label_drawing(store: MyDigitsStore, session, canvas, digit: int) -> str:
     if x28 is None and not canvas.is_empty():
         x28 = to_mnist(canvas.image())
     if x28 is None:
+        if digit == NOT_A_DIGIT:
+            return f"Draw something first, then press {NOT_A_DIGIT_KEYS} to add it as not a digit"
         return f"Draw a digit first, then press Ctrl+{digit} to add it as a {digit}"
     if not store.add(x28, digit, strokes_to_json(canvas.strokes())):
-        return "The digit could not be added to my digits (see the message)"
+        return "The drawing could not be added to my digits (see the message)"
     canvas.clear()
-    return f"Added a {digit} to my digits — {len(store)} so far"
+    what = "“not a digit”" if digit == NOT_A_DIGIT else f"a {digit}"
+    return f"Added {what} to my digits — {len(store)} so far"
 
 
 class LabelBar(QWidget):
-    """ "It's a  0 1 2 … 9": tells the window what the drawing on the board is."""
+    """ "It's a  0 1 2 … 9  Not a digit": tells the window what the drawing on the board is
+    (``labelled(NOT_A_DIGIT)`` for the last)."""
 
     labelled = Signal(int)
 
@@ -113,10 +120,19 @@ class LabelBar(QWidget):
             b.setText(str(d))
             b.setToolTip(f"Add the drawing to my digits as a {d} (Ctrl+{d}) and clear the board")
             b.setAutoRaise(True)
-            b.setFixedWidth(b.fontMetrics().horizontalAdvance("0") + 12)
+            # narrow enough that "Not a digit" fits beside them in the board's column
+            b.setFixedWidth(b.fontMetrics().horizontalAdvance("0") + 8)
             b.clicked.connect(lambda _checked=False, d=d: self.labelled.emit(d))
             row.addWidget(b)
             self.buttons.append(b)
+        self.not_a_digit = QToolButton()
+        self.not_a_digit.setText("Not a digit")
+        self.not_a_digit.setToolTip(f"Add the drawing to my digits as not a digit (a letter, a "
+                                    f"scribble: {NOT_A_DIGIT_KEYS}) and clear the board")
+        self.not_a_digit.setAutoRaise(True)
+        self.not_a_digit.setFixedWidth(self.fontMetrics().horizontalAdvance("Not a digit") + 10)
+        self.not_a_digit.clicked.connect(lambda: self.labelled.emit(NOT_A_DIGIT))
+        row.addWidget(self.not_a_digit)
         row.addStretch(1)
         self.setToolTip("Teach the network your handwriting: label what you drew, then "
                         "Training → Fine-tune on my digits")

@@ -2,7 +2,9 @@
 
 ``PredictionPane`` shows the guess: the digit in large type with its confidence, ten labelled
 bars (the winner in the palette's highlight colour) and "what the network sees", the 28×28 input
-magnified with nearest-neighbour pixels.
+magnified with nearest-neighbour pixels. Given a ``doubt`` (why the model does not believe
+its answer: ``views.prediction_view.doubt``) it says "not a digit" instead, keeps the bars with
+no winner highlighted and shows the doubt in a line under them.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ class ProbabilityBars(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(120, 10 * 12)
 
-    def set_probabilities(self, probs: np.ndarray | None) -> None:
+    def set_probabilities(self, probs: np.ndarray | None, highlight: bool = True) -> None:
         self._probs = None if probs is None else np.asarray(probs, float).copy()
-        self._winner = -1 if probs is None else int(np.argmax(self._probs))
+        self._winner = -1 if probs is None or not highlight else int(np.argmax(self._probs))
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -138,6 +140,7 @@ class PredictionPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._probs: np.ndarray | None = None
+        self._doubt: str | None = None
 
         self.digit_label = QLabel("?")
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -147,6 +150,11 @@ class PredictionPane(QWidget):
         self.confidence_label = QLabel("Draw a digit")
         self.confidence_label.setAccessibleName("Confidence")
         self._fit_fonts()
+
+        self.doubt_label = QLabel()
+        self.doubt_label.setWordWrap(True)
+        self.doubt_label.setAccessibleName("Why not a digit")
+        self.doubt_label.hide()
 
         self.status_label = TwoLines()
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -189,6 +197,7 @@ class PredictionPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top, 1)
+        layout.addWidget(self.doubt_label)
         layout.addWidget(rule)
         layout.addWidget(self.status_label)
 
@@ -209,8 +218,12 @@ class PredictionPane(QWidget):
         if event.type() == QEvent.Type.FontChange:
             self._fit_fonts()
 
-    def set_probabilities(self, probs: np.ndarray | None) -> None:
-        """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None."""
+    def set_probabilities(self, probs: np.ndarray | None, doubt: str | None = None) -> None:
+        """Show ten probabilities (any array of 10 summing to ~1), or the empty state for None.
+        With ``doubt`` (why the model does not believe them) the pane says "not a digit"."""
+        self._doubt = None if probs is None else doubt
+        self._set_text(self.doubt_label, self._doubt or "")
+        self.doubt_label.setVisible(self._doubt is not None)
         if probs is None:
             self._probs = None
             self._set_text(self.digit_label, "?")
@@ -223,10 +236,15 @@ class PredictionPane(QWidget):
             raise ValueError(f"expected {N_CLASSES} probabilities, got shape {probs.shape}")
         self._probs = probs
         winner = int(np.argmax(probs))
-        self._set_text(self.digit_label, str(winner))
-        self.digit_label.setForegroundRole(QPalette.ColorRole.WindowText)
-        self._set_text(self.confidence_label, f"{probs[winner]:.0%} sure")
-        self.bars.set_probabilities(probs)
+        if doubt is None:
+            self._set_text(self.digit_label, str(winner))
+            self.digit_label.setForegroundRole(QPalette.ColorRole.WindowText)
+            self._set_text(self.confidence_label, f"{probs[winner]:.0%} sure")
+        else:
+            self._set_text(self.digit_label, "✗")
+            self.digit_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            self._set_text(self.confidence_label, "Not a digit")
+        self.bars.set_probabilities(probs, highlight=doubt is None)
 
     @staticmethod
     def _set_text(label: QLabel, text: str) -> None:
@@ -247,4 +265,11 @@ class PredictionPane(QWidget):
         return None if self._probs is None else self._probs.copy()
 
     def predicted_digit(self) -> int | None:
-        return None if self._probs is None else int(np.argmax(self._probs))
+        """The digit the pane shows: None for the empty state and for "not a digit"."""
+        if self._probs is None or self._doubt is not None:
+            return None
+        return int(np.argmax(self._probs))
+
+    def doubt(self) -> str | None:
+        """Why the pane says "not a digit", or None when it does not."""
+        return self._doubt

@@ -157,15 +157,17 @@ class TrainWorker(Worker):
         finally:
             send.close()
 
-    def _params(self) -> tuple[list, bool]:
-        return [p.copy() for p in self.network.params], self.network.deskew
+    def _params(self) -> tuple[list, bool, object]:
+        """The network's arrays, and what says how it reads: deskewed input, its rejection
+        rule (set after a run with non-digits: without it the window's model would lose it)."""
+        return [p.copy() for p in self.network.params], self.network.deskew, self.network.reject
 
-    def _adopt(self, params: tuple[list, bool], network: Network) -> Network:
+    def _adopt(self, params: tuple[list, bool, object], network: Network) -> Network:
         """``network`` given the child's parameters (in place) and what it learned to read."""
-        arrays, deskew = params
+        arrays, deskew, reject = params
         for p, a in zip(network.params, arrays, strict=True):
             p[...] = a
-        network.deskew = deskew
+        network.deskew, network.reject = deskew, reject
         return network
 
     def _relay(self, receive) -> RunOutcome:

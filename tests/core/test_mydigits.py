@@ -59,8 +59,10 @@ def test_delete_and_relabel_are_saved(tmp_path, rng):
     assert new.id not in ids  # ids are never reused
     with pytest.raises(KeyError):
         again.delete(ids[1])
-    with pytest.raises(DataError, match="0-9"):
-        again.add(some_digit(rng, 2), 10)
+    with pytest.raises(DataError, match="0-9 or 10"):
+        again.add(some_digit(rng, 2), 11)
+    with pytest.raises(DataError, match="0-9 or 10"):
+        again.relabel(new.id, 11)
 
 
 def test_export_writes_the_file_and_an_idx_pair_that_the_loader_reads(tmp_path, rng):

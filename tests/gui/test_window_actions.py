@@ -316,10 +316,11 @@ def check_digit_action(name: str, w, qtbot, paths, fire) -> None:
     else:  # label_<d>
         n = len(w.my_digits)
         fire()
-        digit = int(name.rsplit("_", 1)[1])
-        assert w.statusBar().currentMessage() == \
-            f"Added a {digit} to my digits — {n + 1} so far"
+        what = name.rsplit("_", 1)[1]
+        said = "“not a digit”" if what == "nondigit" else f"a {what}"
+        assert w.statusBar().currentMessage() == f"Added {said} to my digits — {n + 1} so far"
         assert w.canvas.is_empty() and len(w.my_digits) == n + 1
+        assert int(w.my_digits.digits.labels[-1]) == (10 if what == "nondigit" else int(what))
         stroke(w)
 
 
