@@ -148,7 +148,7 @@ _rows(
           tooltip="Shear every digit upright (its principal axis vertical) before the network "
           "sees it, in training and when it reads your drawing: slanted writing then looks "
           "like upright writing. The model remembers it was trained so."),
-    Field("nondigits", "dspin", "Non-digit e&xamples", cli_type="float", range=(0.0, 1.0),
+    Field("nondigits", "dspin", "Non-digit mi&x", cli_type="float", range=(0.0, 1.0),
           step=0.05, decimals=2,
           cli={"metavar": "SHARE", "help": "add generated letters, shapes, scribbles and words "
                "(this share of the training digits) that teach the model to say 'not a digit' "

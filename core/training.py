@@ -3,7 +3,7 @@
 ``train(network, config, train_set, valid_set, on_progress=..., control=...)`` runs mini-batch
 training and reports through ``on_progress`` with frozen dataclasses: ``BatchProgress`` a few
 times a second (the mean cost of the batches since the last report: at least
-``REPORT_EXAMPLES`` examples, across epoch ends) and ``EpochProgress`` at every epoch end
+``REPORT_EXAMPLES`` examples, across epoch ends; and at an epoch's end, when it has that many) and ``EpochProgress`` at every epoch end
 (train and validation cost and accuracy, elapsed time, ETA). Between batches it checks
 ``control`` for Stop and Pause. Everything random comes from ``config.seed``, so a run is
 reproducible. A non-finite cost stops the run with ``TrainingDiverged`` after restoring the
@@ -250,6 +250,9 @@ class _Run:
                     and now - self.last_report >= self.progress_interval):
                 self.last_report = now
                 self._report_batches(epoch, k + 1, batches)
+        if self.cost_n >= self.report_examples:  # each epoch that saw enough examples ends
+            self.last_report = clock()  # with a point, even when it took less than a report's
+            self._report_batches(epoch, batches, batches)  # interval (a small run)
 
     def _report_batches(self, epoch: int, batch: int, batches: int) -> None:
         """Report the mean cost of the batches since the last report (some may be the
