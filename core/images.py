@@ -67,6 +67,8 @@ def _decode(data: bytes, path: Path) -> np.ndarray:
                     bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                     im = Image.alpha_composite(bg, rgba)
                 return to_unit(np.asarray(im.convert("L")))
+    except DataError:  # a ValueError too: our own refusal, not an unreadable image
+        raise
     except UnidentifiedImageError:
         raise DataError(f"{path}: not a PNG, JPEG or BMP image (unrecognised contents)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -107,3 +107,24 @@ def test_ffn_predict_reads_images_through_it(tmp_path, capsys):
     Image.fromarray(digit()).save(tmp_path / "one.bmp")
     assert main(["predict", "--model", str(tmp_path / "m.npz"), str(tmp_path / "one.bmp")]) == 0
     assert capsys.readouterr().out.startswith("digit: ")
+
+
+# --- the size limits, the formats, transparency in every form -------------------------------
+
+def real_png(path, w, h):
+    Image.new("L", (w, h)).save(path)
+    return path
+
+
+def test_an_image_at_the_limits_is_read_and_one_pixel_past_them_is_refused(tmp_path):
+    assert read_image(real_png(tmp_path / "wide.png", 8192, 1)).shape == (1, 8192)
+    assert read_image(real_png(tmp_path / "tall.png", 1, 8192)).shape == (8192, 1)
+    assert read_image(real_png(tmp_path / "most.png", 5000, 5000)).shape == (5000, 5000)
+    for w, h in ((8193, 1), (1, 8193), (5000, 5001), (6000, 6000)):
+        path = tmp_path / f"{w}x{h}.png"
+        path.write_bytes(huge_png(w, h))
+        with pytest.raises(DataError) as e:
+            read_image(path)
+        assert str(e.value) == (f"{path}: the image declares {w:,}×{h:,} pixels, more than an "
+                                "image of a digit may have (at most 8,192 a side); refused "
+                                "before decoding")
