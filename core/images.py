@@ -75,4 +75,4 @@ def _decode(data: bytes, path: Path) -> np.ndarray:
         raise DataError(f"{path}: the image declares more pixels than an image of a digit may "
                         f"have (at most {MAX_SIDE:,} a side); refused before decoding") from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as e:
-        raise DataError(f"{path}: not a readable image ({e or type(e).__name__})") from None
+        raise DataError(f"{path}: not a readable image ({str(e) or type(e).__name__})") from None

@@ -128,3 +128,17 @@ def test_an_image_at_the_limits_is_read_and_one_pixel_past_them_is_refused(tmp_p
         assert str(e.value) == (f"{path}: the image declares {w:,}×{h:,} pixels, more than an "
                                 "image of a digit may have (at most 8,192 a side); refused "
                                 "before decoding")
+
+
+def test_a_decoder_failure_without_words_is_named_by_its_kind(tmp_path, monkeypatch):
+    """Pillow's decoders may raise an exception with no message (a bare EOFError); the error
+    then names its kind rather than showing empty brackets."""
+    Image.fromarray(digit()).save(tmp_path / "one.png")
+
+    def fail(self):
+        raise EOFError()
+
+    monkeypatch.setattr("PIL.PngImagePlugin.PngImageFile.load", fail)
+    with pytest.raises(DataError) as e:
+        read_image(tmp_path / "one.png")
+    assert str(e.value) == f"{tmp_path / 'one.png'}: not a readable image (EOFError)"
