@@ -191,3 +191,30 @@ def test_backprop_and_a_step_work_for_any_number_of_outputs_and_say_what_they_di
     grads = [g for pair in zip(grad_w, grad_b) for g in pair]
     for p, old, g in zip(small.params, before, grads):
         np.testing.assert_allclose(p, old - 0.25 * g, rtol=1e-6)
+
+
+@pytest.mark.parametrize("budget, epochs, kept", [
+    (4, 4, [1, 2, 3, 4]),  # four copies fit in four copies' bytes
+    (4, 5, [1, 3, 4, 5]),  # a fifth does not: every second one goes, never the first or newest
+    (3, 4, [1, 3, 4]),
+    (2, 3, [2, 3]),  # too small to thin: the oldest goes
+    (1, 3, [3]),
+])
+def test_history_thins_by_the_documented_rule(rng, budget, epochs, kept):
+    """Worked by hand from core/history.py's docstring, budgets in copies of the network."""
+    net = Network([784, 16, 10], rng=rng)
+    history = RunHistory(max_bytes=budget * network_bytes(net))
+    for epoch in range(1, epochs + 1):
+        history.add(epoch, net)
+    assert history.epochs == kept
+
+
+def test_adding_the_latest_epoch_again_replaces_its_copy(rng):
+    net = Network([784, 16, 10], rng=rng)
+    history = RunHistory()
+    for epoch in (1, 2, 3):
+        net.weights[0][0, 0] = epoch
+        history.add(epoch, net)
+    net.weights[0][0, 0] = 33
+    history.add(3, net)
+    assert history.epochs == [1, 2, 3] and history.network(3).weights[0][0, 0] == 33
