@@ -211,6 +211,7 @@ def test_ids_count_from_one_and_a_digit_comes_back_as_it_was_added(tmp_path, rng
     part = digits.dataset([2, 0])
     assert part.labels.tolist() == [7, 3] and part.source == "my digits"
     assert np.array_equal(part.images[0], added[2].image)
+    assert len(digits.dataset([])) == 0  # no rows asked for: an empty set, not an error
     with pytest.raises(KeyError, match="no digit with id 9"):
         digits.digit(9)
 
