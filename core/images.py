@@ -67,10 +67,12 @@ def _decode(data: bytes, path: Path) -> np.ndarray:
                     bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                     im = Image.alpha_composite(bg, rgba)
                 return to_unit(np.asarray(im.convert("L")))
+    except DataError:  # a ValueError too: our own refusal, not an unreadable image
+        raise
     except UnidentifiedImageError:
         raise DataError(f"{path}: not a PNG, JPEG or BMP image (unrecognised contents)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DataError(f"{path}: the image declares more pixels than an image of a digit may "
                         f"have (at most {MAX_SIDE:,} a side); refused before decoding") from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as e:
-        raise DataError(f"{path}: not a readable image ({e or type(e).__name__})") from None
+        raise DataError(f"{path}: not a readable image ({str(e) or type(e).__name__})") from None

@@ -119,3 +119,74 @@ def test_bundled_model_on_mnist_test_set(mnist_dir):
     np.testing.assert_array_equal(
         result.confusion, confusion_matrix(data.test.labels, network.predict(
             as_read_by(network, data.test.images).reshape(-1, 784) / np.float32(255))))
+
+
+# --- what an Evaluation promises beyond the counts -------------------------------------------
+
+def tied(n=500, seed=3):
+    """An Evaluation of n examples whose confidences take only three values (many ties),
+    built from its definition: predicted = argmax of each row."""
+    from core.evaluation import Evaluation
+
+    rng = np.random.default_rng(seed)
+    predicted = rng.integers(0, 10, n)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    probs = np.full((n, 10), 0.01, np.float32)
+    probs[np.arange(n), predicted] = rng.choice(np.float32([0.5, 0.7, 0.9]), n)
+    return Evaluation(probs, labels, predicted, confusion_matrix(labels, predicted))
+
+
+def test_equal_confidences_keep_the_sets_order_in_galleries_and_mistakes():
+    result = tied()
+    conf = result.probs.max(axis=1)
+    wrong = result.most_confidently_wrong()
+    expected = sorted(np.flatnonzero(result.labels != result.predicted), key=lambda i: -conf[i])
+    assert wrong.tolist() == expected  # Python's sort is stable: ties in the set's order
+    assert result.most_confidently_wrong(5).tolist() == expected[:5]
+    for t, r in [(3, 3), (3, 5)]:
+        members = np.flatnonzero((result.labels == t) & (result.predicted == r))
+        key = (lambda i: conf[i]) if t == r else (lambda i: -conf[i])
+        assert result.cell(t, r).tolist() == sorted(members, key=key)
+    assert np.array_equal(result.confidence(), conf)
+    assert result.confidence([]).shape == (0,)
+
+
+def test_the_result_has_the_documented_types_and_three_top_digits(half_trained):
+    network, test = half_trained
+    from core.rows import as_inputs
+
+    result = evaluate_model(network, test.images, test.labels.astype(np.int64))
+    assert result.probs.dtype == np.float32 and result.labels.dtype == np.uint8
+    assert result.confusion.dtype == np.int64
+    # the same float32 rows the window and `ffn predict` give the network: the same numbers
+    assert np.array_equal(result.probs, network.predict_proba(as_inputs(test.images)))
+    assert len(result.top(0)) == 3
+    assert confusion_matrix([1, 2], [1, 1]).dtype == np.int64
+
+
+def test_bad_shapes_and_a_network_that_is_not_784_to_10_are_refused(half_trained):
+    from core.errors import ConfigError
+    from core.network import Network
+
+    network, test = half_trained
+    with pytest.raises(ConfigError, match=r"^need \(N, 28, 28\) images with N labels, got images "
+                                          r"\(500, 784\) and 500 labels$"):
+        evaluate_model(network, test.images.reshape(500, 784), test.labels)
+    with pytest.raises(ConfigError, match=r"got images \(500, 28, 28\) and 499 labels"):
+        evaluate_model(network, test.images, test.labels[:499])
+    with pytest.raises(ConfigError, match="^cannot evaluate: the network maps 784 inputs to 5 "
+                                          "outputs"):
+        evaluate_model(Network([784, 8, 5]), test.images, test.labels)
+
+
+def test_the_confusion_text_is_aligned_whatever_the_counts():
+    small = confusion_matrix([0, 0, 1], [0, 1, 1])
+    assert confusion_text(small).splitlines()[:2] == [
+        "true \\ predicted     0    1    2    3    4    5    6    7    8    9",
+        "               0     1    1    0    0    0    0    0    0    0    0"]
+    big = np.zeros((10, 10), np.int64)
+    big[2, 2], big[2, 3] = 1_234_567, 7_654_321
+    lines = confusion_text(big).splitlines()
+    assert len({len(line) for line in lines}) == 1  # every column right-aligned
+    assert lines[3].split() == ["2", "0", "0", "1234567", "7654321"] + ["0"] * 6
+    assert lines[0].endswith("       8       9")  # 7-digit counts: columns 8 wide

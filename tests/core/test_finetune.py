@@ -6,10 +6,12 @@ import pytest
 from helpers.synthetic import blobs
 
 from core.data import Dataset, MnistData
+from core.errors import ConfigError
 from core.finetune import (
     FineTuneReport,
     accuracy,
     fine_tune_config,
+    fine_tune_data,
     held_out,
     oversampled,
     plan_fine_tune,
@@ -75,3 +77,115 @@ def test_a_fine_tune_learns_a_new_style_and_keeps_the_old(rng):
     report = FineTuneReport(len(plan.trained_on), len(plan.held_out), held_before, 1.0,
                             mnist_before, 0.9, 2.5)
     assert "6 held-out digits: 0.0% → 100.0%" in report.describe()
+
+
+# --- the fine-tune's data: every digit keeps its own label, nothing is drawn twice -----------
+
+def numbered(n: int, first: int = 0) -> Dataset:
+    """n distinct digits whose pixels spell their number (first, first+1, ...) and whose label is
+    that number mod 10: a digit's image tells which it is and what its label must be."""
+    k = np.arange(first, first + n)
+    images = np.zeros((n, 28, 28), np.uint8)
+    images[:, 0, 0], images[:, 0, 1], images[:, 0, 2] = k % 256, k // 256 % 256, k // 65536
+    return Dataset(images, (k % 10).astype(np.uint8), f"numbered from {first}")
+
+
+def numbers_of(dataset: Dataset) -> np.ndarray:
+    corner = dataset.images[:, 0, :3].astype(np.int64)
+    return corner[:, 0] + 256 * corner[:, 1] + 65536 * corner[:, 2]
+
+
+MINE_FROM = 100_000  # my digits are numbered from here, MNIST's from 0
+
+
+def test_the_mix_is_distinct_mnist_digits_plus_mine_each_with_its_own_label(rng):
+    mnist = MnistData(numbered(300), numbered(40, 50_000), "the folder")
+    mine = numbered(12, MINE_FROM)
+    data = fine_tune_data(mnist, mine, rng, mnist_rows=290)
+    numbers = numbers_of(data.train)
+    assert (data.train.labels == numbers % 10).all()  # every image with its own label
+    from_mnist, from_mine = numbers[numbers < MINE_FROM], numbers[numbers >= MINE_FROM]
+    assert len(from_mnist) == 290 and len(np.unique(from_mnist)) == 290  # drawn without repeats
+    assert set(from_mine) == set(range(MINE_FROM, MINE_FROM + 12))  # each of mine, several times
+    assert len(from_mine) / len(numbers) == pytest.approx(0.2, abs=0.01)
+    assert data.test is mnist.test and data.source == "the folder"
+    assert data.train.source == "290 MNIST + 12 of my digits"
+
+
+def test_fine_tuning_with_no_labelled_digits_of_mine_is_refused(rng):
+    mnist = MnistData(numbered(50), None, "m")
+    empty = Dataset(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8))
+    unlabelled = Dataset(numbered(5).images, None)
+    for mine in (empty, unlabelled):
+        with pytest.raises(ConfigError, match="^there are no digits of your own to fine-tune on: "
+                                              "label some first$"):
+            fine_tune_data(mnist, mine, rng)
+
+
+def test_one_digit_of_mine_is_repeated_to_the_share_and_none_stays_none(rng):
+    mine = numbered(1, MINE_FROM)
+    mixed = oversampled(mine, 100, rng)
+    assert len(mixed) == 25 and (numbers_of(mixed) == MINE_FROM).all()  # 25 / 125 = 20%
+    assert mixed.source == mine.source
+    assert len(oversampled(Dataset(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)),
+                           100, rng)) == 0
+
+
+def test_a_plan_is_reproducible_from_its_seed_and_measures_on_held_out_digits():
+    network = PRESETS["default"].make_network()
+    mnist = MnistData(numbered(400), numbered(30, 50_000), "m")
+    mine = numbered(40, MINE_FROM)  # four of each digit: nothing held out ...
+    first = plan_fine_tune(network, None, mnist, mine, seed=5, mnist_rows=60)
+    again = plan_fine_tune(network, None, mnist, mine, seed=5, mnist_rows=60)
+    assert (first.data.train.images == again.data.train.images).all()
+    assert first.config.seed == 5  # the run's shuffles follow the same seed
+    assert first.held_out is None and first.trained_on.source == "my digits"
+    assert (numbers_of(first.data.train) < MINE_FROM).sum() == 60
+    more = numbered(60, MINE_FROM)  # ... six of each: one of each held out
+    plan = plan_fine_tune(network, None, mnist, more, seed=5, mnist_rows=60)
+    assert len(plan.held_out) == 10 and plan.held_out.source == "my digits (held out)"
+    held, trained = set(numbers_of(plan.held_out)), set(numbers_of(plan.trained_on))
+    assert not held & trained and held | trained == set(range(MINE_FROM, MINE_FROM + 60))
+    assert not held & set(numbers_of(plan.data.train))  # held-out digits are never trained on
+    assert (plan.held_out.labels == numbers_of(plan.held_out) % 10).all()
+
+
+def test_the_short_run_keeps_the_models_cost_anneals_and_uses_small_batches():
+    other = TrainConfig(hidden=(16,), cost="quadratic", batch_size=128,
+                        schedule="constant").make_network()
+    derived = fine_tune_config(other, None, seed=3)
+    assert derived.cost == "quadratic" and derived.seed == 3
+    assert derived.schedule == "cosine" and derived.batch_size == 64
+    small = TrainConfig(hidden=(16,), batch_size=32, schedule="constant")
+    gentle = fine_tune_config(small.make_network(), small)
+    assert gentle.batch_size == 32 and gentle.schedule == "cosine"
+
+
+def test_accuracy_is_none_without_labelled_digits_and_reads_as_the_network_was_trained():
+    from core.preprocess import deskew
+    from core.rows import as_inputs
+
+    network = TrainConfig(hidden=(16,)).make_network()
+    assert accuracy(network, None) is None
+    assert accuracy(network, Dataset(numbered(3).images, None)) is None
+    assert accuracy(network, Dataset(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8))) \
+        is None
+    from helpers.synthetic import stroke_digits
+
+    images = stroke_digits(200)
+    network.deskew = True
+    labels = network.predict(as_inputs(deskew(images))).astype(np.uint8)  # right, deskewed
+    assert (network.predict(as_inputs(images)) != labels).any()  # deskewing matters here
+    assert accuracy(network, Dataset(images, labels)) == 1.0
+
+
+@pytest.mark.parametrize("report, text", [
+    (FineTuneReport(30, 6, 0.5, 1.0, 0.9, 0.95, 2.0),
+     "Fine-tuned on 30 of your digits in 2.0 s. Accuracy on your 6 held-out digits: 50.0% → "
+     "100.0%; on the MNIST test set: 90.0% → 95.0%."),
+    (FineTuneReport(8, 0, None, None, None, 0.5, 1.25, stopped=True),
+     "Fine-tuned on 8 of your digits in 1.2 s (stopped). Accuracy on too few digits to hold any "
+     "out (5 of a digit are needed); on the MNIST test set: – → 50.0%."),
+])
+def test_the_report_says_before_and_after(report, text):
+    assert report.describe() == text

@@ -4,6 +4,7 @@ refused with the engine's error naming the file, before decoding when the size i
 import os
 import struct
 import time
+import warnings
 import zlib
 
 import numpy as np
@@ -107,3 +108,86 @@ def test_ffn_predict_reads_images_through_it(tmp_path, capsys):
     Image.fromarray(digit()).save(tmp_path / "one.bmp")
     assert main(["predict", "--model", str(tmp_path / "m.npz"), str(tmp_path / "one.bmp")]) == 0
     assert capsys.readouterr().out.startswith("digit: ")
+
+
+# --- the size limits, the formats, transparency in every form -------------------------------
+
+def real_png(path, w, h):
+    Image.new("L", (w, h)).save(path)
+    return path
+
+
+def test_an_image_at_the_limits_is_read_and_one_pixel_past_them_is_refused(tmp_path):
+    assert read_image(real_png(tmp_path / "wide.png", 8192, 1)).shape == (1, 8192)
+    assert read_image(real_png(tmp_path / "tall.png", 1, 8192)).shape == (8192, 1)
+    assert read_image(real_png(tmp_path / "most.png", 5000, 5000)).shape == (5000, 5000)
+    for w, h in ((8193, 1), (1, 8193), (5000, 5001), (6000, 6000)):
+        path = tmp_path / f"{w}x{h}.png"
+        path.write_bytes(huge_png(w, h))
+        with pytest.raises(DataError) as e:
+            read_image(path)
+        assert str(e.value) == (f"{path}: the image declares {w:,}×{h:,} pixels, more than an "
+                                "image of a digit may have (at most 8,192 a side); refused "
+                                "before decoding")
+
+
+def test_a_size_pillow_warns_about_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(huge_png(10_000, 10_000))  # 100 M pixels: Pillow warns, does not raise
+    with pytest.raises(DataError, match="refused before decoding"):
+        read_image(path)
+
+
+def test_only_pillows_size_warning_is_an_error_while_reading(tmp_path):
+    """A PNG carrying an APNG header that declares no frames makes Pillow warn ("Invalid APNG")
+    and read the still image; outside the test suite's warnings-are-errors that is a good read."""
+    good = good_png(tmp_path)
+    odd = good[:33] + png_chunk(b"acTL", struct.pack(">II", 0, 0)) + good[33:]
+    (tmp_path / "odd.png").write_bytes(odd)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gray = read_image(tmp_path / "odd.png")
+    assert gray[30, 20] > 0.8 and gray[5, 5] < 0.2
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "TIFF", "WEBP"])
+def test_other_formats_than_png_jpeg_and_bmp_are_refused(tmp_path, fmt):
+    path = tmp_path / f"one.{fmt.lower()}"
+    Image.fromarray(digit()).save(path, fmt)
+    with pytest.raises(DataError, match="not a PNG, JPEG or BMP image"):
+        read_image(path)
+
+
+def ink_and_clear(mode):
+    """A black "1" on a clear background, as a ``mode`` PNG with its alpha or transparency."""
+    ink = digit(dark_on_light=False) > 0
+    if mode == "LA":
+        return Image.fromarray(np.stack([np.zeros_like(ink, np.uint8), ink * 255], -1)
+                               .astype(np.uint8), "LA"), {}
+    if mode == "P":  # index 0: black, the transparent colour; index 1: black ink
+        image = Image.fromarray(ink.astype(np.uint8), "P")
+        image.putpalette([0, 0, 0, 0, 0, 0])
+        return image, {"transparency": 0}
+    return Image.fromarray(np.where(ink, 0, 7).astype(np.uint8), "L"), {"transparency": 7}
+
+
+@pytest.mark.parametrize("mode", ["LA", "P", "L"])
+def test_clear_pixels_are_white_paper_in_every_png_flavour(tmp_path, mode):
+    image, options = ink_and_clear(mode)
+    image.save(tmp_path / "ink.png", **options)
+    gray = read_image(tmp_path / "ink.png")
+    assert gray[30, 20] > 0.9 and gray[5, 5] < 0.1  # the ink white, the clear background black
+
+
+def test_a_decoder_failure_without_words_is_named_by_its_kind(tmp_path, monkeypatch):
+    """Pillow's decoders may raise an exception with no message (a bare EOFError); the error
+    then names its kind rather than showing empty brackets."""
+    Image.fromarray(digit()).save(tmp_path / "one.png")
+
+    def fail(self):
+        raise EOFError()
+
+    monkeypatch.setattr("PIL.PngImagePlugin.PngImageFile.load", fail)
+    with pytest.raises(DataError) as e:
+        read_image(tmp_path / "one.png")
+    assert str(e.value) == f"{tmp_path / 'one.png'}: not a readable image (EOFError)"

@@ -139,3 +139,82 @@ def test_history_keeps_copies_per_epoch_in_bounded_memory(rng):
     assert history.epochs == [1]
     history.clear()
     assert len(history) == 0
+
+
+def test_all_contributions_are_each_layers_largest_terms_for_the_pass(net, rng):
+    fwd = inspect.forward(net, digit(rng))
+    layers = inspect.all_contributions(net, fwd)
+    assert len(layers) == 3
+    a = fwd.activations[0]
+    for l, (w, c) in enumerate(zip(net.weights, layers)):
+        terms = w * a[None, :]  # wⱼₖ aₖ, computed here from the layer's own input
+        strongest = np.sort(np.abs(terms[terms != 0]))[::-1][:inspect.TOP_CONTRIBUTIONS]
+        np.testing.assert_array_equal(np.abs(c.value), strongest)
+        np.testing.assert_array_equal(c.value, terms[c.target, c.source])
+        a = fwd.activations[l + 1]
+    assert len(inspect.all_contributions(net, fwd, k=4)[2].value) == 4
+
+
+def test_no_line_for_a_zero_weight_and_none_when_none_are_asked_for(rng):
+    w = rng.normal(size=(5, 6))
+    w[:, 2] = 0  # a lit input whose weights are all zero contributes nothing
+    c = inspect.contributions(w, np.ones(6), k=100)
+    assert len(c.value) == 25 and 2 not in c.source and (c.value != 0).all()
+    assert len(inspect.contributions(w, np.ones(6), k=0).value) == 0
+
+
+def test_every_neuron_of_every_layer_can_be_looked_at_and_no_other(net, rng):
+    fwd = inspect.forward(net, digit(rng))
+    for layer, n in enumerate([32, 16, 10]):
+        for index in (0, n - 1):
+            details = inspect.neuron(net, fwd, layer, index)
+            assert (details.layer, details.index) == (layer, index)
+            assert details.a == float(fwd.activations[layer + 1][index])
+        with pytest.raises(IndexError) as e:
+            inspect.neuron(net, fwd, layer, n)
+        assert str(e.value) == f"layer {layer} has {n} neurons, not {n + 1}"
+    last_hidden = inspect.neuron(net, fwd, 1, 4)  # feeds the output layer
+    assert np.array_equal(last_hidden.outgoing, net.weights[2][:, 4])
+    assert len(last_hidden.targets) == 5 and len(inspect.neuron(net, fwd, 0, 4).targets) == 5
+
+
+def test_backprop_and_a_step_work_for_any_number_of_outputs_and_say_what_they_did(rng):
+    small = Network([6, 4, 3], "sigmoid", "quadratic", rng=rng)
+    x = rng.uniform(0, 1, 6)
+    y = np.array([[0.0, 0.0, 1.0]])
+    rec = inspect.backprop(small, x, 2)
+    grad_w, grad_b = small.backprop(x.reshape(1, -1), y)
+    assert rec.label == 2 and all(np.array_equal(a, b) for a, b in zip(rec.grad_w, grad_w))
+    before = [p.copy() for p in small.params]
+    step = inspect.take_step(small, x, 2, 0.25)
+    assert (step.label, step.learning_rate) == (2, 0.25)
+    grads = [g for pair in zip(grad_w, grad_b) for g in pair]
+    for p, old, g in zip(small.params, before, grads):
+        np.testing.assert_allclose(p, old - 0.25 * g, rtol=1e-6)
+
+
+@pytest.mark.parametrize("budget, epochs, kept", [
+    (4, 4, [1, 2, 3, 4]),  # four copies fit in four copies' bytes
+    (4, 5, [1, 3, 4, 5]),  # a fifth does not: every second one goes, never the first or newest
+    (3, 4, [1, 3, 4]),
+    (2, 3, [2, 3]),  # too small to thin: the oldest goes
+    (1, 3, [3]),
+])
+def test_history_thins_by_the_documented_rule(rng, budget, epochs, kept):
+    """Worked by hand from core/history.py's docstring, budgets in copies of the network."""
+    net = Network([784, 16, 10], rng=rng)
+    history = RunHistory(max_bytes=budget * network_bytes(net))
+    for epoch in range(1, epochs + 1):
+        history.add(epoch, net)
+    assert history.epochs == kept
+
+
+def test_adding_the_latest_epoch_again_replaces_its_copy(rng):
+    net = Network([784, 16, 10], rng=rng)
+    history = RunHistory()
+    for epoch in (1, 2, 3):
+        net.weights[0][0, 0] = epoch
+        history.add(epoch, net)
+    net.weights[0][0, 0] = 33
+    history.add(3, net)
+    assert history.epochs == [1, 2, 3] and history.network(3).weights[0][0, 0] == 33

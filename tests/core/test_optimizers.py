@@ -138,3 +138,35 @@ def test_the_step_count_advances_once_per_step_on_either_path(name, rng):
         assert fused.t == t
     fused.grad_scale(1)  # asking for the scale is not a step
     assert fused.t == 2
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("made", ["by name", "by class"])
+def test_left_out_settings_mean_no_decay_and_the_published_defaults(name, made, rng):
+    """``make_optimizer(name, α)`` and the class called with α alone: no weight decay, μ = 0.9
+    (Sutskever et al.'s value), β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (Kingma & Ba's)."""
+    from core.optimizers import OPTIMIZERS
+
+    rate = {"sgd": 0.5, "momentum": 0.05, "adam": 0.01}[name]
+    opt = make_optimizer(name, rate) if made == "by name" else OPTIMIZERS[name](rate)
+    update = {"sgd": lambda: sgd_reference(constant(rate), 0.0),
+              "momentum": lambda: momentum_reference(constant(rate), 0.0, 0.9, False),
+              "adam": lambda: adamw_reference(constant(rate), 0.0)}[name]()
+    ours = [rng.normal(size=s) for s in SHAPES]
+    theirs, states = [p.copy() for p in ours], [{} for _ in SHAPES]
+    for t in range(1, 21):
+        grads = [rng.normal(size=s) * M for s in SHAPES]
+        theirs = [update(p, g / M, st, t, decay=True) for p, g, st in zip(theirs, grads, states)]
+        opt.step(ours, [g.copy() for g in grads], M)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine, reference, rtol=1e-12, atol=1e-13)
+
+
+def test_an_unknown_optimiser_is_named_in_the_error_with_the_choices():
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        make_optimizer("nadam", 0.1)
+    message = str(refused.value)
+    assert "'nadam'" in message
+    assert "sgd, momentum, adam" in message

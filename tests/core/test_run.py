@@ -14,7 +14,7 @@ from core.cli import main
 from core.data import Dataset, load_data
 from core.errors import ConfigError
 from core.model_io import load_model
-from core.run import RunOutcome, continue_problem, mnist_problem, split, train_run
+from core.run import RunOutcome, continue_problem, mnist_problem, split, split_rows, train_run
 from core.training import PRESETS, EpochProgress, TrainConfig, TrainControl
 
 CONFIG = replace(PRESETS["default"], hidden=(16,), epochs=2, validation=100, batch_size=32,
@@ -248,3 +248,52 @@ def test_a_config_is_checked_once_where_it_is_made_not_again_during_the_run(smal
     assert len(checks) == 1  # train_run checks the data's size against it, not the settings
     with pytest.raises(ConfigError, match="larger than the 200 training examples"):
         train_run(replace(config, batch_size=201), small_mnist(300, 50))
+
+
+# --- what a run trains on, where it says it came from, what it keeps --------------------------
+
+def test_split_rows_are_the_rows_split_holds_out(small_mnist):
+    data = small_mnist(600, 100)
+    train, valid = split(CONFIG, data)
+    train_rows, valid_rows = split_rows(CONFIG, 600)
+    assert np.array_equal(valid.images, data.train.images[valid_rows])
+    assert np.array_equal(train.images, data.train.images[train_rows])
+
+
+def test_extra_digits_train_exactly_as_if_they_were_part_of_the_set(small_mnist, rng):
+    data = small_mnist(300, 50)
+    mine = blobs(40, rng)
+    config = replace(CONFIG, epochs=1, validation=0)
+    mixed = train_run(config, data.train, extra=Dataset(mine.images, mine.labels, "mine"))
+    whole = Dataset(np.concatenate([data.train.images, mine.images]),
+                    np.concatenate([data.train.labels, mine.labels]))
+    by_hand = train_run(config, whole)
+    assert mixed.data_checksum == by_hand.data_checksum
+    for a, b in zip(mixed.network.params, by_hand.network.params):
+        assert np.array_equal(a, b)
+    with pytest.raises(ConfigError, match="^only labelled examples can be trained on$"):
+        train_run(config, data.train, extra=Dataset(mine.images, None))
+
+
+def test_a_validation_split_as_large_as_the_set_is_refused_before_training(small_mnist):
+    with pytest.raises(ConfigError, match="^validation size 600 leaves no training examples out "
+                                          "of 600$"):
+        train_run(replace(CONFIG, validation=600), small_mnist(600, 100))
+
+
+def test_the_source_is_the_folders_or_else_the_training_splits(small_mnist):
+    from core.data import MnistData
+
+    data = small_mnist(600, 100)
+    unnamed = MnistData(data.train, data.test, "")
+    assert train_run(replace(CONFIG, epochs=1), unnamed).data_source == "synthetic (train)"
+
+
+def test_without_the_cache_nothing_is_kept_in_the_cache_folder(small_mnist):
+    from core.prepare import cache_folder
+
+    config = replace(CONFIG, epochs=1, deskew=True)
+    train_run(config, small_mnist(600, 100), cache=False)
+    assert not cache_folder().exists() or not any(cache_folder().iterdir())
+    train_run(config, small_mnist(600, 100))
+    assert any(cache_folder().iterdir())  # the same run with the cache keeps its digits
