@@ -6,7 +6,7 @@
 #   scripts/mutation.sh optimizers images  # some of them
 # `.venv/bin/mutmut show <name>` shows a survivor's diff; mutants/ is the scratch copy.
 # mutmut's "timeout" is sometimes load noise: to see what a mutant really does, run its tests
-#   cd mutants && MUTANT_UNDER_TEST=<name> ../.venv/bin/python -m pytest -q tests/test_<module>.py
+#   cd mutants && MUTANT_UNDER_TEST=<name> ../.venv/bin/python -m pytest -q tests/core/test_<module>.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"

@@ -209,7 +209,7 @@ def test_ids_count_from_one_and_a_digit_comes_back_as_it_was_added(tmp_path, rng
     assert (again.label, again.time) == (7, 1007.0)
     assert np.array_equal(again.image, (some_digit(rng, 7) > 0) * again.image)  # its pixels
     assert again.image.dtype == np.uint8 and again.image.max() > 0
-    assert digits.counts().tolist() == [0, 0, 0, 2, 0, 0, 0, 1, 0, 0]
+    assert digits.counts().tolist() == [0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0]  # 10: not a digit
     part = digits.dataset([2, 0])
     assert part.labels.tolist() == [7, 3] and part.source == "my digits"
     assert np.array_equal(part.images[0], added[2].image)
@@ -235,14 +235,15 @@ def test_merging_continues_the_ids_and_keeps_everything_of_both(tmp_path, rng):
     assert np.array_equal(back.images[1:], theirs.images)
 
 
-def test_labels_0_to_9_are_taken_and_others_refused_when_relabelling(tmp_path, rng):
+def test_labels_0_to_10_are_taken_and_others_refused_when_relabelling(tmp_path, rng):
     digits = MyDigits(tmp_path / "d.npz")
     first = digits.add(some_digit(rng, 4), 4)
-    for label in (0, 9):
+    for label in (0, 9, 10):  # 10: not a digit
         digits.relabel(first.id, label)
         assert MyDigits.read(tmp_path / "d.npz").labels[0] == label
-    for label in (-1, 10):
-        with pytest.raises(DataError, match=f"^a label is a digit 0-9, got {label}$"):
+    for label in (-1, 11):
+        with pytest.raises(DataError, match=rf"^a label is a digit 0-9 or 10 \(not a digit\), "
+                                            rf"got {label}$"):
             digits.relabel(first.id, label)
 
 
@@ -343,9 +344,9 @@ MALFORMED = {
     "a list for header": (members(header=[1, 2]), "not a my-digits file"),
     "another format": (members(header={"format": "x", "version": 1, "strokes": [None]}),
                        "not a my-digits file (format 'x')"),
-    "version 2": (members(header={"format": "ffn-gui my digits", "version": 2,
+    "version 3": (members(header={"format": "ffn-gui my digits", "version": 3,
                                   "strokes": [None]}),
-                  "my-digits version 2; this program reads version 1"),
+                  "my-digits version 3; this program reads versions 1 to 2"),
     "strokes a dict": (members(header={"format": "ffn-gui my digits", "version": 1,
                                        "strokes": {}}), "its arrays do not fit together"),
     "one stroke too many": (members(header={"format": "ffn-gui my digits", "version": 1,
