@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mutation testing (docs/mutation.md): mutmut 3, a dev tool installed by hand
+# Mutation testing (docs/architecture.md, Development): mutmut 3, a dev tool installed by hand
 # (`.venv/bin/pip install mutmut`), over the modules named in pyproject's [tool.mutmut], with the
 # fast core tests listed there. One module at a time, two workers; prints killed / survived.
 #   scripts/mutation.sh                    # all eight modules (about half an hour)
