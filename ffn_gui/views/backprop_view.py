@@ -21,8 +21,7 @@ parameters bit for bit. Layers are numbered as in the notes (``numbering``): the
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from core import inspect, lesson
@@ -30,6 +29,7 @@ from core import inspect, lesson
 from .backprop_panels import GridsPanel
 from .base import View
 from .bp1_panel import Bp1Panel
+from .digit_keys import DigitKeys
 from .legend import short
 from .numbering import layer_name, sup, superscript
 from .steady_label import steady_label
@@ -67,7 +67,7 @@ def equations(cost: str, activation: str, n_layers: int) -> dict[str, str]:
 MIN_WIDTH = 600  # px: both columns readable
 
 
-class BackpropView(View):
+class BackpropView(DigitKeys, View):
     name = "backprop"
     title = "Backprop"
     help_text = (
@@ -357,26 +357,11 @@ class BackpropView(View):
         self.session.model_edited()
         return True
 
-    # --- keys ----------------------------------------------------------------------------
+    # --- keys (DigitKeys: a digit key gives y, Ctrl+Z here undoes a step) -----------------
 
-    def event(self, event) -> bool:
-        # Ctrl+Z inside this view undoes a step, never the window's last stroke (not even
-        # when there is no step left to undo).
-        if (event.type() == QEvent.Type.ShortcutOverride
-                and event.matches(QKeySequence.StandardKey.Undo)):
-            event.accept()
-            return True
-        return super().event(event)
+    def digit_chosen(self, digit: int) -> None:
+        self.set_label(digit)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.matches(QKeySequence.StandardKey.Undo):
-            if not self.undo():
-                self.step_info.setText("Nothing to undo: no step taken on this model "
-                                       "(Ctrl+Z here undoes steps, not strokes).")
-            return
-        key = event.key()
-        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 and plain:
-            self.set_label(int(key - Qt.Key.Key_0))
-            return
-        super().keyPressEvent(event)
+    def nothing_to_undo(self) -> None:
+        self.step_info.setText("Nothing to undo: no step taken on this model "
+                               "(Ctrl+Z here undoes steps, not strokes).")

@@ -23,8 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -34,6 +33,7 @@ from ffn_gui.state.session import BOARD, Drawing
 from . import colors
 from .bars_panel import GREY, OKABE_ITO, BarsPanel
 from .base import View
+from .digit_keys import DigitKeys
 from .image_canvas import ImageCanvas
 from .legend import Legend, short
 from .steady_label import steady_label
@@ -61,7 +61,7 @@ def map_over_drawing(grad: np.ndarray, x: np.ndarray, limit: float) -> np.ndarra
     return rgba
 
 
-class InputView(View):
+class InputView(DigitKeys, View):
     name = "input"
     title = "Input"
     help_text = (
@@ -363,28 +363,14 @@ class InputView(View):
         self.stop()  # a nudge nobody sees is not worth its frames
         super().hideEvent(event)
 
-    # --- keys ----------------------------------------------------------------------------
+    # --- keys (DigitKeys: a digit key chooses k, Ctrl+Z here undoes a nudge) --------------
 
-    def event(self, event) -> bool:
-        # Ctrl+Z inside this view undoes a nudge, never the window's last stroke.
-        if (event.type() == QEvent.Type.ShortcutOverride
-                and event.matches(QKeySequence.StandardKey.Undo)):
-            event.accept()
-            return True
-        return super().event(event)
+    def digit_chosen(self, digit: int) -> None:
+        self.set_target(digit)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.matches(QKeySequence.StandardKey.Undo):
-            if not self.undo():
-                self.info.setText("Nothing to undo: no nudge since the drawing last changed "
-                                  "(Ctrl+Z here undoes nudges, not strokes).")
-            return
-        key = event.key()
-        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 and plain:
-            self.set_target(int(key - Qt.Key.Key_0))
-            return
-        super().keyPressEvent(event)
+    def nothing_to_undo(self) -> None:
+        self.info.setText("Nothing to undo: no nudge since the drawing last changed "
+                          "(Ctrl+Z here undoes nudges, not strokes).")
 
 
 @dataclass(frozen=True)

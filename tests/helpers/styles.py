@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.scrawl import arc_length, trace
+
 STYLE_HEIGHT = 0.6  # of the board's height, as a person draws in the middle of the board
 C = 1  # a third coordinate of 1 marks a corner: the stroke turns sharply there
 
@@ -122,38 +124,6 @@ class StyleDigit:
     strokes: list  # (K, 2) arrays of (x, y), y down, the box about one unit high
 
 
-def _catmull_rom(points: np.ndarray, per_unit: int = 60) -> np.ndarray:
-    """A smooth curve through ``points`` (K, 2): centripetal-free uniform Catmull-Rom."""
-    if len(points) < 3:
-        seg = np.hypot(*np.diff(points, axis=0).T).sum() if len(points) > 1 else 0.0
-        t = np.linspace(0, 1, max(int(seg * per_unit), 2))[:, None]
-        return points[0] + t * (points[-1] - points[0]) if len(points) > 1 else points
-    p = np.concatenate([2 * points[:1] - points[1:2], points, 2 * points[-1:] - points[-2:-1]])
-    out = []
-    for i in range(1, len(p) - 2):
-        p0, p1, p2, p3 = p[i - 1], p[i], p[i + 1], p[i + 2]
-        n = max(int(np.hypot(*(p2 - p1)) * per_unit), 2)
-        t = np.linspace(0, 1, n, endpoint=False)[:, None]
-        out.append(0.5 * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2
-                          + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3))
-    out.append(points[-1:])
-    return np.concatenate(out)
-
-
-def _trace(stroke: list[tuple], jitter: np.ndarray) -> np.ndarray:
-    """A stroke's dense path: its control points (moved by ``jitter``), curves between
-    corners."""
-    pts = np.array([p[:2] for p in stroke], float) + jitter
-    corners = [0] + [i for i, p in enumerate(stroke) if len(p) > 2 and 0 < i < len(stroke) - 1]
-    corners.append(len(stroke) - 1)
-    pieces = [_catmull_rom(pts[a : b + 1]) for a, b in zip(corners[:-1], corners[1:]) if b > a]
-    return np.concatenate(pieces) if pieces else pts
-
-
-def _arc_length(xy: np.ndarray) -> np.ndarray:
-    return np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
-
-
 def make_digit(label: int, style: str, rng: np.random.Generator) -> StyleDigit:
     """One digit of ``style``: its own proportions, slant, wobble and mouse-like sampling."""
     strokes = TEMPLATES[label][style]
@@ -164,8 +134,8 @@ def make_digit(label: int, style: str, rng: np.random.Generator) -> StyleDigit:
     wobble = rng.uniform(0.005, 0.02)  # of the height
     out = []
     for stroke in strokes:
-        path = _trace(stroke, rng.normal(0, 0.025, (len(stroke), 2)))
-        s = _arc_length(path)
+        path = trace(stroke, rng.normal(0, 0.025, (len(stroke), 2)))
+        s = arc_length(path)
         if s[-1] > 0:  # a slow wobble along the stroke: two random sinusoids per axis
             for _ in range(2):
                 k = rng.uniform(1, 4) * 2 * np.pi / max(s[-1], 0.3)
@@ -181,7 +151,7 @@ def _mouse_sampled(strokes: list[np.ndarray], rng: np.random.Generator) -> list[
     apart, i.e. a few screen pixels), each off the path by a little noise; ends kept."""
     out = []
     for path in strokes:
-        s = _arc_length(path)
+        s = arc_length(path)
         if s[-1] <= 0:
             out.append(path[[0, -1]])
             continue
