@@ -102,7 +102,7 @@ def test_my_digits(full_data_folder, window, qtbot, monkeypatch):
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.errors == [("My digits", "My digits: " + no_space(default_path()))]
-    assert window.statusBar().currentMessage() == ("The digit could not be added to my digits "
+    assert window.statusBar().currentMessage() == ("The drawing could not be added to my digits "
                                                    "(see the message)")
     assert snapshot(full_data_folder) == before
     assert window.my_digits.digits.labels.tolist() == [5, 1]  # kept, to be exported elsewhere
