@@ -257,6 +257,16 @@ def test_a_rule_calibrated_on_drawings_rejects_the_share_of_them_it_promised(dty
     (FineTuneReport(8, 0, None, None, None, 0.5, 1.25, stopped=True),
      "Fine-tuned on 8 of your digits in 1.2 s (stopped). Accuracy on too few digits to hold any "
      "out (5 of a digit are needed); on the MNIST test set: – → 50.0%."),
+    (FineTuneReport(4, 0, None, None, 0.9, 0.9, 1.0, left_out=1),
+     "Fine-tuned on 4 of your digits in 1.0 s. Accuracy on too few digits to hold any out (5 of "
+     "a digit are needed); on the MNIST test set: 90.0% → 90.0%. Your 1 “not a digit” drawing "
+     "was left out: this model's quadratic cost has no target for such drawings (the "
+     "cross-entropy cost has: train a model with it to teach them)."),
+    (FineTuneReport(40, 8, 0.25, 0.75, 0.9, 0.9, 3.0, left_out=12),
+     "Fine-tuned on 40 of your digits in 3.0 s. Accuracy on your 8 held-out digits: 25.0% → "
+     "75.0%; on the MNIST test set: 90.0% → 90.0%. Your 12 “not a digit” drawings were left "
+     "out: this model's quadratic cost has no target for such drawings (the cross-entropy cost "
+     "has: train a model with it to teach them)."),
 ])
 def test_the_report_says_before_and_after(report, text):
     assert report.describe() == text
