@@ -185,6 +185,7 @@ class FineTuneReport:
     def _left_out(self) -> str:
         if not self.left_out:
             return ""
-        return (f" Your {self.left_out} “not a digit” drawing{'s' * (self.left_out != 1)} "
-                "were left out: this model's quadratic cost has no target for them (the "
+        n = self.left_out
+        return (f" Your {n} “not a digit” {'drawing was' if n == 1 else 'drawings were'} left "
+                "out: this model's quadratic cost has no target for such drawings (the "
                 "cross-entropy cost has: train a model with it to teach them).")

@@ -3,7 +3,7 @@ that a fine-tune teaches a network a new style without forgetting the old ones."
 
 import numpy as np
 import pytest
-from helpers.synthetic import blobs
+from helpers.synthetic import blobs, stroke_digits
 
 from core.data import Dataset, MnistData
 from core.errors import ConfigError
@@ -16,6 +16,9 @@ from core.finetune import (
     oversampled,
     plan_fine_tune,
 )
+from core.network import Network
+from core.reject import RejectRule, calibrate, judge, read
+from core.rows import NOT_A_DIGIT, as_inputs
 from core.training import PRESETS, TrainConfig, train
 
 
@@ -150,6 +153,46 @@ def test_a_plan_is_reproducible_from_its_seed_and_measures_on_held_out_digits():
     assert (plan.held_out.labels == numbers_of(plan.held_out) % 10).all()
 
 
+def with_others(n: int) -> Dataset:
+    """n of my digits numbered from MINE_FROM, those numbered ...0 labelled "not a digit"."""
+    digits = numbered(n, MINE_FROM)
+    labels = np.where(digits.labels == 0, NOT_A_DIGIT, digits.labels).astype(np.uint8)
+    return Dataset(digits.images, labels, "mine", not_a_digit=True)
+
+
+def label_of(numbers: np.ndarray) -> np.ndarray:
+    """The label with_others gives each number."""
+    return np.where(numbers % 10 == 0, NOT_A_DIGIT, numbers % 10)
+
+
+def test_the_quadratic_cost_trains_on_my_digits_alone_each_with_its_own_image():
+    network = TrainConfig(hidden=(16,)).make_network()  # quadratic: no target for the others
+    mnist = MnistData(numbered(400), numbered(30, 50_000), "m")
+    plan = plan_fine_tune(network, None, mnist, with_others(60), mnist_rows=60)
+    assert plan.left_out == 6 and NOT_A_DIGIT not in plan.data.train.labels
+    numbers = [*numbers_of(plan.trained_on), *numbers_of(plan.held_out)]
+    assert sorted(numbers) == [n for n in range(MINE_FROM, MINE_FROM + 60) if n % 10]
+    for part in (plan.trained_on, plan.held_out, plan.data.train):
+        assert (part.labels == numbers_of(part) % 10).all()  # each image with its own label
+
+
+def test_a_fifth_of_the_not_a_digit_drawings_is_held_out_and_the_rest_trained_on():
+    network = TrainConfig(hidden=(16,), cost="cross_entropy").make_network()
+    mnist = MnistData(numbered(400), numbered(30, 50_000), "m")
+    plan = plan_fine_tune(network, None, mnist, with_others(60), mnist_rows=60)
+    assert plan.left_out == 0 and plan.held_out.not_a_digit
+    assert sorted(plan.held_out.labels.tolist()) == [*range(1, 10), NOT_A_DIGIT]  # 1 of 6 each
+    held, trained = set(numbers_of(plan.held_out)), set(numbers_of(plan.trained_on))
+    assert not held & trained and held | trained == set(range(MINE_FROM, MINE_FROM + 60))
+    mix = plan.data.train
+    for labels, numbers in ((plan.held_out.labels, numbers_of(plan.held_out)),
+                            (plan.trained_on.labels, numbers_of(plan.trained_on)),
+                            (mix.labels, numbers_of(mix))):
+        mine = numbers >= MINE_FROM
+        assert (labels[mine] == label_of(numbers[mine])).all()
+        assert (labels[~mine] == numbers[~mine] % 10).all()  # MNIST's (numbered from 0)
+
+
 def test_the_short_run_keeps_the_models_cost_anneals_and_uses_small_batches():
     other = TrainConfig(hidden=(16,), cost="quadratic", batch_size=128,
                         schedule="constant").make_network()
@@ -163,20 +206,48 @@ def test_the_short_run_keeps_the_models_cost_anneals_and_uses_small_batches():
 
 def test_accuracy_is_none_without_labelled_digits_and_reads_as_the_network_was_trained():
     from core.preprocess import deskew
-    from core.rows import as_inputs
 
     network = TrainConfig(hidden=(16,)).make_network()
     assert accuracy(network, None) is None
     assert accuracy(network, Dataset(numbered(3).images, None)) is None
     assert accuracy(network, Dataset(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8))) \
         is None
-    from helpers.synthetic import stroke_digits
-
     images = stroke_digits(200)
     network.deskew = True
     labels = network.predict(as_inputs(deskew(images))).astype(np.uint8)  # right, deskewed
     assert (network.predict(as_inputs(images)) != labels).any()  # deskewing matters here
     assert accuracy(network, Dataset(images, labels)) == 1.0
+
+
+def test_accuracy_with_the_rule_reads_each_drawing_as_the_window_does():
+    """core.reject.judge is the window's reading of one drawing (None: "not a digit") and its
+    score; accuracy with the rule agrees with it drawing by drawing, for two hidden layers too."""
+    network = TrainConfig(hidden=(24, 12), cost="cross_entropy").make_network()
+    images = stroke_digits(60)
+    rows = as_inputs(images, network.dtype)
+    network.reject = RejectRule("energy", 0.0)
+    scores = np.sort([judge(network, row)[1] for row in rows])
+    network.reject = RejectRule("energy", float(scores[29] + scores[30]) / 2)  # rejects 30
+    window = np.array([NOT_A_DIGIT if (r := read(network, row)) is None else r for row in rows])
+    assert (window == NOT_A_DIGIT).sum() == 30
+    labels = np.where(np.arange(60) % 3 == 0, NOT_A_DIGIT, network.predict(rows)).astype(np.uint8)
+    data = Dataset(images, labels, "mine", not_a_digit=True)
+    assert accuracy(network, data, rule=True) == pytest.approx((window == labels).mean())
+    assert accuracy(network, data) == pytest.approx(40 / 60)  # no rule: a digit for each
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_rule_calibrated_on_drawings_rejects_the_share_of_them_it_promised(dtype):
+    """calibrate's threshold is one drawing's score exactly, so accuracy must read that drawing
+    from the very inputs calibrate saw (pixel × 1/255 in the network's dtype) to keep it."""
+    network = Network([784, 16, 10], "relu", "cross_entropy", rng=np.random.default_rng(1),
+                      dtype=dtype)
+    images = stroke_digits(40, seed=3)
+    rows = as_inputs(images, dtype)  # the inputs as this network reads them
+    others = Dataset(images, np.full(40, NOT_A_DIGIT, np.uint8), "others", not_a_digit=True)
+    for k in range(0, 40, 3):
+        network.reject = calibrate(network, rows, "energy", (k + 0.5) / 40)
+        assert accuracy(network, others, rule=True) == k / 40  # k rejected: read as not a digit
 
 
 @pytest.mark.parametrize("report, text", [
@@ -186,6 +257,16 @@ def test_accuracy_is_none_without_labelled_digits_and_reads_as_the_network_was_t
     (FineTuneReport(8, 0, None, None, None, 0.5, 1.25, stopped=True),
      "Fine-tuned on 8 of your digits in 1.2 s (stopped). Accuracy on too few digits to hold any "
      "out (5 of a digit are needed); on the MNIST test set: – → 50.0%."),
+    (FineTuneReport(4, 0, None, None, 0.9, 0.9, 1.0, left_out=1),
+     "Fine-tuned on 4 of your digits in 1.0 s. Accuracy on too few digits to hold any out (5 of "
+     "a digit are needed); on the MNIST test set: 90.0% → 90.0%. Your 1 “not a digit” drawing "
+     "was left out: this model's quadratic cost has no target for such drawings (the "
+     "cross-entropy cost has: train a model with it to teach them)."),
+    (FineTuneReport(40, 8, 0.25, 0.75, 0.9, 0.9, 3.0, left_out=12),
+     "Fine-tuned on 40 of your digits in 3.0 s. Accuracy on your 8 held-out digits: 25.0% → "
+     "75.0%; on the MNIST test set: 90.0% → 90.0%. Your 12 “not a digit” drawings were left "
+     "out: this model's quadratic cost has no target for such drawings (the cross-entropy cost "
+     "has: train a model with it to teach them)."),
 ])
 def test_the_report_says_before_and_after(report, text):
     assert report.describe() == text

@@ -50,6 +50,14 @@ def test_not_a_digit_round_trips_through_the_file(mine, tmp_path):
     assert MyDigits.read(tmp_path / "my-digits.npz").labels.tolist() == [10, 5, 7, 10]
 
 
+def test_a_set_of_only_not_a_digit_drawings_is_a_data_set_and_one_of_digits_a_plain_one(mine):
+    others = mine.dataset([1, 3])  # the two "not a digit" drawings alone
+    assert others.not_a_digit and others.labels.tolist() == [10, 10]
+    np.testing.assert_array_equal(others.images, mine.images[[1, 3]])
+    digits = mine.dataset([0, 2])  # the 3 and the 7: no label 10 in it, none allowed
+    assert not digits.not_a_digit and digits.labels.tolist() == [3, 7]
+
+
 def test_the_export_keeps_them_in_the_file_and_leaves_them_out_of_the_idx_pair(mine, tmp_path):
     npz, images, labels = mine.export(tmp_path / "mine")
     back = MyDigits.read(npz)
@@ -98,7 +106,8 @@ def test_held_out_sets_aside_a_fifth_of_the_not_a_digit_drawings_too():
 def small_mnist(rng) -> MnistData:
     images = rng.integers(0, 256, (200, 28, 28), dtype=np.uint8)
     labels = np.arange(200, dtype=np.uint8) % 10
-    return MnistData(Dataset(images, labels, "train"), Dataset(images[:50], labels[:50], "test"), "random")
+    return MnistData(Dataset(images, labels, "train"), Dataset(images[:50], labels[:50], "test"),
+                     "random")
 
 
 def test_the_fine_tune_trains_on_them_and_gets_a_rule_for_a_model_without_one(mine, rng):
