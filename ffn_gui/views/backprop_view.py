@@ -258,7 +258,7 @@ class BackpropView(DigitKeys, View):
         else:
             given = ""
         self.header.setText(
-            f"True digit y = {label}{given}.  Cost for this digit C = {cost:.4g}; "
+            f"True digit y = {label}{given}.  Cost for this digit C = {cost + 0.0:.4g}; "
             f"network {network.describe()}.")
 
     def _show_nothing(self) -> None:

@@ -4,6 +4,7 @@ view shows is derived from the window's ``Session``, never from a copy that outl
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers.mouse import draw_fractions as draw
 from helpers.panel import configure
 from helpers.views import view_shown as shown
@@ -85,6 +86,9 @@ def test_a_test_digit_shown_in_the_network_views_keeps_its_label(window, qtbot, 
     backprop.flush()
     assert window.session.drawing.label is None and window.canvas.hint == "Draw a digit"
     assert "assumed" in backprop.header.text()
+    c = backprop.header.text().split("C = ", 1)[1].split(";", 1)[0]
+    assert not c.startswith("-") and float(c) == pytest.approx(backprop.record.cost, rel=1e-3,
+                                                               abs=1e-9)  # a cost, never "-0"
 
 
 # --- 3 and 5: what the window says during a run is derived from the session's run -------------
