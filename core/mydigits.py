@@ -10,7 +10,9 @@ new one, never a mix). Its members:
   the user said is not a digit (a letter, a scribble: the fine-tune teaches the network to
   doubt such drawings)
 - ``times``: float64 (N,), when it was added, in seconds since 1970-01-01 UTC
-- ``ids``: int64 (N,), a number that identifies the digit while it exists (never reused)
+- ``ids``: int64 (N,), a number that identifies the digit while it exists, unique in the file
+  (a new digit gets one more than the largest: the newest digit's id, once it is deleted, is
+  given again)
 - ``header``: uint8, the bytes of a UTF-8 JSON object ``{"format": "ffn-gui my digits",
   "version": 1, "strokes": [...]}`` (version 2 when it holds a "not a digit": a program that
   reads only version 1 then refuses the file by its version, instead of by its labels), one entry a digit: ``null`` (e.g. an opened image) or the
