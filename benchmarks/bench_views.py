@@ -202,7 +202,21 @@ def walkthrough_cost(app, window, names: list[str], digit) -> tuple[float, ...]:
         settle(app)
         switches.append((shown + app.busy - busy0) * 1000)
     assert walk.active and walk.stage.kind == "BP2", "the step-through was left"
-    refreshes = []
+    refreshes = timed_refreshes(view)
+    for more in style_digits(3, seed=3):
+        replay_digit(None, window.canvas, more.strokes, clear=False)
+        settle(app)
+    del view.refresh  # the class's own again
+    walk.leave()
+    return (float(np.median(steps)), paints.get("NetworkDiagram", 0.0),
+            paints.get("TwoLines", 0.0), float(np.median(switches)),
+            float(np.percentile(refreshes, 95)) * 1000 if refreshes else 0.0)
+
+
+def timed_refreshes(view) -> list[float]:
+    """Have ``view.refresh`` record how long each call takes (seconds) in the returned list,
+    until ``del view.refresh``."""
+    refreshes: list[float] = []
     refresh = view.refresh
 
     def timed() -> None:
@@ -211,14 +225,7 @@ def walkthrough_cost(app, window, names: list[str], digit) -> tuple[float, ...]:
         refreshes.append(time.perf_counter() - t)
 
     view.refresh = timed
-    for more in style_digits(3, seed=3):
-        replay_digit(None, window.canvas, more.strokes, clear=False)
-        settle(app)
-    view.refresh = refresh
-    walk.leave()
-    return (float(np.median(steps)), paints.get("NetworkDiagram", 0.0),
-            paints.get("TwoLines", 0.0), float(np.median(switches)),
-            float(np.percentile(refreshes, 95)) * 1000 if refreshes else 0.0)
+    return refreshes
 
 
 def drawing_cost(app, window, name: str, digits) -> tuple[float, float, list]:
@@ -240,15 +247,7 @@ def drawing_cost(app, window, name: str, digits) -> tuple[float, float, list]:
             points = [QPoint(round(x), round(y)) for x, y in xy]
             events += [("press", points[0])] + [("move", p) for p in points[1:]]
             events.append(("release", points[-1]))
-    refreshes = []
-    refresh = view.refresh
-
-    def timed() -> None:
-        t = time.perf_counter()
-        refresh()
-        refreshes.append(time.perf_counter() - t)
-
-    view.refresh = timed
+    refreshes = timed_refreshes(view)
     loop = QEventLoop()
 
     def feed() -> None:
@@ -279,7 +278,7 @@ def drawing_cost(app, window, name: str, digits) -> tuple[float, float, list]:
     loop.exec()
     timer.stop()
     busy = (time.thread_time() - c0) / (time.perf_counter() - w0)
-    view.refresh = refresh
+    del view.refresh  # the class's own again
     paints = sorted(((k, 1000 * tot / n) for k, (n, tot) in app.paints.items() if n > 20),
                     key=lambda kv: -kv[1] * app.paints[kv[0]][0])
     p95 = float(np.percentile(refreshes, 95)) * 1000 if refreshes else 0.0
